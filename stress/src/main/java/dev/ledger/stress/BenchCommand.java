@@ -1,0 +1,91 @@
+package dev.ledger.stress;
+
+import dev.ledger.stress.bench.Bench;
+import dev.ledger.stress.bench.BenchSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bench}: raw KafkaProducer ceiling vs the SDK → server → Kafka path, same broker, back to back. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measures (a) the ceiling: a plain KafkaProducer (acks=all, linger 5 ms, batch 128 KiB) "
+                + "sending the driver's events as fast as it can, and (b) the TCP path: SDK -> server -> Kafka at "
+                + "max rate (closed loop, generous window). Broker and server run as separate JVMs started from "
+                + "this jar unless --bootstrap-servers / --target point at external ones.",
+            "Prints events/s, p50, p99 and CPU seconds per process, and the ratio b/a."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", description = "External Kafka; default: start a broker process")
+    String bootstrapServers;
+
+    @Option(names = "--target", split = ",", description = "External server(s) host:port; default: start a "
+            + "server process (needs the broker it uses to be the one given/started here)")
+    List<String> targets;
+
+    @Option(names = "--topic", defaultValue = "ledger.mutations",
+            description = "Topic the server writes (default: ${DEFAULT-VALUE}); the raw run uses <topic>.raw")
+    String topic;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of both topics (default: 3)")
+    int partitions;
+
+    @Option(names = "--duration", defaultValue = "20s", converter = DurationConverter.class,
+            description = "Length of each phase (default: ${DEFAULT-VALUE})")
+    Duration duration;
+
+    @Option(names = "--events", defaultValue = "" + Long.MAX_VALUE,
+            description = "Stop each phase after this many events (whichever comes first with --duration)")
+    long events;
+
+    @Option(names = "--repeat", defaultValue = "1", description = "Run both phases this many times (default: 1)")
+    int repeat;
+
+    @Option(names = "--phases", defaultValue = "raw,tcp", split = ",",
+            description = "Which phases: raw, tcp (default: raw,tcp)")
+    List<String> phases;
+
+    @Option(names = "--connections", defaultValue = "2", description = "SDK connections (default: 2)")
+    int connections;
+
+    @Option(names = "--window", defaultValue = "20000", description = "Closed-loop in-flight events (default: 20000)")
+    int window;
+
+    @Option(names = "--batch", defaultValue = "512", description = "SDK maxEventsPerBatch (default: 512)")
+    int batch;
+
+    @Option(names = "--linger", defaultValue = "1ms", converter = DurationConverter.class,
+            description = "SDK linger (default: 1ms)")
+    Duration linger;
+
+    @Option(names = "--accounts", defaultValue = "10000", description = "Customer accounts (default: 10000)")
+    int accounts;
+
+    @Option(names = "--broker-jvm-opts", defaultValue = "-Xmx2g", split = " ",
+            description = "JVM options of the broker process (default: -Xmx2g)")
+    List<String> brokerJvmOpts;
+
+    @Option(names = "--server-jvm-opts", defaultValue = "-Xmx2g", split = " ",
+            description = "JVM options of the server process (default: -Xmx2g)")
+    List<String> serverJvmOpts;
+
+    @Option(names = "--server-arg", description = "Extra argument passed to ServerMain (repeatable)")
+    List<String> serverArgs;
+
+    @Option(names = "--work-dir", description = "Where child logs go (default: a temporary directory)")
+    Path workDir;
+
+    @Option(names = "--json", description = "Write the table and every phase report as JSON to this file")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchSettings s = new BenchSettings(bootstrapServers, targets == null ? List.of() : targets, topic,
+                partitions, duration, events, repeat, phases.contains("raw"), phases.contains("tcp"), connections,
+                window, batch, linger, accounts, brokerJvmOpts, serverJvmOpts,
+                serverArgs == null ? List.of() : serverArgs, workDir, json);
+        return new Bench(s).run();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.ledger.stress.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything {@code bench} was asked to do, from its flags. Immutable.
+ *
+ * @param bootstrapServers external Kafka, or {@code null} to start a broker process
+ * @param targets external servers, or empty to start a server process
+ */
+public record BenchSettings(String bootstrapServers, List<String> targets, String topic, int partitions,
+        Duration duration, long events, int repeat, boolean raw, boolean tcp, int connections, int window,
+        int batch, Duration linger, int accounts, List<String> brokerJvmOpts, List<String> serverJvmOpts,
+        List<String> serverArgs, Path workDir, Path json) {
+
+    public BenchSettings {
+        targets = List.copyOf(targets);
+        brokerJvmOpts = List.copyOf(brokerJvmOpts);
+        serverJvmOpts = List.copyOf(serverJvmOpts);
+        serverArgs = List.copyOf(serverArgs);
+        if (repeat < 1) {
+            throw new IllegalArgumentException("--repeat must be at least 1: " + repeat);
+        }
+        if (partitions < 1) {
+            throw new IllegalArgumentException("--partitions must be at least 1: " + partitions);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.ledger.stress.bench;
+
+import dev.ledger.proto.MutationEvent;
+import dev.ledger.stress.load.Mix;
+import dev.ledger.stress.load.Outcomes;
+import dev.ledger.stress.load.Workload;
+import dev.ledger.stress.report.LatencyRecorder;
+import dev.ledger.stress.report.LatencySummary;
+import dev.ledger.stress.report.ProgressTicker;
+import dev.ledger.stress.report.RunReport;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The benchmark's ceiling: a plain KafkaProducer (acks=all, linger 5 ms, batch 128 KiB) sending the driver's
+ * own transfer events, keyed by payer as the server keys them, as fast as it can. Latency is from
+ * {@code send()} to the acknowledgement callback. Not thread-safe; one run per instance.
+ */
+public final class RawProducerBench {
+
+    private static final int POOL = 4096;
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final int accounts;
+
+    public RawProducerBench(String bootstrapServers, String topic, int accounts) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.accounts = accounts;
+    }
+
+    /** The same event shapes the driver sends, pre-built so generation cost stays out of the ceiling. */
+    private ProducerRecord<byte[], byte[]>[] pool() {
+        Workload w = new Workload(() -> UUID.randomUUID().toString(), new Mix(0, 0, 1, 0), accounts, 42);
+        @SuppressWarnings("unchecked")
+        ProducerRecord<byte[], byte[]>[] records = new ProducerRecord[POOL];
+        for (int i = 0; i < POOL; i++) {
+            MutationEvent e = w.next();
+            records[i] = new ProducerRecord<>(topic, Workload.keyOf(e).getBytes(StandardCharsets.UTF_8),
+                    e.toByteArray());
+        }
+        return records;
+    }
+
+    /**
+     * Sends until {@code maxEvents} were sent or {@code duration} passed, whichever first, then waits for
+     * every acknowledgement.
+     */
+    public RunReport run(long maxEvents, Duration duration, boolean progress) {
+        ProducerRecord<byte[], byte[]>[] records = pool();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(128 * 1024));
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "ledger-stress-raw");
+        LatencyRecorder latency = new LatencyRecorder();
+        Outcomes outcomes = new Outcomes();
+        LongAdder done = new LongAdder();
+        long sent = 0;
+        long start;
+        long end;
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.partitionsFor(topic);
+            java.util.concurrent.atomic.AtomicLong sentRef = new java.util.concurrent.atomic.AtomicLong();
+            try (ProgressTicker ticker = new ProgressTicker("raw", latency, progress ? System.out : null,
+                    () -> sentRef.get() - done.sum())) {
+                start = System.nanoTime();
+                long stopAt = start + duration.toNanos();
+                while (sent < maxEvents && ((sent & 1023) != 0 || System.nanoTime() < stopAt)) {
+                    long t0 = System.nanoTime();
+                    producer.send(records[(int) (sent % POOL)], (md, ex) -> {
+                        if (ex == null) {
+                            latency.recordNanos(System.nanoTime() - t0);
+                            outcomes.add(Outcomes.ACCEPTED);
+                        } else {
+                            latency.recordError();
+                            outcomes.add(ex.getClass().getSimpleName());
+                        }
+                        done.increment();
+                    });
+                    sent++;
+                    sentRef.lazySet(sent);
+                }
+                producer.flush();
+                end = System.nanoTime();
+            }
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("recordBytes", records[0].value().length);
+        return new RunReport("raw-producer", "max rate, acks=all linger=5ms batch=128KiB", end - start, sent,
+                outcomes.get(Outcomes.ACCEPTED), outcomes.snapshot(), LatencySummary.of(latency.total()),
+                latency.intervals(), latency.total(), extra);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.ledger.stress.load;
+
+import dev.ledger.client.LedgerClient;
+import java.time.Duration;
+
+/**
+ * SDK settings of every lane of a load. Immutable.
+ *
+ * @param maxInFlightEvents per lane
+ * @param maxEventsPerBatch SDK batching ({@code --batch})
+ * @param linger how long the SDK waits to fill a batch
+ * @param requestTimeout per-event deadline
+ * @param authToken optional, {@code null} for none
+ */
+public record ClientOptions(int maxInFlightEvents, int maxEventsPerBatch, Duration linger, Duration requestTimeout,
+        String authToken) {
+
+    LedgerClient newClient(String endpoint, String name) {
+        var b = LedgerClient.builder().endpoints(endpoint).clientName(name).connectionsPerEndpoint(1)
+                .maxInFlightEvents(maxInFlightEvents).maxEventsPerBatch(Math.min(maxEventsPerBatch, maxInFlightEvents))
+                .linger(linger).requestTimeout(requestTimeout);
+        if (authToken != null) {
+            b.authToken(authToken);
+        }
+        return b.build();
+    }
+}

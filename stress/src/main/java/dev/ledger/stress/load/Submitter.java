@@ -1,0 +1,203 @@
+package dev.ledger.stress.load;
+
+import dev.ledger.client.ClientStats;
+import dev.ledger.client.LedgerBackpressureException;
+import dev.ledger.client.LedgerClient;
+import dev.ledger.client.LedgerRejectedException;
+import dev.ledger.client.Receipt;
+import dev.ledger.proto.MutationEvent;
+import dev.ledger.stress.report.LatencyRecorder;
+import dev.ledger.stress.verify.AckedEntry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * Sends events through the SDK on a fixed set of lanes and accounts for every outcome. A lane is one
+ * {@link LedgerClient} with one connection to one endpoint; an event goes to the lane its Kafka key hashes
+ * to, so all events of a key travel in send order on one connection, and the per-(key, lane) sequence written
+ * to the acked log lets {@code verify} check that order.
+ *
+ * <p>Latency is recorded from the time the caller passes to {@link #submit} (the intended send time in open
+ * loop). If the SDK answers with backpressure, the event is offered again after a short pause; the wait shows
+ * in its latency. Completions arrive on SDK threads and only touch wait-free or lock-free structures.
+ *
+ * <p>Thread-safety: {@link #submit} is called by one driver thread; completions may run on any thread.
+ */
+public final class Submitter implements AutoCloseable {
+
+    private static final long BACKPRESSURE_PAUSE_NANOS = 50_000;
+
+    private final List<LedgerClient> lanes = new ArrayList<>();
+    private final List<Map<String, long[]>> sequences = new ArrayList<>();
+    private final LatencyRecorder latency;
+    private final Outcomes outcomes;
+    private final Consumer<AckedEntry> ackedSink;
+    private final Semaphore window;
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong submitted = new AtomicLong();
+    private final AtomicLong backpressureRetries = new AtomicLong();
+    private volatile boolean measuring = true;
+
+    /**
+     * @param targets server endpoints; lane i connects to {@code targets[i % targets.size()]}
+     * @param lanes number of connections, at least 1
+     * @param window closed-loop in-flight limit, or 0 for none (open loop)
+     * @param ackedSink receives every ACCEPTED event; called on SDK threads, must not block
+     */
+    public Submitter(List<String> targets, int lanes, int window, ClientOptions options, LatencyRecorder latency,
+            Outcomes outcomes, Consumer<AckedEntry> ackedSink) {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("--target must name at least one host:port");
+        }
+        if (lanes < 1) {
+            throw new IllegalArgumentException("--connections must be at least 1: " + lanes);
+        }
+        this.latency = latency;
+        this.outcomes = outcomes;
+        this.ackedSink = ackedSink;
+        this.window = window > 0 ? new Semaphore(window) : null;
+        try {
+            for (int i = 0; i < lanes; i++) {
+                this.lanes.add(options.newClient(targets.get(i % targets.size()), "ledger-stress-" + i));
+                sequences.add(new HashMap<>());
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Stops or resumes recording latencies and outcomes (setup events are sent unmeasured). */
+    public void measuring(boolean on) {
+        measuring = on;
+    }
+
+    /**
+     * Sends one event whose latency counts from {@code startNanos}; in closed loop first waits for room in the
+     * window. Returns a future that completes (never exceptionally) once the outcome is recorded.
+     */
+    public CompletableFuture<Void> submit(MutationEvent event, long startNanos) throws InterruptedException {
+        if (window != null) {
+            window.acquire();
+            startNanos = Math.max(startNanos, System.nanoTime());
+        }
+        String key = Workload.keyOf(event);
+        int lane = key.isEmpty() ? 0 : Math.floorMod(key.hashCode(), lanes.size());
+        long seq = sequences.get(lane).computeIfAbsent(key, k -> new long[1])[0]++;
+        inFlight.incrementAndGet();
+        submitted.incrementAndGet();
+        LedgerClient client = lanes.get(lane);
+        CompletableFuture<Receipt> f = client.submitAsync(event);
+        while (f.isCompletedExceptionally() && causeOf(f) instanceof LedgerBackpressureException) {
+            backpressureRetries.incrementAndGet();
+            LockSupport.parkNanos(BACKPRESSURE_PAUSE_NANOS);
+            f = client.submitAsync(event);
+        }
+        final long start = startNanos;
+        final boolean measured = measuring;
+        return f.handle((receipt, ex) -> {
+            complete(key, lane, seq, start, measured, receipt, ex);
+            return null;
+        });
+    }
+
+    private void complete(String key, int lane, long seq, long startNanos, boolean measured, Receipt receipt,
+            Throwable ex) {
+        long latencyNanos = System.nanoTime() - startNanos;
+        if (ex == null) {
+            ackedSink.accept(new AckedEntry(receipt.eventId(), key, receipt.partition(), receipt.offset(), lane,
+                    seq));
+            if (measured) {
+                latency.recordNanos(latencyNanos);
+                outcomes.add(Outcomes.ACCEPTED);
+            }
+        } else if (measured) {
+            latency.recordError();
+            outcomes.add(outcomeName(ex));
+        }
+        inFlight.decrementAndGet();
+        if (window != null) {
+            window.release();
+        }
+    }
+
+    /** {@code LedgerRejectedException:STATUS_INVALID}, or the exception's simple name. */
+    static String outcomeName(Throwable ex) {
+        Throwable t = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+        if (t instanceof LedgerRejectedException r) {
+            return t.getClass().getSimpleName() + ":" + r.status();
+        }
+        return t.getClass().getSimpleName();
+    }
+
+    private static Throwable causeOf(CompletableFuture<?> f) {
+        try {
+            f.getNow(null);
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause();
+        } catch (java.util.concurrent.CancellationException e) {
+            return e;
+        }
+    }
+
+    /** Waits until nothing is in flight or the timeout passes; returns true when idle. */
+    public boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+        return true;
+    }
+
+    public long inFlight() {
+        return inFlight.get();
+    }
+
+    public long submitted() {
+        return submitted.get();
+    }
+
+    public long backpressureRetries() {
+        return backpressureRetries.get();
+    }
+
+    /** Frames and events sent, summed over the lanes. */
+    public Map<String, Object> sdkStats() {
+        long frames = 0;
+        long events = 0;
+        long retried = 0;
+        for (LedgerClient c : lanes) {
+            ClientStats s = c.stats();
+            frames += s.framesSent();
+            events += s.eventsSent();
+            retried += s.eventsRetried();
+        }
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("sdkFramesSent", frames);
+        m.put("sdkEventsSent", events);
+        m.put("sdkEventsPerFrame", frames == 0 ? 0.0 : (double) events / frames);
+        m.put("sdkEventsRetried", retried);
+        m.put("backpressureRetries", backpressureRetries.get());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        for (LedgerClient c : lanes) {
+            c.close();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.ledger.stress.verify;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.ledger.proto.MutationEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads a topic back from the beginning of every partition to the end offsets captured when the scan starts
+ * (records written later are not waited for), parses each value as a {@link MutationEvent} and hands it to a
+ * {@link Listener}. Uses manual assignment: no consumer group, no committed offsets. Not thread-safe.
+ */
+public final class TopicScanner {
+
+    /** Receives every record in each partition's offset order; partitions interleave. */
+    public interface Listener {
+        /** @param event the parsed value, or {@code null} if it was not a MutationEvent */
+        void onRecord(int partition, long offset, String key, MutationEvent event);
+    }
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final Duration timeout;
+
+    public TopicScanner(String bootstrapServers, String topic, Duration timeout) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.timeout = timeout;
+    }
+
+    /** Scans the topic; returns the number of partitions. Throws if the end offsets are not reached in time. */
+    public int scan(Listener listener) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024));
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "ledger-stress-verify");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist at " + bootstrapServers);
+            }
+            List<TopicPartition> parts = new ArrayList<>();
+            infos.forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(parts, timeout));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!reached(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("timed out reading " + topic + " to its end offsets " + end);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    Long stop = end.get(new TopicPartition(r.topic(), r.partition()));
+                    if (stop != null && r.offset() < stop) {
+                        listener.onRecord(r.partition(), r.offset(), key(r.key()), parse(r.value()));
+                    }
+                }
+            }
+            return parts.size();
+        }
+    }
+
+    private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String key(byte[] key) {
+        return key == null ? "" : new String(key, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static MutationEvent parse(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return MutationEvent.parseFrom(value);
+        } catch (InvalidProtocolBufferException e) {
+            return null;
+        }
+    }
+}
