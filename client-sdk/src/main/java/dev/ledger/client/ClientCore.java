@@ -1,0 +1,205 @@
+package dev.ledger.client;
+
+import dev.ledger.proto.MutationEvent;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything behind the {@link LedgerClient} facade: admission (the in-flight bound), per-event deadline timers,
+ * the hand-off to the event loop, and the close sequence. One I/O thread per client: all connection and batching
+ * state lives on it unshared, while events are encoded on the submitting threads so the loop only copies bytes.
+ *
+ * <p>Thread-safe: submit methods from any thread; close from any thread, once effective.
+ */
+final class ClientCore {
+
+    private static final long CLOSE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    private final ClientSettings settings;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final Timer deadlines;
+    private final Admission admission;
+    private final StatsCounters stats = new StatsCounters();
+    private final Dispatcher dispatcher;
+    private final SubmitQueue submitQueue;
+    private volatile boolean closed;
+
+    ClientCore(ClientSettings settings) {
+        this.settings = settings;
+        this.group = Transport.newGroup(1, "ledger-client-io");
+        this.loop = group.next();
+        this.deadlines = new HashedWheelTimer(new DefaultThreadFactory("ledger-client-deadlines", true),
+                10, TimeUnit.MILLISECONDS);
+        this.admission = new Admission(settings.maxInFlightEvents());
+        this.dispatcher = new Dispatcher(loop, settings, stats);
+        this.submitQueue = new SubmitQueue(loop, dispatcher, settings.lingerNanos(), settings.maxEventsPerBatch());
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(Transport.channelClass())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(settings.connectTimeoutNanos())));
+        for (Endpoint endpoint : settings.endpoints()) {
+            for (int i = 0; i < settings.connectionsPerEndpoint(); i++) {
+                dispatcher.addSlot(new ConnectionSlot(endpoint, bootstrap, dispatcher, settings, stats));
+            }
+        }
+        loop.execute(() -> dispatcher.slots().forEach(ConnectionSlot::connect));
+    }
+
+    CompletableFuture<Receipt> submitAsync(MutationEvent event) {
+        Objects.requireNonNull(event, "event");
+        if (closed) {
+            return CompletableFuture.failedFuture(closedFailure());
+        }
+        if (!admission.tryAdmit(1)) {
+            stats.eventsFailed.increment();
+            return CompletableFuture.failedFuture(new LedgerBackpressureException("event " + event.getEventId()
+                    + " refused: " + admission.max() + " events already in flight (maxInFlightEvents)"));
+        }
+        return admitted(List.of(event), System.nanoTime()).get(0).future;
+    }
+
+    List<CompletableFuture<Receipt>> submitAsync(List<MutationEvent> events) {
+        checkList(events);
+        if (closed) {
+            return failedAll(events.size(), closedFailure());
+        }
+        if (!admission.tryAdmit(events.size())) {
+            stats.eventsFailed.add(events.size());
+            return failedAll(events.size(), new LedgerBackpressureException(events.size() + " events refused: "
+                    + admission.outstanding() + " of " + admission.max() + " in flight (maxInFlightEvents)"));
+        }
+        return futures(admitted(events, System.nanoTime()));
+    }
+
+    /** Waits for room up to the deadline, then submits; the caller then waits on the futures. */
+    List<CompletableFuture<Receipt>> submitWaitingForRoom(List<MutationEvent> events) {
+        checkList(events);
+        if (loop.inEventLoop()) {
+            throw new IllegalStateException("blocking submit called on the client's own I/O thread");
+        }
+        long startNanos = System.nanoTime();
+        if (closed) {
+            throw closedFailure();
+        }
+        try {
+            if (!admission.admit(events.size(), settings.requestTimeoutNanos())) {
+                throw new LedgerTimeoutException("no room for " + events.size() + " events within "
+                        + TimeUnit.NANOSECONDS.toMillis(settings.requestTimeoutNanos()) + " ms: "
+                        + admission.max() + " in flight (maxInFlightEvents)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerClosedException("interrupted while waiting for room to submit");
+        }
+        return futures(admitted(events, startNanos));
+    }
+
+    private List<PendingEvent> admitted(List<MutationEvent> events, long startNanos) {
+        long deadlineNanos = startNanos + settings.requestTimeoutNanos();
+        List<PendingEvent> pending = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            MutationEvent event = events.get(i);
+            PendingEvent p = new PendingEvent(event.getEventId(), event.toByteString(), startNanos, deadlineNanos,
+                    i == 0 ? events.size() : 1);
+            armDeadline(p, deadlineNanos - System.nanoTime());
+            p.future.whenComplete((receipt, failure) -> settle(p, failure));
+            pending.add(p);
+        }
+        if (!submitQueue.add(pending) || closed) {
+            // Lost a race with close(): its sweep may not have seen these, so end them here (first outcome wins).
+            pending.forEach(p -> p.fail(closedFailure()));
+        }
+        return pending;
+    }
+
+    private void armDeadline(PendingEvent p, long delayNanos) {
+        try {
+            p.deadlineTimer = deadlines.newTimeout(t -> p.expire(settings.requestTimeoutNanos(),
+                    dispatcher.lastConnectionProblem()), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        } catch (IllegalStateException e) {
+            p.fail(closedFailure()); // timer already stopped: the client is closed
+        }
+    }
+
+    private void settle(PendingEvent p, Throwable failure) {
+        admission.release(1);
+        if (p.deadlineTimer != null) {
+            p.deadlineTimer.cancel();
+        }
+        if (failure == null) {
+            stats.eventsAccepted.increment();
+        } else {
+            stats.eventsFailed.increment();
+        }
+    }
+
+    ClientStats stats() {
+        return stats.snapshot();
+    }
+
+    /** Stops new submits, waits up to requestTimeout for results in flight, fails the rest, releases threads. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!loop.inEventLoop()) {
+            long deadline = System.nanoTime() + settings.requestTimeoutNanos();
+            while (admission.outstanding() > 0 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(CLOSE_POLL_NANOS);
+            }
+        }
+        Runnable sweep = () -> {
+            List<PendingEvent> left = new ArrayList<>(submitQueue.drainAll());
+            left.addAll(dispatcher.takeAll());
+            dispatcher.slots().forEach(ConnectionSlot::close);
+            left.forEach(p -> p.fail(closedFailure()));
+        };
+        if (loop.inEventLoop()) {
+            sweep.run();
+        } else {
+            loop.submit(sweep).awaitUninterruptibly(settings.connectTimeoutNanos(), TimeUnit.NANOSECONDS);
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        deadlines.stop(); // every event is settled by now; pending timeouts are no-ops
+    }
+
+    private static LedgerClosedException closedFailure() {
+        return new LedgerClosedException("client is closed");
+    }
+
+    private void checkList(List<MutationEvent> events) {
+        Objects.requireNonNull(events, "events");
+        if (events.isEmpty() || events.size() > admission.max()) {
+            throw new IllegalArgumentException("events must hold 1.." + admission.max() + " events: " + events.size());
+        }
+        for (MutationEvent e : events) {
+            Objects.requireNonNull(e, "events must not contain null");
+        }
+    }
+
+    private static List<CompletableFuture<Receipt>> futures(List<PendingEvent> pending) {
+        List<CompletableFuture<Receipt>> out = new ArrayList<>(pending.size());
+        pending.forEach(p -> out.add(p.future));
+        return out;
+    }
+
+    private static List<CompletableFuture<Receipt>> failedAll(int n, LedgerException failure) {
+        List<CompletableFuture<Receipt>> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(CompletableFuture.failedFuture(failure));
+        }
+        return out;
+    }
+}

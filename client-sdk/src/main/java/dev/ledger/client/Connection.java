@@ -1,0 +1,193 @@
+package dev.ledger.client;
+
+import dev.ledger.proto.Ack;
+import dev.ledger.proto.ServerFrame;
+import dev.ledger.proto.Welcome;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One TCP connection to a server: handshake (Hello, then Welcome or Error), the server's limits from Welcome, and
+ * the Submits in flight on it keyed by request id. It tells the {@link Dispatcher} about Acks and about its own end,
+ * handing back every unacknowledged event so none is forgotten; its {@link ConnectionSlot} reconnects.
+ *
+ * <p>Not thread-safe: every method runs on the client's single event loop.
+ */
+final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
+
+    enum State { HANDSHAKING, READY, DRAINING, CLOSED }
+
+    /** Used when Welcome leaves a limit unset (0). */
+    static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+
+    private final ConnectionSlot slot;
+    private final Dispatcher dispatcher;
+    private final ClientSettings settings;
+    private final LongObjectHashMap<List<PendingEvent>> inFlight = new LongObjectHashMap<>();
+    private Channel channel;
+    private State state = State.HANDSHAKING;
+    private ScheduledFuture<?> handshakeTimer;
+    private String closeReason = "connection closed";
+    private int inFlightEvents;
+    int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+    int maxEventsPerSubmit = Integer.MAX_VALUE;
+    int maxInFlightEvents = Integer.MAX_VALUE;
+    String serverId = "";
+
+    Connection(ConnectionSlot slot, Dispatcher dispatcher, ClientSettings settings) {
+        this.slot = slot;
+        this.dispatcher = dispatcher;
+        this.settings = settings;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** True when a new Submit may go here now. */
+    boolean canTake() {
+        return state == State.READY && channel.isActive() && channel.isWritable()
+                && inFlightEvents < maxInFlightEvents;
+    }
+
+    int capacity() {
+        return maxInFlightEvents - inFlightEvents;
+    }
+
+    /** Writes one Submit without flushing; the dispatcher flushes once per drain. */
+    void send(long requestId, List<PendingEvent> batch) {
+        inFlight.put(requestId, batch);
+        inFlightEvents += batch.size();
+        channel.write(Frames.submit(channel.alloc(), requestId, batch), channel.voidPromise());
+    }
+
+    void flush() {
+        channel.flush();
+    }
+
+    void close(String reason) {
+        closeReason = reason;
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        ctx.writeAndFlush(Frames.hello(ctx.alloc(), settings.clientName(), settings.authToken()), ctx.voidPromise());
+        handshakeTimer = ctx.executor().schedule(() -> {
+            if (state == State.HANDSHAKING) {
+                close("no Welcome from " + slot.endpoint() + " within the connect timeout");
+            }
+        }, settings.connectTimeoutNanos(), TimeUnit.NANOSECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ServerFrame frame) {
+        switch (frame.getKindCase()) {
+            case WELCOME -> onWelcome(frame.getWelcome());
+            case ACK -> onAck(frame.getAck());
+            case GO_AWAY -> {
+                state = State.DRAINING;
+                closeReason = "server " + slot.endpoint() + " going away: " + frame.getGoAway().getReason();
+                closeIfDrained();
+            }
+            case ERROR -> {
+                String reason = "server " + slot.endpoint() + " error " + frame.getError().getCode() + ": "
+                        + frame.getError().getMessage();
+                dispatcher.onServerError(frame.getError(), reason);
+                close(reason);
+            }
+            case PONG -> { }
+            default -> close("unknown frame from " + slot.endpoint() + ": " + frame.getKindCase());
+        }
+    }
+
+    private void onWelcome(Welcome welcome) {
+        if (state != State.HANDSHAKING) {
+            close("second Welcome from " + slot.endpoint());
+            return;
+        }
+        if (welcome.getMaxFrameBytes() > 0) {
+            maxFrameBytes = welcome.getMaxFrameBytes();
+        }
+        if (welcome.getMaxEventsPerSubmit() > 0) {
+            maxEventsPerSubmit = welcome.getMaxEventsPerSubmit();
+        }
+        if (welcome.getMaxInFlightEvents() > 0) {
+            maxInFlightEvents = welcome.getMaxInFlightEvents();
+        }
+        serverId = welcome.getServerId();
+        state = State.READY;
+        handshakeTimer.cancel(false);
+        slot.onReady(this);
+        dispatcher.dispatch();
+    }
+
+    private void onAck(Ack ack) {
+        List<PendingEvent> events = inFlight.remove(ack.getRequestId());
+        if (events == null) {
+            return; // not ours (or already given up with the connection): nothing waits for it
+        }
+        inFlightEvents -= events.size();
+        dispatcher.onAck(events, ack, slot.endpoint());
+        closeIfDrained();
+    }
+
+    private void closeIfDrained() {
+        if (state == State.DRAINING && inFlight.isEmpty()) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            dispatcher.dispatch();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        closeReason = "connection to " + slot.endpoint() + " failed: " + cause;
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        boolean wasReady = state != State.HANDSHAKING;
+        state = State.CLOSED;
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        List<PendingEvent> unacknowledged = new ArrayList<>(inFlightEvents);
+        for (List<PendingEvent> events : inFlight.values()) {
+            unacknowledged.addAll(events);
+        }
+        inFlight.clear();
+        inFlightEvents = 0;
+        slot.onClosed(this, wasReady, closeReason);
+        dispatcher.onConnectionLost(unacknowledged, closeReason);
+        ctx.fireChannelInactive();
+    }
+
+    /** Everything still in flight, for close(); the connection forgets it. */
+    List<PendingEvent> takeInFlight() {
+        List<PendingEvent> all = new ArrayList<>(inFlightEvents);
+        for (List<PendingEvent> events : inFlight.values()) {
+            all.addAll(events);
+        }
+        inFlight.clear();
+        inFlightEvents = 0;
+        return all;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.ledger.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps one connection to one endpoint alive: connects, and after a failure, a GoAway or a lost connection
+ * reconnects after a capped, jittered backoff that grows while attempts keep failing and resets once a handshake
+ * succeeds. A dead endpoint thus costs one refused connect per backoff period and is otherwise skipped.
+ *
+ * <p>Not thread-safe: event loop only.
+ */
+final class ConnectionSlot {
+
+    private final Endpoint endpoint;
+    private final Bootstrap bootstrap;
+    private final Dispatcher dispatcher;
+    private final ClientSettings settings;
+    private final Backoff backoff;
+    private final StatsCounters stats;
+    private Connection current;
+    private int failures;
+    private boolean closed;
+
+    ConnectionSlot(Endpoint endpoint, Bootstrap bootstrap, Dispatcher dispatcher, ClientSettings settings,
+                   StatsCounters stats) {
+        this.endpoint = endpoint;
+        this.bootstrap = bootstrap;
+        this.dispatcher = dispatcher;
+        this.settings = settings;
+        this.stats = stats;
+        this.backoff = new Backoff(settings.retryBackoffInitialNanos(), settings.retryBackoffMaxNanos());
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The connection if it can take a Submit now, else null. */
+    Connection usable() {
+        Connection c = current;
+        return c != null && c.canTake() ? c : null;
+    }
+
+    Connection current() {
+        return current;
+    }
+
+    void connect() {
+        if (closed) {
+            return;
+        }
+        Connection connection = new Connection(this, dispatcher, settings);
+        current = connection;
+        ChannelFuture connected = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(ServerFrameDecoder.newFramer(), ServerFrameDecoder.INSTANCE, connection);
+            }
+        }).connect(endpoint.host(), endpoint.port());
+        connected.addListener(f -> {
+            if (!f.isSuccess()) {
+                dispatcher.noteConnectionProblem("connect to " + endpoint + " failed: " + f.cause());
+                if (current == connection) {
+                    current = null;
+                }
+                scheduleReconnect();
+            }
+        });
+    }
+
+    void onReady(Connection connection) {
+        failures = 0;
+        stats.connectionsOpened.increment();
+    }
+
+    void onClosed(Connection connection, boolean wasReady, String reason) {
+        dispatcher.noteConnectionProblem(reason);
+        if (current == connection) {
+            current = null;
+        }
+        if (wasReady && failures == 0) {
+            failures = 1; // a server that just left (GoAway, restart) gets at least one backoff period
+        }
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        if (closed) {
+            return;
+        }
+        long delayNanos = backoff.delayNanos(failures);
+        failures = Math.min(failures + 1, 30);
+        dispatcher.loop().schedule(this::connect, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Stops reconnecting and closes the connection; for client close. */
+    void close() {
+        closed = true;
+        if (current != null) {
+            current.close("client closed");
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.ledger.client;
+
+import dev.ledger.proto.Ack;
+import dev.ledger.proto.ErrorCode;
+import dev.ledger.proto.EventResult;
+import dev.ledger.proto.Status;
+import io.netty.channel.EventLoop;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client's write path and result path, confined to its single event loop. Events arrive from the
+ * {@link SubmitQueue} (and from retries) into a ready queue; {@link #dispatch()} cuts them into Submits that respect
+ * each connection's Welcome limits, spreads the Submits round-robin over the connections that can take one, and
+ * flushes each touched connection once. Acks complete futures; UNAVAILABLE / OVERLOADED results and lost
+ * connections put the same events back after a backoff, until their deadline timer ends them.
+ *
+ * <p>Not thread-safe: every method runs on the event loop.
+ */
+final class Dispatcher {
+
+    private final EventLoop loop;
+    private final ClientSettings settings;
+    private final StatsCounters stats;
+    private final Backoff retryBackoff;
+    private final ArrayDeque<PendingEvent> ready = new ArrayDeque<>();
+    private final Set<PendingEvent> backingOff = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final List<ConnectionSlot> slots = new ArrayList<>();
+    private final List<Connection> touched = new ArrayList<>();
+    private int nextSlot;
+    private long nextRequestId = 1;
+    private volatile String lastConnectionProblem = "no connection attempt finished yet";
+
+    Dispatcher(EventLoop loop, ClientSettings settings, StatsCounters stats) {
+        this.loop = loop;
+        this.settings = settings;
+        this.stats = stats;
+        this.retryBackoff = new Backoff(settings.retryBackoffInitialNanos(), settings.retryBackoffMaxNanos());
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    void addSlot(ConnectionSlot slot) {
+        slots.add(slot);
+    }
+
+    List<ConnectionSlot> slots() {
+        return slots;
+    }
+
+    String lastConnectionProblem() {
+        return lastConnectionProblem;
+    }
+
+    void noteConnectionProblem(String problem) {
+        lastConnectionProblem = problem;
+    }
+
+    /** New events from the submit queue, a group's events contiguous. */
+    void enqueue(List<PendingEvent> events) {
+        ready.addAll(events);
+    }
+
+    /** Sends as much of the ready queue as the connections can take now; one flush per touched connection. */
+    void dispatch() {
+        while (!ready.isEmpty()) {
+            Connection connection = nextConnection();
+            if (connection == null) {
+                break; // waits for a Welcome, an Ack or writability, each of which dispatches again
+            }
+            int maxEvents = Math.min(Math.min(settings.maxEventsPerBatch(), connection.maxEventsPerSubmit),
+                    connection.capacity());
+            List<PendingEvent> batch = BatchBuilder.take(ready, maxEvents, connection.maxFrameBytes,
+                    event -> event.fail(new LedgerRejectedException(event.eventId, Status.STATUS_INVALID,
+                            "event of " + event.bytes.size() + " bytes cannot fit the server's max frame of "
+                                    + connection.maxFrameBytes + " bytes")));
+            if (batch.isEmpty()) {
+                continue;
+            }
+            connection.send(nextRequestId++, batch);
+            stats.framesSent.increment();
+            stats.eventsSent.add(batch.size());
+            if (!touched.contains(connection)) {
+                touched.add(connection);
+            }
+        }
+        for (Connection connection : touched) {
+            connection.flush();
+        }
+        touched.clear();
+    }
+
+    private Connection nextConnection() {
+        int n = slots.size();
+        for (int i = 0; i < n; i++) {
+            int index = (nextSlot + i) % n;
+            Connection connection = slots.get(index).usable();
+            if (connection != null) {
+                nextSlot = (index + 1) % n;
+                return connection;
+            }
+        }
+        return null;
+    }
+
+    /** Results of one Submit, in its order; matched by position, checked by event id. */
+    void onAck(List<PendingEvent> events, Ack ack, Endpoint from) {
+        List<EventResult> results = ack.getResultsList();
+        for (int i = 0; i < events.size(); i++) {
+            PendingEvent event = events.get(i);
+            EventResult result = i < results.size() ? results.get(i) : null;
+            if (result != null && !result.getEventId().equals(event.eventId)) {
+                result = findResult(results, event.eventId);
+            }
+            if (event.isDone()) {
+                continue;
+            }
+            if (result == null) {
+                event.lastOutcome = "no result for it in the Ack from " + from;
+                retry(event);
+            } else if (!event.completeFinal(result)) {
+                retry(event);
+            }
+        }
+        dispatch();
+    }
+
+    private static EventResult findResult(List<EventResult> results, String eventId) {
+        for (EventResult r : results) {
+            if (r.getEventId().equals(eventId)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    void onConnectionLost(List<PendingEvent> unacknowledged, String reason) {
+        for (PendingEvent event : unacknowledged) {
+            if (!event.isDone()) {
+                event.lastOutcome = "sent, then " + reason;
+                retry(event);
+            }
+        }
+        dispatch();
+    }
+
+    /** A handshake refused for bad credentials ends the waiting events: retrying cannot fix a token. */
+    void onServerError(dev.ledger.proto.Error error, String reason) {
+        noteConnectionProblem(reason);
+        if (error.getCode() == ErrorCode.ERROR_CODE_UNAUTHENTICATED) {
+            for (PendingEvent event : ready) {
+                event.fail(new LedgerRejectedException(event.eventId, Status.STATUS_UNAUTHENTICATED, reason));
+            }
+            ready.clear();
+        }
+    }
+
+    /** Puts the event back after a jittered backoff; its deadline timer ends it if that comes first. */
+    private void retry(PendingEvent event) {
+        stats.eventsRetried.increment();
+        long delayNanos = retryBackoff.delayNanos(event.attempts++);
+        long untilDeadline = event.deadlineNanos - System.nanoTime();
+        backingOff.add(event);
+        loop.schedule(() -> {
+            if (backingOff.remove(event) && !event.isDone()) {
+                ready.addLast(event);
+                dispatch();
+            }
+        }, Math.max(0, Math.min(delayNanos, untilDeadline)), TimeUnit.NANOSECONDS);
+    }
+
+    /** Removes and returns every event the dispatcher still holds, for close(). */
+    List<PendingEvent> takeAll() {
+        List<PendingEvent> all = new ArrayList<>(ready);
+        ready.clear();
+        all.addAll(backingOff);
+        backingOff.clear();
+        for (ConnectionSlot slot : slots) {
+            Connection connection = slot.current();
+            if (connection != null) {
+                all.addAll(connection.takeInFlight());
+            }
+        }
+        return all;
+    }
+}
