@@ -1,0 +1,85 @@
+package dev.ledger.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BatchBuilderTest {
+
+    private final List<PendingEvent> oversize = new ArrayList<>();
+
+    private static PendingEvent event(String id, int bytes, int groupSize) {
+        return new PendingEvent(id, ByteString.copyFrom(new byte[bytes]), 0, Long.MAX_VALUE, groupSize);
+    }
+
+    private static ArrayDeque<PendingEvent> queue(PendingEvent... events) {
+        return new ArrayDeque<>(List.of(events));
+    }
+
+    @Test
+    void batchStopsAtMaxEvents() {
+        ArrayDeque<PendingEvent> ready = queue(event("a", 10, 1), event("b", 10, 1), event("c", 10, 1));
+
+        List<PendingEvent> batch = BatchBuilder.take(ready, 2, 1_000, oversize::add);
+
+        assertThat(batch).extracting(e -> e.eventId).containsExactly("a", "b");
+        assertThat(ready).hasSize(1);
+    }
+
+    @Test
+    void batchStopsBeforeExceedingTheFrameLimit() {
+        ArrayDeque<PendingEvent> ready = queue(event("a", 100, 1), event("b", 100, 1), event("c", 100, 1));
+        int frame = BatchBuilder.FRAME_OVERHEAD_BYTES + 2 * BatchBuilder.encodedSize(ready.peek());
+
+        List<PendingEvent> batch = BatchBuilder.take(ready, 100, frame, oversize::add);
+
+        assertThat(batch).extracting(e -> e.eventId).containsExactly("a", "b");
+    }
+
+    @Test
+    void eventThatFitsNoFrameIsHandedToTheOversizeCallback() {
+        ArrayDeque<PendingEvent> ready = queue(event("huge", 5_000, 1), event("small", 10, 1));
+
+        List<PendingEvent> batch = BatchBuilder.take(ready, 100, 1_000, oversize::add);
+
+        assertThat(batch).extracting(e -> e.eventId).containsExactly("small");
+        assertThat(oversize).extracting(e -> e.eventId).containsExactly("huge");
+    }
+
+    @Test
+    void completedEventsAreDropped() {
+        PendingEvent done = event("done", 10, 1);
+        done.future.complete(null);
+        ArrayDeque<PendingEvent> ready = queue(done, event("live", 10, 1));
+
+        List<PendingEvent> batch = BatchBuilder.take(ready, 100, 1_000, oversize::add);
+
+        assertThat(batch).extracting(e -> e.eventId).containsExactly("live");
+        assertThat(ready).isEmpty();
+    }
+
+    @Test
+    void groupThatFitsTheNextBatchWholeIsNotSplit() {
+        ArrayDeque<PendingEvent> ready = queue(event("single", 10, 1),
+                event("g1", 10, 3), event("g2", 10, 0), event("g3", 10, 0));
+
+        List<PendingEvent> first = BatchBuilder.take(ready, 3, 1_000, oversize::add);
+        List<PendingEvent> second = BatchBuilder.take(ready, 3, 1_000, oversize::add);
+
+        assertThat(first).extracting(e -> e.eventId).containsExactly("single");
+        assertThat(second).extracting(e -> e.eventId).containsExactly("g1", "g2", "g3");
+    }
+
+    @Test
+    void groupLargerThanABatchIsSplitAcrossBatches() {
+        ArrayDeque<PendingEvent> ready = queue(event("g1", 10, 3), event("g2", 10, 0), event("g3", 10, 0));
+
+        List<PendingEvent> first = BatchBuilder.take(ready, 2, 1_000, oversize::add);
+
+        assertThat(first).extracting(e -> e.eventId).containsExactly("g1", "g2");
+    }
+}
