@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ledger-stress", mixinStandardHelpOptions = true, version = "ledger-stress 0.1.0",
         description = "Load driver, verifier, demo and benchmark for the ledger ingest tier.",
-        subcommands = {VerifyCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, VerifyCommand.class, DemoCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class StressMain implements Runnable {
 
     public static void main(String[] args) {

@@ -1,0 +1,173 @@
+package dev.ledger.stress.bench;
+
+import dev.ledger.stress.load.ClientOptions;
+import dev.ledger.stress.load.LoadDriver;
+import dev.ledger.stress.load.LoadSettings;
+import dev.ledger.stress.load.Mix;
+import dev.ledger.stress.report.ReportFiles;
+import dev.ledger.stress.report.RunReport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Runs the benchmark: starts (or uses) a broker and a server as separate processes, then for each repeat runs
+ * the raw-producer ceiling and the SDK → server → Kafka path back to back, records CPU time per process over
+ * each phase, and prints the table with the ratio. Not thread-safe; one run per instance.
+ */
+public final class Bench {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final BenchSettings s;
+    private final List<BenchRow> rows = new ArrayList<>();
+    private final List<RunReport> reports = new ArrayList<>();
+
+    public Bench(BenchSettings settings) {
+        this.s = settings;
+    }
+
+    /** Runs everything; returns the process exit code (0 when every phase acked every event). */
+    public int run() throws Exception {
+        Path work = s.workDir() != null ? Files.createDirectories(s.workDir())
+                : Files.createTempDirectory("ledger-bench");
+        ChildProcess broker = null;
+        ChildProcess server = null;
+        try {
+            String bootstrap = s.bootstrapServers();
+            if (bootstrap == null) {
+                System.out.println("starting broker process (log: " + work.resolve("broker.log") + ")");
+                broker = ChildProcess.startJava("broker", s.brokerJvmOpts(), "dev.ledger.devkafka.EmbeddedKafkaMain",
+                        List.of(), Pattern.compile("BOOTSTRAP=(\\S+)"), work.resolve("broker.log"));
+                bootstrap = broker.awaitReady(START_TIMEOUT);
+            }
+            createTopic(bootstrap, s.topic());
+            createTopic(bootstrap, s.topic() + ".raw");
+            List<String> targets = s.targets();
+            if (s.tcp() && targets.isEmpty()) {
+                int port = freePort();
+                System.out.println("starting server process on 127.0.0.1:" + port + " (log: "
+                        + work.resolve("server.log") + ")");
+                List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--bind-address",
+                        "127.0.0.1", "--port", String.valueOf(port), "--topic", s.topic(), "--topic-partitions",
+                        String.valueOf(s.partitions())));
+                args.addAll(s.serverArgs());
+                server = ChildProcess.startJava("server", s.serverJvmOpts(), "dev.ledger.server.ServerMain", args,
+                        null, work.resolve("server.log"));
+                awaitListening(server, port);
+                targets = List.of("127.0.0.1:" + port);
+            }
+            boolean allAcked = true;
+            for (int i = 1; i <= s.repeat(); i++) {
+                if (s.raw()) {
+                    String kafka = bootstrap;
+                    allAcked &= phase("raw-producer", i, broker, null,
+                            () -> new RawProducerBench(kafka, s.topic() + ".raw", s.accounts())
+                                    .run(s.events(), s.duration(), true));
+                }
+                if (s.tcp()) {
+                    List<String> t = targets;
+                    allAcked &= phase("sdk-server-kafka", i, broker, server, () -> tcp(t));
+                }
+            }
+            BenchTable table = new BenchTable(rows);
+            System.out.println();
+            System.out.print(table.format());
+            if (s.json() != null) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("date", Instant.now().toString());
+                json.put("cores", Runtime.getRuntime().availableProcessors());
+                json.put("rows", rows);
+                json.put("ratioTcpToRaw", table.ratio());
+                json.put("reports", reports);
+                ReportFiles.writeJson(s.json(), json);
+            }
+            return allAcked ? 0 : 1;
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+
+    private RunReport tcp(List<String> targets) throws InterruptedException {
+        ClientOptions client = new ClientOptions(Math.max(s.window(), s.batch()), s.batch(), s.linger(),
+                Duration.ofSeconds(30), null);
+        LoadSettings load = new LoadSettings(targets, s.connections(), 0, s.window(), s.duration(), s.events(),
+                new Mix(0, 0, 1, 0), s.accounts(), client, true);
+        return new LoadDriver(load, e -> { }, System.out).run("sdk-server-kafka");
+    }
+
+    /** A phase's body. */
+    private interface Phase {
+        RunReport run() throws Exception;
+    }
+
+    private boolean phase(String name, int repeat, ChildProcess broker, ChildProcess server, Phase body)
+            throws Exception {
+        System.out.printf("%n--- %s (repeat %d) ---%n", name, repeat);
+        long brokerCpu = broker == null ? -1 : broker.cpuNanos();
+        long serverCpu = server == null ? -1 : server.cpuNanos();
+        long selfCpu = CpuTime.ofSelf();
+        RunReport r = body.run();
+        long selfDelta = CpuTime.ofSelf() - selfCpu;
+        long brokerDelta = broker == null ? -1 : broker.cpuNanos() - brokerCpu;
+        long serverDelta = server == null ? -1 : server.cpuNanos() - serverCpu;
+        System.out.print(r.format());
+        reports.add(r);
+        rows.add(new BenchRow(name, repeat, r.acked(), r.durationNanos() / 1e9, r.throughputPerSecond(),
+                r.latency().p50Micros(), r.latency().p99Micros(), selfDelta / 1e9,
+                serverDelta < 0 ? -1 : serverDelta / 1e9, brokerDelta < 0 ? -1 : brokerDelta / 1e9));
+        return r.acked() == r.sent();
+    }
+
+    private void createTopic(String bootstrap, String topic) throws Exception {
+        Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(List.of(new NewTopic(topic, s.partitions(), (short) 1))).all().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket ss = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return ss.getLocalPort();
+        }
+    }
+
+    private static void awaitListening(ChildProcess server, int port) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) {
+                throw new IllegalStateException("server process exited during startup; see its log");
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("server did not listen on port " + port + " within " + START_TIMEOUT);
+    }
+}
