@@ -1,0 +1,239 @@
+package dev.ledger.server;
+
+import dev.ledger.proto.ClientFrameView;
+import dev.ledger.proto.ErrorCode;
+import dev.ledger.proto.Hello;
+import dev.ledger.proto.Status;
+import dev.ledger.proto.SubmitView;
+import dev.ledger.server.codec.InboundFrame;
+import dev.ledger.server.codec.ServerFrames;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol state of one connection: Hello first (version, optional token), then Submits and Pings.
+ *
+ * <p>Each Submit becomes a {@link PendingSubmit}; its Ack is written once every event has a result, so Acks go
+ * out in completion order. Ack timeout: events without a Kafka answer after {@code ackTimeoutMs} are answered
+ * UNAVAILABLE. Backpressure: past {@code maxInFlightEventsPerConnection} unanswered events the channel stops
+ * reading (autoRead off) until Acks drain it. A Submit with zero events, with more than
+ * {@code maxEventsPerSubmit} events, or reusing an in-flight request_id is a PROTOCOL_VIOLATION (Error, close).
+ * Every connection-level failure is an {@code Error} frame followed by close.
+ *
+ * <p>One instance per channel; all state is confined to the channel's event loop. Kafka results arrive on
+ * producer threads and are handed to the event loop.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    /** User event fired by {@link LedgerServer} when the drain timeout passes: answer everything, close. */
+    static final Object DRAIN_DEADLINE = new Object();
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+
+    private final ServerContext context;
+    private final SubmitDispatcher dispatcher;
+    private final Map<Long, PendingSubmit> pending = new HashMap<>();
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> handshakeTimer;
+    private byte[] clientName = new byte[0];
+    private boolean helloDone;
+    private boolean closing;
+    private int inFlightEvents;
+
+    ConnectionHandler(ServerContext context) {
+        this.context = context;
+        this.dispatcher = new SubmitDispatcher(context);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        int max = context.config().maxConnections();
+        if (context.connections().incrementAndGet() > max) {
+            fail(ErrorCode.ERROR_CODE_TOO_MANY_CONNECTIONS, "server is at its limit of " + max + " connections");
+            return;
+        }
+        context.channels().add(ctx.channel());
+        long handshakeMs = context.config().handshakeTimeoutMs();
+        handshakeTimer = ctx.executor().schedule(() -> fail(ErrorCode.ERROR_CODE_HANDSHAKE_TIMEOUT,
+                "no Hello within " + handshakeMs + " ms"), handshakeMs, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        context.connections().decrementAndGet();
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        // Late Kafka callbacks still release the byte budget in the writer; here only the answers are dropped.
+        for (PendingSubmit p : pending.values()) {
+            if (p.markAnswered()) {
+                context.pendingSubmits().decrementAndGet();
+            }
+        }
+        pending.clear();
+        inFlightEvents = 0;
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof InboundFrame frame)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            if (!closing) {
+                handle(frame.view());
+            }
+        } finally {
+            // Event bytes alias this buffer; the writer has copied what it keeps, so it can go now.
+            frame.release();
+        }
+    }
+
+    private void handle(ClientFrameView frame) {
+        ClientFrameView.KindCase kind = frame.getKindCase();
+        if (kind == ClientFrameView.KindCase.HELLO) {
+            if (helloDone) {
+                fail(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, "Hello was already received on this connection");
+            } else {
+                onHello(frame.getHello());
+            }
+        } else if (!helloDone) {
+            fail(ErrorCode.ERROR_CODE_HELLO_REQUIRED, "the first frame must be Hello, got " + kind.name().toLowerCase());
+        } else if (kind == ClientFrameView.KindCase.PING) {
+            ctx.writeAndFlush(ServerFrames.pong(frame.getPing().getNonce()));
+        } else {
+            onSubmit(frame.getSubmit());
+        }
+    }
+
+    private void onHello(Hello hello) {
+        handshakeTimer.cancel(false);
+        if (hello.getProtocolVersion() != ServerFrames.PROTOCOL_VERSION) {
+            fail(ErrorCode.ERROR_CODE_UNSUPPORTED_VERSION, "protocol_version " + hello.getProtocolVersion()
+                    + " is not supported; this server speaks " + ServerFrames.PROTOCOL_VERSION);
+            return;
+        }
+        if (!context.authorized(hello.getAuthToken())) {
+            fail(ErrorCode.ERROR_CODE_UNAUTHENTICATED, "auth_token is missing or not accepted");
+            return;
+        }
+        helloDone = true;
+        clientName = hello.getClientName().getBytes(StandardCharsets.UTF_8);
+        var config = context.config();
+        ctx.writeAndFlush(ServerFrames.welcome(ServerContext.SERVER_VERSION, config.serverId(), config.maxFrameBytes(),
+                config.maxEventsPerSubmit(), config.maxInFlightEventsPerConnection()));
+    }
+
+    private void onSubmit(SubmitView submit) {
+        int count = submit.getEventsCount();
+        int max = context.config().maxEventsPerSubmit();
+        long requestId = submit.getRequestId();
+        if (count == 0 || count > max) {
+            fail(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, "Submit " + requestId + " has " + count
+                    + " events; a Submit carries 1.." + max);
+            return;
+        }
+        if (pending.containsKey(requestId)) {
+            fail(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, "request_id " + requestId + " is already in flight");
+            return;
+        }
+        PendingSubmit p = new PendingSubmit(requestId, count, this::onSubmitComplete);
+        pending.put(requestId, p);
+        inFlightEvents += count;
+        context.pendingSubmits().incrementAndGet();
+        dispatcher.dispatch(submit, p, clientName);
+        if (!p.isComplete()) {
+            p.timeout(ctx.executor().schedule(() -> onAckTimeout(p), context.config().ackTimeoutMs(),
+                    TimeUnit.MILLISECONDS));
+        }
+        if (inFlightEvents >= context.config().maxInFlightEventsPerConnection()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /** Called by whoever filled the last result: an event loop or a Kafka producer thread. */
+    private void onSubmitComplete(PendingSubmit p) {
+        if (ctx.executor().inEventLoop()) {
+            writeAck(p);
+            return;
+        }
+        try {
+            ctx.executor().execute(() -> writeAck(p));
+        } catch (RejectedExecutionException e) {
+            log.debug("event loop gone; Ack for request {} dropped with its connection", p.requestId());
+        }
+    }
+
+    private void writeAck(PendingSubmit p) {
+        if (!p.markAnswered()) {
+            return;
+        }
+        pending.remove(p.requestId());
+        inFlightEvents -= p.eventCount();
+        context.pendingSubmits().decrementAndGet();
+        ctx.writeAndFlush(ServerFrames.ack(p.requestId(), p.results()));
+        if (!closing && inFlightEvents < context.config().maxInFlightEventsPerConnection()
+                && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void onAckTimeout(PendingSubmit p) {
+        long ms = context.config().ackTimeoutMs();
+        context.writer().circuit().onFailure("no acknowledgement from Kafka within " + ms + " ms");
+        p.expire(Status.STATUS_UNAVAILABLE, "not acknowledged by Kafka within " + ms + " ms; retry with the same event_id");
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            fail(ErrorCode.ERROR_CODE_IDLE_TIMEOUT, "no traffic for " + context.config().idleTimeoutMs() + " ms");
+        } else if (evt == DRAIN_DEADLINE) {
+            for (PendingSubmit p : new ArrayList<>(pending.values())) {
+                p.expire(Status.STATUS_UNAVAILABLE, "server shut down before Kafka acknowledged; retry with the same event_id");
+            }
+            closing = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        } else {
+            log.warn("unexpected failure on connection {}", ctx.channel().remoteAddress(), cause);
+            fail(ErrorCode.ERROR_CODE_INTERNAL, "internal server error: " + cause);
+        }
+    }
+
+    private void fail(ErrorCode code, String message) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(ServerFrames.error(code, message)).addListener(ChannelFutureListener.CLOSE);
+    }
+}

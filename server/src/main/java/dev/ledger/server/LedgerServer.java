@@ -1,0 +1,137 @@
+package dev.ledger.server;
+
+import dev.ledger.server.codec.ServerFrames;
+import dev.ledger.server.config.ServerConfig;
+import dev.ledger.server.kafka.ByteBudget;
+import dev.ledger.server.kafka.KafkaCircuit;
+import dev.ledger.server.kafka.KafkaEventWriter;
+import dev.ledger.server.kafka.ProducerSettings;
+import dev.ledger.server.kafka.TopicInitializer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and stops one ingest server: Kafka topic and producer, event loops, listening socket. The protocol lives
+ * in {@link ConnectionHandler}; this class only wires and unwires. Thread-safe; close it once.
+ */
+public final class LedgerServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LedgerServer.class);
+    private static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ServerContext context;
+    private final Producer<byte[], byte[]> producer;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final Channel serverChannel;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private LedgerServer(ServerContext context, Producer<byte[], byte[]> producer, EventLoopGroup boss,
+            EventLoopGroup workers, Channel serverChannel) {
+        this.context = context;
+        this.producer = producer;
+        this.bossGroup = boss;
+        this.workerGroup = workers;
+        this.serverChannel = serverChannel;
+    }
+
+    /** Creates the topic if missing, loads its metadata, binds; returns once connections are accepted. Blocking. */
+    public static LedgerServer start(ServerConfig config) {
+        TopicInitializer.ensureTopic(config.bootstrapServers(), config.topic(), config.topicPartitions(),
+                config.topicReplicationFactor(), KAFKA_STARTUP_TIMEOUT);
+        Properties props = ProducerSettings.build(config.bootstrapServers(), config.serverId(), config.producerProperties());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props);
+        Transport transport = Transport.best();
+        EventLoopGroup boss = transport.newGroup(1);
+        EventLoopGroup workers = transport.newGroup(0);
+        try {
+            List<Integer> partitions = TopicInitializer.loadPartitions(producer, config.topic(), KAFKA_STARTUP_TIMEOUT);
+            KafkaEventWriter writer = new KafkaEventWriter(producer, config.topic(), partitions, config.serverId(),
+                    new ByteBudget(ProducerSettings.budgetBytes(props)), new KafkaCircuit(3, 1000, config.ackTimeoutMs()));
+            ServerContext context = new ServerContext(config, writer, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+            Channel channel = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ServerInitializer(context))
+                    .bind(config.bindAddress(), config.port()).syncUninterruptibly().channel();
+            LedgerServer server = new LedgerServer(context, producer, boss, workers, channel);
+            log.info("ledger server listening on {}:{} ({}), topic {} with {} partitions; config: {}",
+                    config.bindAddress(), server.port(), transport.name(), config.topic(), partitions.size(),
+                    config.describe());
+            return server;
+        } catch (RuntimeException e) {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            producer.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public String serverId() {
+        return context.config().serverId();
+    }
+
+    /**
+     * Stops accepting, sends GoAway to every connection, waits up to {@code drainTimeout} for every in-flight
+     * Submit to be answered (what is still open then is answered UNAVAILABLE), closes the connections, then
+     * flushes and closes the producer. Blocking; idempotent; never call it from an event loop.
+     */
+    public void shutdownGracefully(Duration drainTimeout) {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        context.startDraining();
+        serverChannel.close().syncUninterruptibly();
+        context.channels().writeAndFlush(ServerFrames.goAway("server " + serverId() + " is shutting down"));
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        while (context.pendingSubmits().get() > 0 && System.nanoTime() < deadline) {
+            sleepMillis(5);
+        }
+        int left = context.pendingSubmits().get();
+        if (left > 0) {
+            log.warn("{} Submits still unanswered after {}; answering them UNAVAILABLE", left, drainTimeout);
+        }
+        for (Channel ch : context.channels()) {
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ConnectionHandler.DRAIN_DEADLINE));
+        }
+        context.channels().newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        context.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        producer.close(Duration.ofSeconds(10));
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        log.info("ledger server {} stopped", serverId());
+    }
+
+    /** {@link #shutdownGracefully} with the configured drain timeout. */
+    @Override
+    public void close() {
+        shutdownGracefully(Duration.ofMillis(context.config().drainTimeoutMs()));
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.ledger.server;
+
+import dev.ledger.server.config.ServerConfig;
+import dev.ledger.server.config.ServerOptions;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code java -jar ledger-server.jar [flags]}: builds the config, starts the server (and, without
+ * {@code --bootstrap-servers}, an embedded development broker), and drains gracefully on SIGTERM, exiting 0.
+ */
+@Command(name = "ledger-server", mixinStandardHelpOptions = true, version = ServerContext.SERVER_VERSION,
+        sortOptions = false, description = "TCP ingest server of the ledger: protobuf frames in, Kafka records out.")
+public final class ServerMain implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerMain.class);
+
+    @Mixin
+    private ServerOptions options;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new ServerMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        String bootstrap = options.bootstrapServers();
+        ServerConfig config;
+        try {
+            config = options.toConfig(bootstrap == null ? "embedded" : bootstrap);
+        } catch (IllegalArgumentException e) {
+            System.err.println("invalid configuration: " + e.getMessage());
+            return 2;
+        }
+        AutoCloseable devKafka = null;
+        if (bootstrap == null) {
+            DevKafkaLauncher.DevKafka dev = DevKafkaLauncher.start(options.devDataDir());
+            devKafka = dev.cluster();
+            log.warn("DEVELOPMENT MODE: embedded Kafka at {} with data in {} (pass --bootstrap-servers for production)",
+                    dev.bootstrapServers(), options.devDataDir().toAbsolutePath());
+            config = config.toBuilder().bootstrapServers(dev.bootstrapServers()).build();
+        }
+        LedgerServer server = LedgerServer.start(config);
+        CountDownLatch forever = new CountDownLatch(1);
+        AutoCloseable dev = devKafka;
+        Duration drain = Duration.ofMillis(config.drainTimeoutMs());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutdown requested; draining for up to {}", drain);
+            server.shutdownGracefully(drain);
+            if (dev != null) {
+                try {
+                    dev.close();
+                } catch (Exception e) {
+                    log.warn("embedded Kafka did not stop cleanly: {}", e.toString());
+                }
+            }
+            // A drained stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
+            Runtime.getRuntime().halt(0);
+        }, "ledger-server-shutdown"));
+        forever.await();
+        return 0;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.ledger.server;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.ledger.proto.MutationEvent;
+import dev.ledger.proto.Status;
+import dev.ledger.proto.SubmitView;
+import dev.ledger.server.kafka.EventResults;
+import java.util.List;
+
+/**
+ * Handles the events of one Submit on the event loop: parse each raw event (only to validate and to find its
+ * key), answer INVALID ones at once with the validator's reason, refuse new work while the server drains, and
+ * hand the rest, as their original bytes, to the Kafka writer. Never blocks.
+ *
+ * <p>Thread-safe (stateless apart from the shared, thread-safe {@link ServerContext}).
+ */
+final class SubmitDispatcher {
+
+    private final ServerContext context;
+
+    SubmitDispatcher(ServerContext context) {
+        this.context = context;
+    }
+
+    /** Dispatches every event of {@code submit} into {@code pending}; results may arrive before this returns. */
+    void dispatch(SubmitView submit, PendingSubmit pending, byte[] clientName) {
+        List<ByteString> events = submit.getEventsList();
+        for (int i = 0; i < events.size(); i++) {
+            ByteString bytes = events.get(i);
+            MutationEvent event;
+            try {
+                event = MutationEvent.parseFrom(bytes);
+            } catch (InvalidProtocolBufferException e) {
+                pending.eventId(i, "");
+                pending.complete(i, EventResults.of("", Status.STATUS_INVALID,
+                        "events[" + i + "] is not a MutationEvent: " + e.getMessage()));
+                continue;
+            }
+            pending.eventId(i, event.getEventId());
+            String reason = context.validator().validate(event);
+            if (reason != null) {
+                pending.complete(i, EventResults.of(event.getEventId(), Status.STATUS_INVALID, reason));
+            } else if (context.draining()) {
+                pending.complete(i, EventResults.of(event.getEventId(), Status.STATUS_UNAVAILABLE,
+                        "server is shutting down; retry with the same event_id on another connection"));
+            } else {
+                context.writer().write(event, bytes, clientName, pending, i);
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.ledger.server.codec;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.ledger.proto.ClientFrameView;
+import dev.ledger.proto.ErrorCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Splits the inbound byte stream into frames (4-byte big-endian unsigned length + payload) and parses each payload
+ * as a {@link ClientFrameView}, emitting {@link InboundFrame}s.
+ *
+ * <p>The length is checked against {@code maxFrameBytes} as soon as its 4 bytes arrive, before any payload is
+ * buffered. A zero or oversize length, or a payload that does not parse, is answered here with an {@code Error}
+ * frame (EMPTY_FRAME, FRAME_TOO_LARGE, MALFORMED_FRAME) and the connection is closed; every byte after that is
+ * discarded. Payloads are parsed with aliasing on, so event bytes are views of the frame buffer, not copies.
+ *
+ * <p>One instance per channel; not thread-safe (runs on the channel's event loop).
+ */
+public final class FrameDecoder extends ByteToMessageDecoder {
+
+    private static final int LENGTH_BYTES = 4;
+
+    private final int maxFrameBytes;
+    private boolean failed;
+
+    public FrameDecoder(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (in.readableBytes() < LENGTH_BYTES) {
+            return;
+        }
+        long length = in.getUnsignedInt(in.readerIndex());
+        if (length == 0) {
+            fail(ctx, in, ErrorCode.ERROR_CODE_EMPTY_FRAME, "frame length is 0; a frame carries 1.." + maxFrameBytes + " bytes");
+            return;
+        }
+        if (length > maxFrameBytes) {
+            fail(ctx, in, ErrorCode.ERROR_CODE_FRAME_TOO_LARGE,
+                    "frame length " + length + " exceeds the limit of " + maxFrameBytes + " bytes");
+            return;
+        }
+        if (in.readableBytes() < LENGTH_BYTES + length) {
+            return;
+        }
+        in.skipBytes(LENGTH_BYTES);
+        ByteBuf frame = in.readRetainedSlice((int) length);
+        try {
+            out.add(new InboundFrame(frame, parse(frame)));
+        } catch (IOException e) {
+            frame.release();
+            fail(ctx, in, ErrorCode.ERROR_CODE_MALFORMED_FRAME,
+                    "frame of " + length + " bytes is not a ClientFrame: " + e.getMessage());
+        }
+    }
+
+    private static ClientFrameView parse(ByteBuf frame) throws IOException {
+        CodedInputStream input;
+        if (frame.nioBufferCount() == 1) {
+            ByteBuffer nio = frame.nioBuffer();
+            input = CodedInputStream.newInstance(nio);
+        } else {
+            // Rare (composite cumulation): one copy of the whole frame, then events alias that copy.
+            byte[] copy = new byte[frame.readableBytes()];
+            frame.getBytes(frame.readerIndex(), copy);
+            input = CodedInputStream.newInstance(copy);
+        }
+        input.enableAliasing(true);
+        ClientFrameView view = ClientFrameView.parseFrom(input);
+        if (view.getKindCase() == ClientFrameView.KindCase.KIND_NOT_SET) {
+            throw new InvalidProtocolBufferException("none of hello, submit, ping is set");
+        }
+        return view;
+    }
+
+    private void fail(ChannelHandlerContext ctx, ByteBuf in, ErrorCode code, String message) {
+        failed = true;
+        in.skipBytes(in.readableBytes());
+        ctx.writeAndFlush(ServerFrames.error(code, message)).addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.ledger.server.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every setting of the ingest server, immutable, validated once by {@link Builder#build()}.
+ *
+ * <p>Built by {@link dev.ledger.server.ServerMain} from flags and environment variables, or by tests and embedders
+ * through {@link #builder()}. Each default is named once, in {@link Defaults}. Thread-safe (immutable).
+ *
+ * @param bootstrapServers Kafka bootstrap servers; {@code null} only in development mode before the embedded
+ *     broker is started (the server itself always needs one)
+ * @param producerProperties extra Kafka producer settings; they override the server's producer defaults
+ * @param authTokens accepted Hello tokens; empty = authentication off
+ */
+public record ServerConfig(
+        String bootstrapServers,
+        String bindAddress,
+        int port,
+        String topic,
+        int topicPartitions,
+        int topicReplicationFactor,
+        int maxFrameBytes,
+        int maxEventsPerSubmit,
+        int maxInFlightEventsPerConnection,
+        long ackTimeoutMs,
+        long handshakeTimeoutMs,
+        long idleTimeoutMs,
+        int maxConnections,
+        long drainTimeoutMs,
+        Map<String, String> producerProperties,
+        Set<String> authTokens,
+        String serverId) {
+
+    /** The defaults, each named once. */
+    public static final class Defaults {
+        public static final String BIND_ADDRESS = "0.0.0.0";
+        public static final int PORT = 7070;
+        public static final String TOPIC = "ledger.mutations";
+        public static final int TOPIC_PARTITIONS = 3;
+        /** 0 = min(3, number of brokers). */
+        public static final int TOPIC_REPLICATION_FACTOR = 0;
+        public static final int MAX_FRAME_BYTES = 1024 * 1024;
+        public static final int MAX_EVENTS_PER_SUBMIT = 10_000;
+        public static final int MAX_IN_FLIGHT_EVENTS_PER_CONNECTION = 8192;
+        public static final long ACK_TIMEOUT_MS = 5000;
+        public static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+        public static final long IDLE_TIMEOUT_MS = 300_000;
+        public static final int MAX_CONNECTIONS = 10_000;
+        public static final long DRAIN_TIMEOUT_MS = 10_000;
+
+        private Defaults() {
+        }
+    }
+
+    public ServerConfig {
+        producerProperties = Map.copyOf(producerProperties);
+        authTokens = Set.copyOf(authTokens);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder prefilled with this config, e.g. to fill in the bootstrap servers of a dev-mode broker. */
+    public Builder toBuilder() {
+        Builder b = new Builder().bootstrapServers(bootstrapServers).bindAddress(bindAddress).port(port).topic(topic)
+                .topicPartitions(topicPartitions).topicReplicationFactor(topicReplicationFactor)
+                .maxFrameBytes(maxFrameBytes).maxEventsPerSubmit(maxEventsPerSubmit)
+                .maxInFlightEventsPerConnection(maxInFlightEventsPerConnection).ackTimeoutMs(ackTimeoutMs)
+                .handshakeTimeoutMs(handshakeTimeoutMs).idleTimeoutMs(idleTimeoutMs).maxConnections(maxConnections)
+                .drainTimeoutMs(drainTimeoutMs).authTokens(List.copyOf(authTokens)).serverId(serverId);
+        producerProperties.forEach(b::producerProperty);
+        return b;
+    }
+
+    /** One line with the effective settings (auth tokens are counted, never printed). */
+    public String describe() {
+        return "bootstrapServers=" + bootstrapServers + " bind=" + bindAddress + ":" + port + " topic=" + topic
+                + " topicPartitions=" + topicPartitions + " topicReplicationFactor="
+                + (topicReplicationFactor == 0 ? "auto" : topicReplicationFactor)
+                + " maxFrameBytes=" + maxFrameBytes + " maxEventsPerSubmit=" + maxEventsPerSubmit
+                + " maxInFlightEventsPerConnection=" + maxInFlightEventsPerConnection
+                + " ackTimeoutMs=" + ackTimeoutMs + " handshakeTimeoutMs=" + handshakeTimeoutMs
+                + " idleTimeoutMs=" + idleTimeoutMs + " maxConnections=" + maxConnections
+                + " drainTimeoutMs=" + drainTimeoutMs + " authTokens=" + authTokens.size()
+                + " serverId=" + serverId + " producerProperties=" + producerProperties;
+    }
+
+    /** Collects settings; setters take anything, {@link #build()} checks everything once. Not thread-safe. */
+    public static final class Builder {
+        private String bootstrapServers;
+        private String bindAddress = Defaults.BIND_ADDRESS;
+        private int port = Defaults.PORT;
+        private String topic = Defaults.TOPIC;
+        private int topicPartitions = Defaults.TOPIC_PARTITIONS;
+        private int topicReplicationFactor = Defaults.TOPIC_REPLICATION_FACTOR;
+        private int maxFrameBytes = Defaults.MAX_FRAME_BYTES;
+        private int maxEventsPerSubmit = Defaults.MAX_EVENTS_PER_SUBMIT;
+        private int maxInFlightEventsPerConnection = Defaults.MAX_IN_FLIGHT_EVENTS_PER_CONNECTION;
+        private long ackTimeoutMs = Defaults.ACK_TIMEOUT_MS;
+        private long handshakeTimeoutMs = Defaults.HANDSHAKE_TIMEOUT_MS;
+        private long idleTimeoutMs = Defaults.IDLE_TIMEOUT_MS;
+        private int maxConnections = Defaults.MAX_CONNECTIONS;
+        private long drainTimeoutMs = Defaults.DRAIN_TIMEOUT_MS;
+        private final Map<String, String> producerProperties = new LinkedHashMap<>();
+        private List<String> authTokens = List.of();
+        private String serverId;
+
+        private Builder() {
+        }
+
+        public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
+        public Builder bindAddress(String v) { bindAddress = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder topic(String v) { topic = v; return this; }
+        public Builder topicPartitions(int v) { topicPartitions = v; return this; }
+        public Builder topicReplicationFactor(int v) { topicReplicationFactor = v; return this; }
+        public Builder maxFrameBytes(int v) { maxFrameBytes = v; return this; }
+        public Builder maxEventsPerSubmit(int v) { maxEventsPerSubmit = v; return this; }
+        public Builder maxInFlightEventsPerConnection(int v) { maxInFlightEventsPerConnection = v; return this; }
+        public Builder ackTimeoutMs(long v) { ackTimeoutMs = v; return this; }
+        public Builder handshakeTimeoutMs(long v) { handshakeTimeoutMs = v; return this; }
+        /** 0 disables the idle timeout. */
+        public Builder idleTimeoutMs(long v) { idleTimeoutMs = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder drainTimeoutMs(long v) { drainTimeoutMs = v; return this; }
+        public Builder authTokens(List<String> v) { authTokens = List.copyOf(v); return this; }
+        public Builder serverId(String v) { serverId = v; return this; }
+
+        /** Overrides one Kafka producer setting, e.g. {@code ("compression.type", "lz4")}. */
+        public Builder producerProperty(String key, String value) {
+            producerProperties.put(key, value);
+            return this;
+        }
+
+        /**
+         * Checks every setting and builds the config.
+         *
+         * @throws IllegalArgumentException naming the first bad setting and its value
+         */
+        public ServerConfig build() {
+            require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrapServers must be set", bootstrapServers);
+            require(bindAddress != null && !bindAddress.isBlank(), "bindAddress must be set", bindAddress);
+            require(port >= 0 && port <= 65535, "port must be in 0..65535", port);
+            require(topic != null && topic.matches("[a-zA-Z0-9._-]{1,249}"), "topic must be a legal Kafka topic name", topic);
+            require(topicPartitions >= 1, "topicPartitions must be >= 1", topicPartitions);
+            require(topicReplicationFactor >= 0, "topicReplicationFactor must be >= 0 (0 = auto)", topicReplicationFactor);
+            require(maxFrameBytes >= 64, "maxFrameBytes must be >= 64", maxFrameBytes);
+            require(maxEventsPerSubmit >= 1, "maxEventsPerSubmit must be >= 1", maxEventsPerSubmit);
+            require(maxInFlightEventsPerConnection >= 1, "maxInFlightEventsPerConnection must be >= 1",
+                    maxInFlightEventsPerConnection);
+            require(ackTimeoutMs >= 1, "ackTimeoutMs must be >= 1", ackTimeoutMs);
+            require(handshakeTimeoutMs >= 1, "handshakeTimeoutMs must be >= 1", handshakeTimeoutMs);
+            require(idleTimeoutMs >= 0, "idleTimeoutMs must be >= 0 (0 disables)", idleTimeoutMs);
+            require(maxConnections >= 1, "maxConnections must be >= 1", maxConnections);
+            require(drainTimeoutMs >= 0, "drainTimeoutMs must be >= 0", drainTimeoutMs);
+            for (String token : authTokens) {
+                require(token != null && !token.isBlank(), "authTokens must not contain a blank token", "<blank>");
+            }
+            String id = serverId == null || serverId.isBlank() ? defaultServerId() : serverId;
+            return new ServerConfig(bootstrapServers, bindAddress, port, topic, topicPartitions, topicReplicationFactor,
+                    maxFrameBytes, maxEventsPerSubmit, maxInFlightEventsPerConnection, ackTimeoutMs, handshakeTimeoutMs,
+                    idleTimeoutMs, maxConnections, drainTimeoutMs, producerProperties, Set.copyOf(authTokens), id);
+        }
+
+        private static void require(boolean ok, String message, Object value) {
+            if (!ok) {
+                throw new IllegalArgumentException(message + ": " + value);
+            }
+        }
+
+        private static String defaultServerId() {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "localhost";
+            }
+            return host + "-" + ProcessHandle.current().pid();
+        }
+    }
+}

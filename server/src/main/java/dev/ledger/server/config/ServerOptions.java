@@ -1,0 +1,130 @@
+package dev.ledger.server.config;
+
+import dev.ledger.server.config.ServerConfig.Defaults;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The command-line flags of the server (picocli), each with an environment variable and the default from
+ * {@link Defaults}. A flag beats its environment variable, which beats the default. Not thread-safe; used once
+ * at startup to build a {@link ServerConfig}.
+ */
+public final class ServerOptions {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:LEDGER_BOOTSTRAP_SERVERS}",
+            description = "Kafka bootstrap servers. Unset: development mode with an embedded broker. Env LEDGER_BOOTSTRAP_SERVERS.")
+    String bootstrapServers;
+
+    @Option(names = "--bind-address", defaultValue = "${env:LEDGER_BIND_ADDRESS:-" + Defaults.BIND_ADDRESS + "}",
+            description = "Address to listen on. Env LEDGER_BIND_ADDRESS. Default: ${DEFAULT-VALUE}.")
+    String bindAddress;
+
+    @Option(names = "--port", defaultValue = "${env:LEDGER_PORT:-" + Defaults.PORT + "}",
+            description = "TCP port (0 = any free one). Env LEDGER_PORT. Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--topic", defaultValue = "${env:LEDGER_TOPIC:-" + Defaults.TOPIC + "}",
+            description = "Kafka topic for mutations. Env LEDGER_TOPIC. Default: ${DEFAULT-VALUE}.")
+    String topic;
+
+    @Option(names = "--topic-partitions", defaultValue = "${env:LEDGER_TOPIC_PARTITIONS:-" + Defaults.TOPIC_PARTITIONS + "}",
+            description = "Partitions when the server creates the topic. Env LEDGER_TOPIC_PARTITIONS. Default: ${DEFAULT-VALUE}.")
+    int topicPartitions;
+
+    @Option(names = "--topic-replication-factor",
+            defaultValue = "${env:LEDGER_TOPIC_REPLICATION_FACTOR:-" + Defaults.TOPIC_REPLICATION_FACTOR + "}",
+            description = "Replication factor when creating the topic; 0 = min(3, brokers). Env LEDGER_TOPIC_REPLICATION_FACTOR. Default: ${DEFAULT-VALUE}.")
+    int topicReplicationFactor;
+
+    @Option(names = "--max-frame-bytes", defaultValue = "${env:LEDGER_MAX_FRAME_BYTES:-" + Defaults.MAX_FRAME_BYTES + "}",
+            description = "Largest accepted frame payload. Env LEDGER_MAX_FRAME_BYTES. Default: ${DEFAULT-VALUE}.")
+    int maxFrameBytes;
+
+    @Option(names = "--max-events-per-submit",
+            defaultValue = "${env:LEDGER_MAX_EVENTS_PER_SUBMIT:-" + Defaults.MAX_EVENTS_PER_SUBMIT + "}",
+            description = "Most events in one Submit. Env LEDGER_MAX_EVENTS_PER_SUBMIT. Default: ${DEFAULT-VALUE}.")
+    int maxEventsPerSubmit;
+
+    @Option(names = "--max-in-flight-events",
+            defaultValue = "${env:LEDGER_MAX_IN_FLIGHT_EVENTS:-" + Defaults.MAX_IN_FLIGHT_EVENTS_PER_CONNECTION + "}",
+            description = "Unanswered events per connection before the server stops reading it. Env LEDGER_MAX_IN_FLIGHT_EVENTS. Default: ${DEFAULT-VALUE}.")
+    int maxInFlightEvents;
+
+    @Option(names = "--ack-timeout-ms", defaultValue = "${env:LEDGER_ACK_TIMEOUT_MS:-" + Defaults.ACK_TIMEOUT_MS + "}",
+            description = "Events without a Kafka answer after this are answered UNAVAILABLE. Env LEDGER_ACK_TIMEOUT_MS. Default: ${DEFAULT-VALUE}.")
+    long ackTimeoutMs;
+
+    @Option(names = "--handshake-timeout-ms",
+            defaultValue = "${env:LEDGER_HANDSHAKE_TIMEOUT_MS:-" + Defaults.HANDSHAKE_TIMEOUT_MS + "}",
+            description = "Time a new connection has to send Hello. Env LEDGER_HANDSHAKE_TIMEOUT_MS. Default: ${DEFAULT-VALUE}.")
+    long handshakeTimeoutMs;
+
+    @Option(names = "--idle-timeout-ms", defaultValue = "${env:LEDGER_IDLE_TIMEOUT_MS:-" + Defaults.IDLE_TIMEOUT_MS + "}",
+            description = "Close connections without any traffic for this long; 0 = never. Env LEDGER_IDLE_TIMEOUT_MS. Default: ${DEFAULT-VALUE}.")
+    long idleTimeoutMs;
+
+    @Option(names = "--max-connections", defaultValue = "${env:LEDGER_MAX_CONNECTIONS:-" + Defaults.MAX_CONNECTIONS + "}",
+            description = "Connections beyond this get Error TOO_MANY_CONNECTIONS. Env LEDGER_MAX_CONNECTIONS. Default: ${DEFAULT-VALUE}.")
+    int maxConnections;
+
+    @Option(names = "--drain-timeout-ms", defaultValue = "${env:LEDGER_DRAIN_TIMEOUT_MS:-" + Defaults.DRAIN_TIMEOUT_MS + "}",
+            description = "On shutdown, how long to wait for in-flight Submits to be answered. Env LEDGER_DRAIN_TIMEOUT_MS. Default: ${DEFAULT-VALUE}.")
+    long drainTimeoutMs;
+
+    @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
+            description = "Kafka producer setting, repeatable; overrides the server's defaults. Env LEDGER_PRODUCER_PROPERTIES (comma-separated KEY=VALUE).")
+    Map<String, String> producerProperties = new LinkedHashMap<>();
+
+    @Option(names = "--auth-tokens", split = ",", defaultValue = "${env:LEDGER_AUTH_TOKENS}",
+            description = "Comma-separated tokens accepted in Hello; unset = no authentication. Env LEDGER_AUTH_TOKENS.")
+    List<String> authTokens;
+
+    @Option(names = "--server-id", defaultValue = "${env:LEDGER_SERVER_ID}",
+            description = "Id in Welcome and the server-id header. Env LEDGER_SERVER_ID. Default: <hostname>-<pid>.")
+    String serverId;
+
+    @Option(names = "--dev-data-dir", defaultValue = "${env:LEDGER_DEV_DATA_DIR:-./data/kafka}",
+            description = "Development mode only: data directory of the embedded broker (wiped at start). Env LEDGER_DEV_DATA_DIR. Default: ${DEFAULT-VALUE}.")
+    Path devDataDir;
+
+    /** Null means development mode. */
+    public String bootstrapServers() {
+        return bootstrapServers == null || bootstrapServers.isBlank() ? null : bootstrapServers;
+    }
+
+    public Path devDataDir() {
+        return devDataDir;
+    }
+
+    /**
+     * Builds the validated config.
+     *
+     * @throws IllegalArgumentException naming the bad setting
+     */
+    public ServerConfig toConfig(String effectiveBootstrapServers) {
+        ServerConfig.Builder b = ServerConfig.builder().bootstrapServers(effectiveBootstrapServers)
+                .bindAddress(bindAddress).port(port).topic(topic).topicPartitions(topicPartitions)
+                .topicReplicationFactor(topicReplicationFactor).maxFrameBytes(maxFrameBytes)
+                .maxEventsPerSubmit(maxEventsPerSubmit).maxInFlightEventsPerConnection(maxInFlightEvents)
+                .ackTimeoutMs(ackTimeoutMs).handshakeTimeoutMs(handshakeTimeoutMs).idleTimeoutMs(idleTimeoutMs)
+                .maxConnections(maxConnections).drainTimeoutMs(drainTimeoutMs)
+                .authTokens(authTokens == null ? List.of() : authTokens.stream().filter(t -> !t.isBlank()).toList())
+                .serverId(serverId);
+        String fromEnv = System.getenv("LEDGER_PRODUCER_PROPERTIES");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            for (String pair : Arrays.stream(fromEnv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("LEDGER_PRODUCER_PROPERTIES entries must be KEY=VALUE: " + pair);
+                }
+                b.producerProperty(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        producerProperties.forEach(b::producerProperty);
+        return b.build();
+    }
+}

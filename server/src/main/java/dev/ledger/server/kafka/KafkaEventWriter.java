@@ -1,0 +1,179 @@
+package dev.ledger.server.kafka;
+
+import com.google.protobuf.ByteString;
+import dev.ledger.proto.EventResult;
+import dev.ledger.proto.MutationEvent;
+import dev.ledger.proto.Status;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Turns one validated event into Kafka record(s) and reports its outcome to a {@link ResultSink}, exactly once.
+ *
+ * <p>Key: Transfer → payer, TopUp → account_id, CreateAccount → account_id (UTF-8). A Snapshot is written to
+ * every partition (explicit partition, key = event_id) and is ACCEPTED only when every copy is stored; its result
+ * carries the lowest partition and that copy's offset. Value: the event bytes exactly as the client sent them.
+ * Headers: {@code ingest-ts} (epoch millis as a decimal ASCII string), {@code client-name}, {@code server-id}.
+ *
+ * <p>Before sending it checks the {@link KafkaCircuit} (UNAVAILABLE at once when Kafka is known to be down) and
+ * takes room in the {@link ByteBudget} (OVERLOADED when there is none). {@code send()} never waits
+ * ({@code max.block.ms=0}); if it throws anyway the event is answered through {@link EventResults#fromThrowable}.
+ *
+ * <p>Thread-safe; shared by every connection.
+ */
+public final class KafkaEventWriter {
+
+    /** Rough per-record bytes beyond the value (key, headers, record overhead) counted against the budget. */
+    static final int RECORD_OVERHEAD_BYTES = 96;
+
+    private static final String HEADER_INGEST_TS = "ingest-ts";
+    private static final String HEADER_CLIENT_NAME = "client-name";
+    private static final String HEADER_SERVER_ID = "server-id";
+
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final List<Integer> partitions;
+    private final byte[] serverId;
+    private final ByteBudget budget;
+    private final KafkaCircuit circuit;
+
+    public KafkaEventWriter(Producer<byte[], byte[]> producer, String topic, List<Integer> partitions, String serverId,
+            ByteBudget budget, KafkaCircuit circuit) {
+        this.producer = producer;
+        this.topic = topic;
+        this.partitions = List.copyOf(partitions);
+        this.serverId = serverId.getBytes(StandardCharsets.UTF_8);
+        this.budget = budget;
+        this.circuit = circuit;
+    }
+
+    /**
+     * Writes one valid event; the sink receives its result once, possibly before this method returns.
+     *
+     * @param bytes the event exactly as received (may alias a network buffer; copied once here)
+     * @param clientName UTF-8 bytes of the sending connection's client name
+     */
+    public void write(MutationEvent event, ByteString bytes, byte[] clientName, ResultSink sink, int index) {
+        String eventId = event.getEventId();
+        if (!circuit.allowSend()) {
+            sink.complete(index, EventResults.of(eventId, Status.STATUS_UNAVAILABLE, circuit.refusalReason()));
+            return;
+        }
+        boolean snapshot = event.getBodyCase() == MutationEvent.BodyCase.SNAPSHOT;
+        int copies = snapshot ? partitions.size() : 1;
+        long cost = (long) (bytes.size() + RECORD_OVERHEAD_BYTES) * copies;
+        if (!budget.tryAcquire(cost)) {
+            sink.complete(index, EventResults.of(eventId, Status.STATUS_OVERLOADED,
+                    "server has " + budget.usedBytes() + " of " + budget.capacityBytes()
+                            + " bytes in flight to Kafka; retry with backoff"));
+            return;
+        }
+        byte[] value = bytes.toByteArray();
+        String ingestTs = Long.toString(System.currentTimeMillis());
+        if (snapshot) {
+            SnapshotFanIn fanIn = new SnapshotFanIn(eventId, copies, sink, index);
+            byte[] key = eventId.getBytes(StandardCharsets.UTF_8);
+            for (int partition : partitions) {
+                send(new ProducerRecord<>(topic, partition, key, value, headers(ingestTs, clientName)),
+                        cost / copies, (metadata, failure) -> fanIn.onCopy(metadata, failure));
+            }
+        } else {
+            byte[] key = key(event).getBytes(StandardCharsets.UTF_8);
+            send(new ProducerRecord<>(topic, null, key, value, headers(ingestTs, clientName)), cost,
+                    (metadata, failure) -> sink.complete(index, failure == null
+                            ? EventResults.accepted(eventId, metadata.partition(), metadata.offset())
+                            : EventResults.fromThrowable(eventId, failure)));
+        }
+    }
+
+    /** The circuit, fed by the ack timeouts of the connections as well. */
+    public KafkaCircuit circuit() {
+        return circuit;
+    }
+
+    public List<Integer> partitions() {
+        return partitions;
+    }
+
+    private interface Outcome {
+        void accept(RecordMetadata metadata, Throwable failure);
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record, long cost, Outcome outcome) {
+        AtomicInteger once = new AtomicInteger();
+        try {
+            producer.send(record, (metadata, failure) -> {
+                if (once.getAndIncrement() == 0) {
+                    finish(cost, metadata, failure, outcome);
+                }
+            });
+        } catch (RuntimeException e) {
+            if (once.getAndIncrement() == 0) {
+                finish(cost, null, e, outcome);
+            }
+        }
+    }
+
+    private void finish(long cost, RecordMetadata metadata, Throwable failure, Outcome outcome) {
+        budget.release(cost);
+        if (failure == null) {
+            circuit.onSuccess();
+        } else if (EventResults.isKafkaUnavailable(failure)) {
+            circuit.onFailure(String.valueOf(failure.getMessage()));
+        }
+        outcome.accept(metadata, failure);
+    }
+
+    private RecordHeaders headers(String ingestTs, byte[] clientName) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(HEADER_INGEST_TS, ingestTs.getBytes(StandardCharsets.US_ASCII));
+        headers.add(HEADER_CLIENT_NAME, clientName);
+        headers.add(HEADER_SERVER_ID, serverId);
+        return headers;
+    }
+
+    private static String key(MutationEvent event) {
+        return switch (event.getBodyCase()) {
+            case TRANSFER -> event.getTransfer().getPayerAccountId();
+            case TOP_UP -> event.getTopUp().getAccountId();
+            case CREATE_ACCOUNT -> event.getCreateAccount().getAccountId();
+            default -> throw new IllegalArgumentException("no key for body " + event.getBodyCase());
+        };
+    }
+
+    /** Collects the per-partition outcomes of one Snapshot into its single result. Thread-safe. */
+    private static final class SnapshotFanIn {
+        private final String eventId;
+        private final AtomicInteger remaining;
+        private final AtomicReference<EventResult> lowest = new AtomicReference<>();
+        private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+        private final ResultSink sink;
+        private final int index;
+
+        SnapshotFanIn(String eventId, int copies, ResultSink sink, int index) {
+            this.eventId = eventId;
+            this.remaining = new AtomicInteger(copies);
+            this.sink = sink;
+            this.index = index;
+        }
+
+        void onCopy(RecordMetadata metadata, Throwable failure) {
+            if (failure != null) {
+                firstFailure.compareAndSet(null, failure);
+            } else {
+                EventResult mine = EventResults.accepted(eventId, metadata.partition(), metadata.offset());
+                lowest.accumulateAndGet(mine, (a, b) -> a == null || b.getPartition() < a.getPartition() ? b : a);
+            }
+            if (remaining.decrementAndGet() == 0) {
+                Throwable failed = firstFailure.get();
+                sink.complete(index, failed == null ? lowest.get() : EventResults.fromThrowable(eventId, failed));
+            }
+        }
+    }
+}
