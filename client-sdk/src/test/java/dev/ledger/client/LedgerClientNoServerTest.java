@@ -1,0 +1,111 @@
+package dev.ledger.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Behaviour that needs no server at all: every endpoint is a loopback port with nothing listening. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class LedgerClientNoServerTest {
+
+    private static LedgerClientBuilder deadClient(Duration requestTimeout) throws Exception {
+        return LedgerClient.builder().endpoints(LedgerClientTest.deadEndpoint())
+                .requestTimeout(requestTimeout).connectTimeout(Duration.ofMillis(500))
+                .retryBackoff(Duration.ofMillis(20), Duration.ofMillis(100));
+    }
+
+    @Test
+    void submitAsyncAtMaxInFlightFailsFastWithBackpressure() throws Exception {
+        try (LedgerClient client = deadClient(Duration.ofSeconds(5)).maxInFlightEvents(2).maxEventsPerBatch(2)
+                .build()) {
+            CompletableFuture<Receipt> first = client.submitAsync(Mutations.snapshot("1"));
+            CompletableFuture<Receipt> second = client.submitAsync(Mutations.snapshot("2"));
+
+            CompletableFuture<Receipt> third = client.submitAsync(Mutations.snapshot("3"));
+            CompletableFuture<List<Receipt>> list = client.submitAsync(List.of(Mutations.snapshot("4")));
+
+            assertThat(third).isCompletedExceptionally();
+            assertThatThrownBy(third::join).cause().isInstanceOf(LedgerBackpressureException.class)
+                    .hasMessageContaining("maxInFlightEvents");
+            assertThatThrownBy(list::join).cause().isInstanceOf(LedgerBackpressureException.class);
+            assertThat(first).isNotDone();
+            assertThat(second).isNotDone();
+        }
+    }
+
+    @Test
+    void blockingSubmitWaitsForRoomUntilTheDeadline() throws Exception {
+        try (LedgerClient client = deadClient(Duration.ofMillis(800)).maxInFlightEvents(1).maxEventsPerBatch(1)
+                .build()) {
+            CompletableFuture<Receipt> holder = client.submitAsync(Mutations.snapshot("holds the only slot"));
+            long start = System.nanoTime();
+
+            // The slot frees when the holder times out, so the blocking call gets room, then times out itself.
+            assertThatThrownBy(() -> client.submit(Mutations.snapshot("waits")))
+                    .isInstanceOf(LedgerTimeoutException.class);
+
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(700));
+            assertThatThrownBy(holder::join).cause().isInstanceOf(LedgerTimeoutException.class);
+        }
+    }
+
+    @Test
+    void onlyADeadEndpointEndsInTimeoutWithinDeadlinePlusSlack() throws Exception {
+        try (LedgerClient client = deadClient(Duration.ofMillis(500)).build()) {
+            CompletableFuture<Receipt> future = client.submitAsync(Mutations.snapshot("nobody listens"));
+
+            Throwable failure = assertFailsWithin(future, Duration.ofMillis(500 + 1_500));
+
+            assertThat(failure).isInstanceOf(LedgerTimeoutException.class)
+                    .hasMessageContaining("not accepted within 500 ms")
+                    .hasMessageContaining("connect to 127.0.0.1");
+        }
+    }
+
+    @Test
+    void closeCompletesEveryPendingFutureAndRefusesLaterSubmits() throws Exception {
+        LedgerClient client = deadClient(Duration.ofMillis(300)).build();
+        List<CompletableFuture<Receipt>> futures = List.of(client.submitAsync(Mutations.snapshot("a")),
+                client.submitAsync(Mutations.snapshot("b")));
+
+        client.close();
+        client.close(); // idempotent
+
+        assertThat(futures).allSatisfy(f -> assertThatThrownBy(f::join).cause()
+                .isInstanceOfAny(LedgerClosedException.class, LedgerTimeoutException.class));
+        CompletableFuture<Receipt> late = client.submitAsync(Mutations.snapshot("late"));
+        assertThatThrownBy(late::join).cause().isInstanceOf(LedgerClosedException.class);
+        assertThatThrownBy(() -> client.submit(List.of(Mutations.snapshot("late"))))
+                .isInstanceOf(LedgerClosedException.class);
+    }
+
+    @Test
+    void badArgumentsThrowSynchronously() throws Exception {
+        try (LedgerClient client = deadClient(Duration.ofSeconds(1)).maxInFlightEvents(3).maxEventsPerBatch(3)
+                .build()) {
+            assertThatThrownBy(() -> client.submitAsync((dev.ledger.proto.MutationEvent) null))
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> client.submitAsync(List.of()))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> client.submitAsync(List.of(Mutations.snapshot("1"), Mutations.snapshot("2"),
+                    Mutations.snapshot("3"), Mutations.snapshot("4"))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..3");
+        }
+    }
+
+    static Throwable assertFailsWithin(CompletableFuture<?> future, Duration bound) throws Exception {
+        try {
+            future.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("future completed normally");
+    }
+}
