@@ -36,6 +36,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Length of each phase (default: ${DEFAULT-VALUE})")
     Duration duration;
 
+    @Option(names = "--warmup", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Unmeasured warm-up before each phase (default: ${DEFAULT-VALUE})")
+    Duration warmup;
+
     @Option(names = "--events", defaultValue = "" + Long.MAX_VALUE,
             description = "Stop each phase after this many events (whichever comes first with --duration)")
     long events;
@@ -83,7 +87,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchSettings s = new BenchSettings(bootstrapServers, targets == null ? List.of() : targets, topic,
-                partitions, duration, events, repeat, phases.contains("raw"), phases.contains("tcp"), connections,
+                partitions, duration, warmup, events, repeat, phases.contains("raw"), phases.contains("tcp"), connections,
                 window, batch, linger, accounts, brokerJvmOpts, serverJvmOpts,
                 serverArgs == null ? List.of() : serverArgs, workDir, json);
         return new Bench(s).run();

@@ -49,6 +49,10 @@ final class RunCommand implements Callable<Integer> {
             description = "How long to send (default: ${DEFAULT-VALUE}); with --events, whichever ends first")
     Duration duration;
 
+    @Option(names = "--warmup", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Send the same load unmeasured for this long first (default: ${DEFAULT-VALUE})")
+    Duration warmup;
+
     @Option(names = "--events", defaultValue = "" + Long.MAX_VALUE, description = "How many events to send")
     long events;
 
@@ -93,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ClientOptions client = new ClientOptions(Math.max(window, batch), batch, linger, requestTimeout, authToken);
         LoadSettings settings = new LoadSettings(targets, connections, pace.max ? 0 : pace.rate, window, duration,
-                events, Mix.parse(mix), accounts, client, setup);
+                events, Mix.parse(mix), accounts, client, setup, warmup);
         RunReport report;
         try (AckedLog log = ackedLog == null ? null : AckedLog.open(ackedLog)) {
             report = new LoadDriver(settings, log == null ? e -> { } : log::append, System.out).run("run");

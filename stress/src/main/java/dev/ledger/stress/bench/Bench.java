@@ -77,7 +77,7 @@ public final class Bench {
                     String kafka = bootstrap;
                     allAcked &= phase("raw-producer", i, broker, null,
                             () -> new RawProducerBench(kafka, s.topic() + ".raw", s.accounts())
-                                    .run(s.events(), s.duration(), true));
+                                    .run(s.events(), s.duration(), s.warmup(), true));
                 }
                 if (s.tcp()) {
                     List<String> t = targets;
@@ -111,7 +111,7 @@ public final class Bench {
         ClientOptions client = new ClientOptions(Math.max(s.window(), s.batch()), s.batch(), s.linger(),
                 Duration.ofSeconds(30), null);
         LoadSettings load = new LoadSettings(targets, s.connections(), 0, s.window(), s.duration(), s.events(),
-                new Mix(0, 0, 1, 0), s.accounts(), client, true);
+                new Mix(0, 0, 1, 0), s.accounts(), client, true, s.warmup());
         return new LoadDriver(load, e -> { }, System.out).run("sdk-server-kafka");
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
  * @param targets external servers, or empty to start a server process
  */
 public record BenchSettings(String bootstrapServers, List<String> targets, String topic, int partitions,
-        Duration duration, long events, int repeat, boolean raw, boolean tcp, int connections, int window,
+        Duration duration, Duration warmup, long events, int repeat, boolean raw, boolean tcp, int connections, int window,
         int batch, Duration linger, int accounts, List<String> brokerJvmOpts, List<String> serverJvmOpts,
         List<String> serverArgs, Path workDir, Path json) {
 

@@ -10,7 +10,9 @@ import dev.ledger.stress.report.ProgressTicker;
 import dev.ledger.stress.report.RunReport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -40,24 +42,32 @@ public final class RawProducerBench {
     }
 
     /** The same event shapes the driver sends, pre-built so generation cost stays out of the ceiling. */
-    private ProducerRecord<byte[], byte[]>[] pool() {
+    private List<ProducerRecord<byte[], byte[]>> pool() {
         Workload w = new Workload(() -> UUID.randomUUID().toString(), new Mix(0, 0, 1, 0), accounts, 42);
-        @SuppressWarnings("unchecked")
-        ProducerRecord<byte[], byte[]>[] records = new ProducerRecord[POOL];
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(POOL);
         for (int i = 0; i < POOL; i++) {
             MutationEvent e = w.next();
-            records[i] = new ProducerRecord<>(topic, Workload.keyOf(e).getBytes(StandardCharsets.UTF_8),
-                    e.toByteArray());
+            records.add(new ProducerRecord<>(topic, Workload.keyOf(e).getBytes(StandardCharsets.UTF_8),
+                    e.toByteArray()));
         }
         return records;
     }
 
+    private static void warmUp(KafkaProducer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> records,
+            Duration warmup) {
+        long stopAt = System.nanoTime() + warmup.toNanos();
+        for (long i = 0; System.nanoTime() < stopAt; i++) {
+            producer.send(records.get((int) (i % POOL)));
+        }
+        producer.flush();
+    }
+
     /**
      * Sends until {@code maxEvents} were sent or {@code duration} passed, whichever first, then waits for
-     * every acknowledgement.
+     * every acknowledgement. A warm-up of unmeasured sends comes first.
      */
-    public RunReport run(long maxEvents, Duration duration, boolean progress) {
-        ProducerRecord<byte[], byte[]>[] records = pool();
+    public RunReport run(long maxEvents, Duration duration, Duration warmup, boolean progress) {
+        List<ProducerRecord<byte[], byte[]>> records = pool();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -73,14 +83,16 @@ public final class RawProducerBench {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.partitionsFor(topic);
+            warmUp(producer, records, warmup);
             java.util.concurrent.atomic.AtomicLong sentRef = new java.util.concurrent.atomic.AtomicLong();
-            try (ProgressTicker ticker = new ProgressTicker("raw", latency, progress ? System.out : null,
-                    () -> sentRef.get() - done.sum())) {
+            ProgressTicker ticker = new ProgressTicker("raw", latency, progress ? System.out : null,
+                    () -> sentRef.get() - done.sum());
+            try {
                 start = System.nanoTime();
                 long stopAt = start + duration.toNanos();
                 while (sent < maxEvents && ((sent & 1023) != 0 || System.nanoTime() < stopAt)) {
                     long t0 = System.nanoTime();
-                    producer.send(records[(int) (sent % POOL)], (md, ex) -> {
+                    producer.send(records.get((int) (sent % POOL)), (md, ex) -> {
                         if (ex == null) {
                             latency.recordNanos(System.nanoTime() - t0);
                             outcomes.add(Outcomes.ACCEPTED);
@@ -95,10 +107,12 @@ public final class RawProducerBench {
                 }
                 producer.flush();
                 end = System.nanoTime();
+            } finally {
+                ticker.close();
             }
         }
         Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("recordBytes", records[0].value().length);
+        extra.put("recordBytes", records.get(0).value().length);
         return new RunReport("raw-producer", "max rate, acks=all linger=5ms batch=128KiB", end - start, sent,
                 outcomes.get(Outcomes.ACCEPTED), outcomes.snapshot(), LatencySummary.of(latency.total()),
                 latency.intervals(), latency.total(), extra);

@@ -98,8 +98,11 @@ public final class Demo {
         long start = System.nanoTime();
         long sent;
         try (Submitter submitter = new Submitter(List.of(target), 1, 0, client, latency, outcomes, acked::add)) {
-            try (ProgressTicker ticker = new ProgressTicker("demo", latency, out, submitter::inFlight)) {
+            ProgressTicker ticker = new ProgressTicker("demo", latency, out, submitter::inFlight);
+            try {
                 sent = script(submitter);
+            } finally {
+                ticker.close();
             }
             Map<String, Object> extra = new LinkedHashMap<>(submitter.sdkStats());
             return new RunReport("demo", String.format("open-loop %.0f/s", ratePerSecond), System.nanoTime() - start,

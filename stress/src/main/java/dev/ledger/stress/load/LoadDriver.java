@@ -46,10 +46,14 @@ public final class LoadDriver {
             if (settings.setup()) {
                 setup(submitter, workload, drain);
             }
+            if (!settings.warmup().isZero()) {
+                warmup(submitter, workload, drain);
+            }
             long start;
             long sent = 0;
             boolean drained;
-            try (ProgressTicker ticker = new ProgressTicker(name, latency, progress, submitter::inFlight)) {
+            ProgressTicker ticker = new ProgressTicker(name, latency, progress, submitter::inFlight);
+            try {
                 start = System.nanoTime();
                 long stopAt = start + settings.duration().toNanos();
                 OpenLoopLimiter limiter = settings.openLoop()
@@ -61,6 +65,8 @@ public final class LoadDriver {
                     sent++;
                 }
                 drained = submitter.awaitIdle(drain);
+            } finally {
+                ticker.close();
             }
             long durationNanos = System.nanoTime() - start;
             Map<String, Object> extra = new LinkedHashMap<>(submitter.sdkStats());
@@ -71,6 +77,23 @@ public final class LoadDriver {
                     outcomes.snapshot(), LatencySummary.of(latency.total()), latency.intervals(), latency.total(),
                     extra);
         }
+    }
+
+    private void warmup(Submitter submitter, Workload workload, Duration drain) throws InterruptedException {
+        submitter.measuring(false);
+        OpenLoopLimiter limiter = settings.openLoop()
+                ? new OpenLoopLimiter(settings.ratePerSecond(), NanoClock.SYSTEM) : null;
+        long stopAt = System.nanoTime() + settings.warmup().toNanos();
+        long sent = 0;
+        while (System.nanoTime() < stopAt) {
+            submitter.submit(workload.next(), limiter != null ? limiter.acquire() : System.nanoTime());
+            sent++;
+        }
+        submitter.awaitIdle(drain);
+        if (progress != null) {
+            progress.printf("warm-up: %d events in %s, not measured%n", sent, settings.warmup());
+        }
+        submitter.measuring(true);
     }
 
     private void setup(Submitter submitter, Workload workload, Duration drain) throws InterruptedException {

@@ -13,9 +13,11 @@ import java.util.List;
  * @param duration how long to send (with {@code events}, whichever ends first)
  * @param events how many events to send
  * @param setup open the accounts and top them up first (unmeasured)
+ * @param warmup send the same load unmeasured for this long first (JIT, connection and producer warm-up)
  */
 public record LoadSettings(List<String> targets, int connections, double ratePerSecond, int window,
-        Duration duration, long events, Mix mix, int accounts, ClientOptions client, boolean setup) {
+        Duration duration, long events, Mix mix, int accounts, ClientOptions client, boolean setup,
+        Duration warmup) {
 
     public LoadSettings {
         targets = List.copyOf(targets);
