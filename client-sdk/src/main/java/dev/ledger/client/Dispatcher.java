@@ -33,6 +33,8 @@ final class Dispatcher {
     private final List<ConnectionSlot> slots = new ArrayList<>();
     private final List<Connection> touched = new ArrayList<>();
     private int nextSlot;
+    private boolean dispatching;
+    private boolean dispatchAgain;
     private long nextRequestId = 1;
     private volatile String lastConnectionProblem = "no connection attempt finished yet";
 
@@ -68,8 +70,28 @@ final class Dispatcher {
         ready.addAll(events);
     }
 
-    /** Sends as much of the ready queue as the connections can take now; one flush per touched connection. */
+    /**
+     * Sends as much of the ready queue as the connections can take now; one flush per touched connection.
+     * Re-entrant calls (a flush that closes a channel, a writability change) only ask the running pass to go again.
+     */
     void dispatch() {
+        if (dispatching) {
+            dispatchAgain = true;
+            return;
+        }
+        dispatching = true;
+        try {
+            do {
+                dispatchAgain = false;
+                sendReady();
+                flushTouched();
+            } while (dispatchAgain);
+        } finally {
+            dispatching = false;
+        }
+    }
+
+    private void sendReady() {
         while (!ready.isEmpty()) {
             Connection connection = nextConnection();
             if (connection == null) {
@@ -91,10 +113,12 @@ final class Dispatcher {
                 touched.add(connection);
             }
         }
-        for (Connection connection : touched) {
-            connection.flush();
+    }
+
+    private void flushTouched() {
+        while (!touched.isEmpty()) {
+            touched.remove(touched.size() - 1).flush();
         }
-        touched.clear();
     }
 
     private Connection nextConnection() {
