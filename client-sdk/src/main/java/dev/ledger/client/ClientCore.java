@@ -33,6 +33,7 @@ final class ClientCore {
     private final StatsCounters stats = new StatsCounters();
     private final Dispatcher dispatcher;
     private final SubmitQueue submitQueue;
+    private final PendingEvent.Settler settler = this::settle;
     private volatile boolean closed;
 
     ClientCore(ClientSettings settings) {
@@ -110,10 +111,9 @@ final class ClientCore {
         List<PendingEvent> pending = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             MutationEvent event = events.get(i);
-            PendingEvent p = new PendingEvent(event.getEventId(), event.toByteString(), startNanos, deadlineNanos,
-                    i == 0 ? events.size() : 1);
+            PendingEvent p = new PendingEvent(event.getEventId(), event.toByteString(), deadlineNanos,
+                    i == 0 ? events.size() : 1, settler);
             armDeadline(p, deadlineNanos - System.nanoTime());
-            p.future.whenComplete((receipt, failure) -> settle(p, failure));
             pending.add(p);
         }
         if (!submitQueue.add(pending) || closed) {
@@ -132,12 +132,13 @@ final class ClientCore {
         }
     }
 
-    private void settle(PendingEvent p, Throwable failure) {
+    /** Runs once per event, before its future completes: the permit is free when callbacks run. */
+    private void settle(PendingEvent p, boolean accepted) {
         admission.release(1);
         if (p.deadlineTimer != null) {
             p.deadlineTimer.cancel();
         }
-        if (failure == null) {
+        if (accepted) {
             stats.eventsAccepted.increment();
         } else {
             stats.eventsFailed.increment();

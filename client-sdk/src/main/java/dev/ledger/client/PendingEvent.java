@@ -5,50 +5,74 @@ import dev.ledger.proto.EventResult;
 import dev.ledger.proto.Status;
 import io.netty.util.Timeout;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One submitted event on its way to an outcome: its wire bytes (encoded once, on the submitting thread), its
- * future, its deadline and what was last heard about it. The future is the single source of truth for "done":
- * whoever completes it first (an Ack, the deadline timer, close) wins, and later outcomes are ignored.
+ * future, its deadline and what was last heard about it. Whoever settles it first (an Ack, the deadline timer,
+ * close) wins and later outcomes are ignored; the {@link Settler} runs BEFORE the future completes, so the
+ * in-flight permit is already free when the application's callbacks run.
  *
- * <p>Fields other than the final ones and {@code lastOutcome} are touched only on the client's event loop.
+ * <p>Settling is thread-safe; {@code attempts} and the timer field are touched only on the client's event loop
+ * (the timer once, before the event is queued).
  */
 final class PendingEvent {
+
+    /** Bookkeeping run exactly once per event, before its future completes. */
+    interface Settler {
+        void settled(PendingEvent event, boolean accepted);
+    }
+
+    static final Settler NO_BOOKKEEPING = (event, accepted) -> { };
+
+    private static final AtomicIntegerFieldUpdater<PendingEvent> SETTLED =
+            AtomicIntegerFieldUpdater.newUpdater(PendingEvent.class, "settled");
 
     final String eventId;
     final ByteString bytes;
     final CompletableFuture<Receipt> future = new CompletableFuture<>();
-    final long submittedNanos;
     final long deadlineNanos;
     /** Number of events submitted together starting with this one (a list submit), 1 for a single event. */
     final int groupSize;
+    private final Settler settler;
+    private volatile int settled;
     /** Resends so far (event loop only). */
     int attempts;
     /** Last status and reason heard, for the timeout message; written on the loop, read by the timer. */
     volatile String lastOutcome;
     Timeout deadlineTimer;
 
-    PendingEvent(String eventId, ByteString bytes, long submittedNanos, long deadlineNanos, int groupSize) {
+    PendingEvent(String eventId, ByteString bytes, long deadlineNanos, int groupSize, Settler settler) {
         this.eventId = eventId;
         this.bytes = bytes;
-        this.submittedNanos = submittedNanos;
         this.deadlineNanos = deadlineNanos;
         this.groupSize = groupSize;
+        this.settler = settler;
     }
 
     boolean isDone() {
-        return future.isDone();
+        return settled != 0;
+    }
+
+    private boolean settle(boolean accepted) {
+        if (!SETTLED.compareAndSet(this, 0, 1)) {
+            return false;
+        }
+        settler.settled(this, accepted);
+        return true;
     }
 
     /** Completes with a receipt (ACCEPTED) or a rejection (INVALID / UNAUTHENTICATED); false if retryable. */
     boolean completeFinal(EventResult result) {
         Status status = result.getStatus();
         if (status == Status.STATUS_ACCEPTED) {
-            future.complete(new Receipt(eventId, status, result.getPartition(), result.getOffset()));
+            if (settle(true)) {
+                future.complete(new Receipt(eventId, status, result.getPartition(), result.getOffset()));
+            }
             return true;
         }
         if (status == Status.STATUS_INVALID || status == Status.STATUS_UNAUTHENTICATED) {
-            future.completeExceptionally(new LedgerRejectedException(eventId, status, result.getReason()));
+            fail(new LedgerRejectedException(eventId, status, result.getReason()));
             return true;
         }
         lastOutcome = status + " (" + result.getReason() + ")";
@@ -56,12 +80,14 @@ final class PendingEvent {
     }
 
     void fail(LedgerException failure) {
-        future.completeExceptionally(failure);
+        if (settle(false)) {
+            future.completeExceptionally(failure);
+        }
     }
 
     /** Called by the deadline timer; {@code connectionProblem} explains an event that never got an answer. */
     void expire(long timeoutNanos, String connectionProblem) {
-        if (!future.isDone()) {
+        if (!isDone()) {
             String last = lastOutcome != null ? lastOutcome
                     : "no answer yet (not sent, or sent and not acknowledged); last connection problem: "
                             + connectionProblem;

@@ -13,7 +13,8 @@ class BatchBuilderTest {
     private final List<PendingEvent> oversize = new ArrayList<>();
 
     private static PendingEvent event(String id, int bytes, int groupSize) {
-        return new PendingEvent(id, ByteString.copyFrom(new byte[bytes]), 0, Long.MAX_VALUE, groupSize);
+        return new PendingEvent(id, ByteString.copyFrom(new byte[bytes]), Long.MAX_VALUE, groupSize,
+                PendingEvent.NO_BOOKKEEPING);
     }
 
     private static ArrayDeque<PendingEvent> queue(PendingEvent... events) {
@@ -53,7 +54,7 @@ class BatchBuilderTest {
     @Test
     void completedEventsAreDropped() {
         PendingEvent done = event("done", 10, 1);
-        done.future.complete(null);
+        done.fail(new LedgerClosedException("test"));
         ArrayDeque<PendingEvent> ready = queue(done, event("live", 10, 1));
 
         List<PendingEvent> batch = BatchBuilder.take(ready, 100, 1_000, oversize::add);

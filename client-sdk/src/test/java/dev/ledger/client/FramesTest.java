@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class FramesTest {
 
     private static PendingEvent pending(MutationEvent event) {
-        return new PendingEvent(event.getEventId(), event.toByteString(), 0, Long.MAX_VALUE, 1);
+        return new PendingEvent(event.getEventId(), event.toByteString(), Long.MAX_VALUE, 1, PendingEvent.NO_BOOKKEEPING);
     }
 
     @Test
