@@ -32,6 +32,7 @@ public final class LedgerServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LedgerServer.class);
     private static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(30);
+    private static final long DRAIN_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ServerContext context;
     private final Producer<byte[], byte[]> producer;
@@ -90,6 +91,11 @@ public final class LedgerServer implements AutoCloseable {
         return context.config().serverId();
     }
 
+    /** Shared state, for tests in this package (in-flight counters, budget). */
+    ServerContext context() {
+        return context;
+    }
+
     /**
      * Stops accepting, sends GoAway to every connection, waits up to {@code drainTimeout} for every in-flight
      * Submit to be answered (what is still open then is answered UNAVAILABLE), closes the connections, then
@@ -99,11 +105,15 @@ public final class LedgerServer implements AutoCloseable {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
-        context.startDraining();
         serverChannel.close().syncUninterruptibly();
         context.channels().writeAndFlush(ServerFrames.goAway("server " + serverId() + " is shutting down"));
+        // Drained = nothing pending for a short quiet period (Submits already in socket buffers still arrive).
         long deadline = System.nanoTime() + drainTimeout.toNanos();
-        while (context.pendingSubmits().get() > 0 && System.nanoTime() < deadline) {
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < DRAIN_QUIET_NANOS) {
+            if (context.pendingSubmits().get() > 0) {
+                quietSince = System.nanoTime();
+            }
             sleepMillis(5);
         }
         int left = context.pendingSubmits().get();

@@ -26,7 +26,6 @@ final class ServerContext {
     private final List<byte[]> authTokens;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger pendingSubmits = new AtomicInteger();
-    private volatile boolean draining;
 
     ServerContext(ServerConfig config, KafkaEventWriter writer, ChannelGroup channels) {
         this.config = config;
@@ -57,14 +56,6 @@ final class ServerContext {
 
     AtomicInteger pendingSubmits() {
         return pendingSubmits;
-    }
-
-    boolean draining() {
-        return draining;
-    }
-
-    void startDraining() {
-        draining = true;
     }
 
     /** True when no tokens are configured, or the token is one of them (compared in constant time). */

@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * Handles the events of one Submit on the event loop: parse each raw event (only to validate and to find its
- * key), answer INVALID ones at once with the validator's reason, refuse new work while the server drains, and
- * hand the rest, as their original bytes, to the Kafka writer. Never blocks.
+ * key), answer INVALID ones at once with the validator's reason, and hand the rest, as their original bytes, to
+ * the Kafka writer. While the server drains, Submits already on their way are still written (GoAway asks the
+ * client to stop sending; the drain timeout bounds how long the server keeps listening). Never blocks.
  *
  * <p>Thread-safe (stateless apart from the shared, thread-safe {@link ServerContext}).
  */
@@ -41,9 +42,6 @@ final class SubmitDispatcher {
             String reason = context.validator().validate(event);
             if (reason != null) {
                 pending.complete(i, EventResults.of(event.getEventId(), Status.STATUS_INVALID, reason));
-            } else if (context.draining()) {
-                pending.complete(i, EventResults.of(event.getEventId(), Status.STATUS_UNAVAILABLE,
-                        "server is shutting down; retry with the same event_id on another connection"));
             } else {
                 context.writer().write(event, bytes, clientName, pending, i);
             }

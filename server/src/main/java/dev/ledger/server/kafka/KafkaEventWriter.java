@@ -97,6 +97,11 @@ public final class KafkaEventWriter {
         return circuit;
     }
 
+    /** The byte budget (for metrics and tests). */
+    public ByteBudget budget() {
+        return budget;
+    }
+
     public List<Integer> partitions() {
         return partitions;
     }
