@@ -32,18 +32,25 @@ class LedgerClientTest {
     private static final String TOPIC = "client-test";
     private static EmbeddedKafka kafka;
     private static LedgerServer server;
+    /** Same Kafka, tight limits and a required token, to prove the client honours Welcome and Error. */
+    private static LedgerServer strictServer;
 
     @BeforeAll
     static void startKafkaAndServer() {
         kafka = EmbeddedKafka.startSingleNode();
         server = LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
                 .bindAddress("127.0.0.1").port(0).topic(TOPIC).topicPartitions(3).build());
+        strictServer = LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
+                .bindAddress("127.0.0.1").port(0).topic(TOPIC).topicPartitions(3).maxEventsPerSubmit(7)
+                .maxInFlightEventsPerConnection(20).maxFrameBytes(4_096).authTokens(List.of("good-token")).build());
     }
 
     @AfterAll
     static void stopServerAndKafka() {
-        if (server != null) {
-            server.shutdownGracefully(Duration.ofSeconds(5));
+        for (LedgerServer s : new LedgerServer[] {server, strictServer}) {
+            if (s != null) {
+                s.shutdownGracefully(Duration.ofSeconds(5));
+            }
         }
         if (kafka != null) {
             kafka.close();
@@ -225,6 +232,53 @@ class LedgerClientTest {
         assertThatThrownBy(() -> client.submitAsync(transfer(1)).join())
                 .cause().isInstanceOf(LedgerClosedException.class);
         assertThatThrownBy(() -> client.submit(transfer(1))).isInstanceOf(LedgerClosedException.class);
+    }
+
+    @Test
+    void serverWelcomeLimitsOnEventsPerSubmitAndInFlightAreHonoured() throws Exception {
+        try (LedgerClient client = client("127.0.0.1:" + strictServer.port()).authToken("good-token").build()) {
+            List<MutationEvent> list = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                list.add(transfer(i));
+            }
+            CompletableFuture<List<Receipt>> listFuture = client.submitAsync(list);
+            List<CompletableFuture<Receipt>> singles = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                singles.add(client.submitAsync(transfer(i)));
+            }
+
+            assertThat(listFuture.get(60, TimeUnit.SECONDS)).hasSize(50);
+            CompletableFuture.allOf(singles.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+            ClientStats stats = client.stats();
+            assertThat(stats.eventsAccepted()).isEqualTo(250);
+            assertThat(stats.framesSent()).isGreaterThanOrEqualTo((250 + 6) / 7);
+            assertThat(stats.eventsRetried()).isZero();
+        }
+    }
+
+    @Test
+    void eventLargerThanTheServersFrameLimitIsRejectedWithoutSending() {
+        try (LedgerClient client = client("127.0.0.1:" + strictServer.port()).authToken("good-token").build()) {
+            client.submit(Mutations.snapshot("connected"));
+            MutationEvent huge = Mutations.createAccount("acc-huge", "EUR", "x".repeat(10_000),
+                    AccountGroup.ACCOUNT_GROUP_CUSTOMER);
+
+            assertThatThrownBy(() -> client.submit(huge)).isInstanceOfSatisfying(LedgerRejectedException.class,
+                    e -> {
+                        assertThat(e.status()).isEqualTo(Status.STATUS_INVALID);
+                        assertThat(e.reason()).contains("max frame");
+                    });
+            assertThat(client.stats().eventsSent()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void wrongTokenIsRejectedAsUnauthenticated() {
+        try (LedgerClient client = client("127.0.0.1:" + strictServer.port()).authToken("wrong").build()) {
+            assertThatThrownBy(() -> client.submit(Mutations.snapshot("denied")))
+                    .isInstanceOfSatisfying(LedgerRejectedException.class,
+                            e -> assertThat(e.status()).isEqualTo(Status.STATUS_UNAUTHENTICATED));
+        }
     }
 
     private static void await(CountDownLatch latch) {
