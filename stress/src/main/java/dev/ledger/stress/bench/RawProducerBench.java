@@ -95,7 +95,7 @@ public final class RawProducerBench {
                     producer.send(records.get((int) (sent % POOL)), (md, ex) -> {
                         if (ex == null) {
                             latency.recordNanos(System.nanoTime() - t0);
-                            outcomes.add(Outcomes.ACCEPTED);
+                            outcomes.accepted();
                         } else {
                             latency.recordError();
                             outcomes.add(ex.getClass().getSimpleName());

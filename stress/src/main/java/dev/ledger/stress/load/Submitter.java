@@ -118,7 +118,7 @@ public final class Submitter implements AutoCloseable {
                     seq));
             if (measured) {
                 latency.recordNanos(latencyNanos);
-                outcomes.add(Outcomes.ACCEPTED);
+                outcomes.accepted();
             }
         } else if (measured) {
             latency.recordError();
