@@ -29,13 +29,21 @@ final class DevKafkaLauncher {
     }
 
     static DevKafka start(Path dataDir) {
+        ClassLoader loader = devClassLoader();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        // Kafka loads plugin classes through the context class loader; broker threads inherit it from here.
+        thread.setContextClassLoader(loader);
         try {
-            Class<?> type = Class.forName(EMBEDDED_KAFKA, true, devClassLoader());
+            Class<?> type = Class.forName(EMBEDDED_KAFKA, true, loader);
             Object cluster = type.getMethod("start", int.class, Path.class, Map.class).invoke(null, 1, dataDir, Map.of());
             String bootstrap = (String) type.getMethod("bootstrapServers").invoke(cluster);
             return new DevKafka(bootstrap, (AutoCloseable) cluster);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot start the embedded development broker: " + e, e);
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("cannot start the embedded development broker: " + cause, cause);
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 
