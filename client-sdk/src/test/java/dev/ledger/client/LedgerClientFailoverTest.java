@@ -109,6 +109,46 @@ class LedgerClientFailoverTest {
 
     @Test
     @Order(2)
+    void eventsAnsweredUnavailableWhileBrokersAreDownAreResentWithTheSameIdsAndAccepted() throws Exception {
+        LedgerServer server = startServer(0);
+        boolean brokersUp = true;
+        try (LedgerClient client = LedgerClient.builder().endpoints("127.0.0.1:" + server.port())
+                .requestTimeout(Duration.ofSeconds(60)).retryBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+                .build()) {
+            client.submit(Mutations.snapshot("warm-up"));
+            kafka.stopAllBrokers();
+            brokersUp = false;
+            List<MutationEvent> events = new ArrayList<>();
+            List<CompletableFuture<Receipt>> futures = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                MutationEvent e = Mutations.topUp("acc-" + i, "settlement", 10 + i, "EUR");
+                events.add(e);
+                futures.add(client.submitAsync(e));
+            }
+            long retriedBefore;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while ((retriedBefore = client.stats().eventsRetried()) == 0 && System.nanoTime() < deadline) {
+                sleepMillis(50);
+            }
+            assertThat(retriedBefore).as("UNAVAILABLE answers seen while brokers are down").isPositive();
+            kafka.startAllBrokers();
+            brokersUp = true;
+
+            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+            List<String> ids = events.stream().map(MutationEvent::getEventId).toList();
+            assertThat(futures).extracting(f -> f.join().eventId()).containsExactlyElementsOf(ids);
+            assertThat(TopicReader.eventIdsIn(kafka.bootstrapServers(), TOPIC, ids, Duration.ofSeconds(60)))
+                    .containsAll(ids);
+        } finally {
+            if (!brokersUp) {
+                kafka.startAllBrokers();
+            }
+            server.shutdownGracefully(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    @Order(3)
     void brokersDownEndsInTimeoutNamingTheLastStatusWithinDeadlinePlusSlack() throws Exception {
         LedgerServer server = startServer(0);
         try (LedgerClient client = LedgerClient.builder().endpoints("127.0.0.1:" + server.port())
