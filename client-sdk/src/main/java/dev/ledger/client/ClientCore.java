@@ -8,11 +8,14 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Everything behind the {@link LedgerClient} facade: admission (the in-flight bound), per-event deadline timers,
@@ -35,13 +38,18 @@ final class ClientCore {
     private final SubmitQueue submitQueue;
     private final PendingEvent.Settler settler = this::settle;
     private volatile boolean closed;
+    private volatile Thread deadlineThread;
 
     ClientCore(ClientSettings settings) {
         this.settings = settings;
         this.group = Transport.newGroup(1, "ledger-client-io");
         this.loop = group.next();
-        this.deadlines = new HashedWheelTimer(new DefaultThreadFactory("ledger-client-deadlines", true),
-                10, TimeUnit.MILLISECONDS);
+        ThreadFactory timerThreads = new DefaultThreadFactory("ledger-client-deadlines", true);
+        this.deadlines = new HashedWheelTimer(runnable -> {
+            Thread thread = timerThreads.newThread(runnable);
+            deadlineThread = thread;
+            return thread;
+        }, 10, TimeUnit.MILLISECONDS);
         this.admission = new Admission(settings.maxInFlightEvents());
         this.dispatcher = new Dispatcher(loop, settings, stats);
         this.submitQueue = new SubmitQueue(loop, dispatcher, settings.lingerNanos(), settings.maxEventsPerBatch());
@@ -155,10 +163,12 @@ final class ClientCore {
             return;
         }
         closed = true;
-        if (!loop.inEventLoop()) {
+        // On one of our own threads (a future's callback) waiting would only stall the results we wait for.
+        boolean ownThread = loop.inEventLoop() || Thread.currentThread() == deadlineThread;
+        if (!ownThread) {
             long deadline = System.nanoTime() + settings.requestTimeoutNanos();
             while (admission.outstanding() > 0 && System.nanoTime() < deadline) {
-                java.util.concurrent.locks.LockSupport.parkNanos(CLOSE_POLL_NANOS);
+                LockSupport.parkNanos(CLOSE_POLL_NANOS);
             }
         }
         Runnable sweep = () -> {
@@ -172,8 +182,18 @@ final class ClientCore {
         } else {
             loop.submit(sweep).awaitUninterruptibly(settings.connectTimeoutNanos(), TimeUnit.NANOSECONDS);
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        deadlines.stop(); // every event is settled by now; pending timeouts are no-ops
+        // Every event is settled now; pending timeouts are no-ops. The timer cannot stop itself from its own thread.
+        if (Thread.currentThread() == deadlineThread) {
+            Thread stopper = new Thread(deadlines::stop, "ledger-client-deadlines-stop");
+            stopper.setDaemon(true);
+            stopper.start();
+        } else {
+            deadlines.stop();
+        }
+        Future<?> terminated = group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (!ownThread) {
+            terminated.awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
     }
 
     private static LedgerClosedException closedFailure() {

@@ -87,6 +87,24 @@ class LedgerClientNoServerTest {
     }
 
     @Test
+    void closeFromAFutureCallbackDoesNotStallAndStillCompletesEveryFuture() throws Exception {
+        LedgerClient client = deadClient(Duration.ofMillis(300)).build();
+        CompletableFuture<Receipt> first = client.submitAsync(Mutations.snapshot("first"));
+        CompletableFuture<Void> closedInCallback = first.handle((r, e) -> {
+            client.close(); // runs on the client's deadline-timer thread
+            return null;
+        });
+        CompletableFuture<Receipt> second = client.submitAsync(Mutations.snapshot("second"));
+
+        closedInCallback.get(5, TimeUnit.SECONDS);
+
+        assertThat(assertFailsWithin(second, Duration.ofSeconds(5)))
+                .isInstanceOfAny(LedgerClosedException.class, LedgerTimeoutException.class);
+        assertThatThrownBy(() -> client.submitAsync(Mutations.snapshot("late")).join()).cause()
+                .isInstanceOf(LedgerClosedException.class);
+    }
+
+    @Test
     void badArgumentsThrowSynchronously() throws Exception {
         try (LedgerClient client = deadClient(Duration.ofSeconds(1)).maxInFlightEvents(3).maxEventsPerBatch(3)
                 .build()) {
