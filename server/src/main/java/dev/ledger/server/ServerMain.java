@@ -42,14 +42,21 @@ public final class ServerMain implements Callable<Integer> {
             return 2;
         }
         AutoCloseable devKafka = null;
-        if (bootstrap == null) {
-            DevKafkaLauncher.DevKafka dev = DevKafkaLauncher.start(options.devDataDir());
-            devKafka = dev.cluster();
-            log.warn("DEVELOPMENT MODE: embedded Kafka at {} with data in {} (pass --bootstrap-servers for production)",
-                    dev.bootstrapServers(), options.devDataDir().toAbsolutePath());
-            config = config.toBuilder().bootstrapServers(dev.bootstrapServers()).build();
+        LedgerServer server;
+        try {
+            if (bootstrap == null) {
+                DevKafkaLauncher.DevKafka dev = DevKafkaLauncher.start(options.devDataDir());
+                devKafka = dev.cluster();
+                log.warn("DEVELOPMENT MODE: embedded Kafka at {} with data in {} (pass --bootstrap-servers for production)",
+                        dev.bootstrapServers(), options.devDataDir().toAbsolutePath());
+                config = config.toBuilder().bootstrapServers(dev.bootstrapServers()).build();
+            }
+            server = LedgerServer.start(config);
+        } catch (IllegalStateException e) {
+            log.error("startup failed: {}", e.getMessage());
+            Runtime.getRuntime().halt(1);
+            return 1;
         }
-        LedgerServer server = LedgerServer.start(config);
         CountDownLatch forever = new CountDownLatch(1);
         AutoCloseable dev = devKafka;
         Duration drain = Duration.ofMillis(config.drainTimeoutMs());

@@ -48,6 +48,11 @@ class FrameDecoderTest {
         }
     }
 
+    private static void assertNoMoreFrames(EmbeddedChannel ch) {
+        Object next = ch.readInbound();
+        assertThat(next).isNull();
+    }
+
     @Test
     void frameFedByteByByteIsDecodedOnceComplete() {
         EmbeddedChannel ch = channel();
@@ -59,7 +64,7 @@ class FrameDecoderTest {
         InboundFrame frame = ch.readInbound();
         assertThat(frame.view().getPing().getNonce()).isEqualTo(77);
         frame.release();
-        assertThat((Object) ch.readInbound()).isNull();
+        assertNoMoreFrames(ch);
         assertFalse(ch.finish());
     }
 
@@ -104,7 +109,7 @@ class FrameDecoderTest {
         assertThat(error.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_FRAME_TOO_LARGE);
         assertThat(error.getError().getMessage()).contains(String.valueOf(Integer.MAX_VALUE)).contains(String.valueOf(MAX));
         assertThat(ch.isOpen()).isFalse();
-        assertThat((Object) ch.readInbound()).isNull();
+        assertNoMoreFrames(ch);
         assertFalse(ch.finish());
     }
 
@@ -132,7 +137,7 @@ class FrameDecoderTest {
         ch.writeInbound(Unpooled.buffer().writeInt(3).writeBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}));
         assertThat(writtenFrame(ch).getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_MALFORMED_FRAME);
         assertThat(ch.isOpen()).isFalse();
-        assertThat((Object) ch.readInbound()).isNull();
+        assertNoMoreFrames(ch);
         assertFalse(ch.finish());
     }
 
@@ -154,7 +159,7 @@ class FrameDecoderTest {
         valid.release();
         ch.writeInbound(buf);
         assertThat(writtenFrame(ch).getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_EMPTY_FRAME);
-        assertThat((Object) ch.readInbound()).isNull();
+        assertNoMoreFrames(ch);
         assertFalse(ch.finish());
     }
 

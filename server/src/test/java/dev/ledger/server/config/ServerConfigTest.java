@@ -1,0 +1,52 @@
+package dev.ledger.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ServerConfigTest {
+
+    private static ServerConfig.Builder valid() {
+        return ServerConfig.builder().bootstrapServers("127.0.0.1:9092");
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        ServerConfig c = valid().build();
+        assertThat(c.port()).isEqualTo(7070);
+        assertThat(c.topic()).isEqualTo("ledger.mutations");
+        assertThat(c.maxFrameBytes()).isEqualTo(1024 * 1024);
+        assertThat(c.ackTimeoutMs()).isEqualTo(5000);
+        assertThat(c.serverId()).isNotBlank();
+    }
+
+    @Test
+    void badSettingIsNamedWithItsValue() {
+        assertThatThrownBy(() -> valid().maxFrameBytes(0).build()).hasMessage("maxFrameBytes must be >= 64: 0");
+        assertThatThrownBy(() -> valid().port(70000).build()).hasMessageStartingWith("port");
+        assertThatThrownBy(() -> valid().topic("bad topic").build()).hasMessageStartingWith("topic");
+        assertThatThrownBy(() -> ServerConfig.builder().build()).hasMessageStartingWith("bootstrapServers");
+        assertThatThrownBy(() -> valid().ackTimeoutMs(0).build()).hasMessageStartingWith("ackTimeoutMs");
+    }
+
+    @Test
+    void describeNeverPrintsAuthTokens() {
+        assertThat(valid().authTokens(List.of("s3cret")).build().describe()).doesNotContain("s3cret").contains("authTokens=1");
+    }
+
+    @Test
+    void flagsBuildTheConfigAndRepeatProducerProperties() {
+        ServerOptions options = new ServerOptions();
+        new CommandLine(options).parseArgs("--port=9000", "--topic=t1", "--producer-property=linger.ms=1",
+                "--producer-property", "compression.type=none", "--auth-tokens=a,b", "--idle-timeout-ms=0");
+        ServerConfig c = options.toConfig("127.0.0.1:9092");
+        assertThat(c.port()).isEqualTo(9000);
+        assertThat(c.topic()).isEqualTo("t1");
+        assertThat(c.producerProperties()).containsEntry("linger.ms", "1").containsEntry("compression.type", "none");
+        assertThat(c.authTokens()).containsExactlyInAnyOrder("a", "b");
+        assertThat(c.idleTimeoutMs()).isZero();
+    }
+}

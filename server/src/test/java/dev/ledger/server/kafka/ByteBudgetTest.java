@@ -1,0 +1,26 @@
+package dev.ledger.server.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ByteBudgetTest {
+
+    @Test
+    void acquiresUpToCapacityAndRefusesBeyond() {
+        ByteBudget budget = new ByteBudget(100);
+        assertThat(budget.tryAcquire(60)).isTrue();
+        assertThat(budget.tryAcquire(41)).isFalse();
+        assertThat(budget.tryAcquire(40)).isTrue();
+        assertThat(budget.usedBytes()).isEqualTo(100);
+    }
+
+    @Test
+    void releasedBytesCanBeTakenAgain() {
+        ByteBudget budget = new ByteBudget(100);
+        budget.tryAcquire(100);
+        budget.release(30);
+        assertThat(budget.tryAcquire(30)).isTrue();
+        assertThat(budget.tryAcquire(1)).isFalse();
+    }
+}
