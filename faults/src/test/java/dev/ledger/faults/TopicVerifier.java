@@ -2,6 +2,7 @@ package dev.ledger.faults;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ledger.proto.MutationEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -32,7 +34,8 @@ final class TopicVerifier {
     }
 
     /** What the topic holds: how many times each event id occurs. */
-    record TopicContents(Map<String, Integer> countsById, long records, long unparsable) {
+    record TopicContents(Map<String, Integer> countsById, Map<String, Long> recordsByServerId, long records,
+            long unparsable) {
 
         long duplicates() {
             return countsById.values().stream().filter(c -> c > 1).count();
@@ -44,7 +47,7 @@ final class TopicVerifier {
     }
 
     /** The outcome of comparing accepted ids with the topic. */
-    record Verification(Set<String> missing, long duplicates, long records) {
+    record Verification(Set<String> missing, long duplicates, long records, Map<String, Long> recordsByServerId) {
 
         long lost() {
             return missing.size();
@@ -57,7 +60,7 @@ final class TopicVerifier {
         Set<String> missing = acceptedIds.stream()
                 .filter(id -> !contents.contains(id))
                 .collect(Collectors.toCollection(TreeSet::new));
-        return new Verification(missing, contents.duplicates(), contents.records());
+        return new Verification(missing, contents.duplicates(), contents.records(), contents.recordsByServerId());
     }
 
     /** Reads every partition of {@code topic} from the beginning up to the end offsets seen at the start. */
@@ -78,6 +81,7 @@ final class TopicVerifier {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             Map<String, Integer> counts = new HashMap<>();
+            Map<String, Long> byServer = new HashMap<>();
             long records = 0;
             long unparsable = 0;
             while (!caughtUp(consumer, end)) {
@@ -87,6 +91,9 @@ final class TopicVerifier {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     records++;
+                    Header serverId = r.headers().lastHeader("server-id");
+                    byServer.merge(serverId == null ? "?" : new String(serverId.value(), StandardCharsets.UTF_8),
+                            1L, Long::sum);
                     try {
                         counts.merge(MutationEvent.parseFrom(r.value()).getEventId(), 1, Integer::sum);
                     } catch (InvalidProtocolBufferException e) {
@@ -94,7 +101,7 @@ final class TopicVerifier {
                     }
                 }
             }
-            return new TopicContents(counts, records, unparsable);
+            return new TopicContents(counts, byServer, records, unparsable);
         }
     }
 
