@@ -6,6 +6,7 @@ import dev.ledger.proto.Welcome;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
@@ -22,6 +23,9 @@ import java.util.concurrent.TimeUnit;
 final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
 
     enum State { HANDSHAKING, READY, DRAINING, CLOSED }
+
+    /** A connection with no traffic either way for this long sends a Ping, so servers do not idle it out. */
+    static final int KEEPALIVE_SECONDS = 30;
 
     /** Used when Welcome leaves a limit unset (0). */
     static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
@@ -146,6 +150,14 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
         if (state == State.DRAINING && inFlight.isEmpty()) {
             channel.close();
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent && (state == State.READY || state == State.DRAINING)) {
+            ctx.writeAndFlush(Frames.ping(ctx.alloc(), System.nanoTime()), ctx.voidPromise());
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

@@ -4,7 +4,10 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one connection to one endpoint alive: connects, and after a failure, a GoAway or a lost connection
@@ -14,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe: event loop only.
  */
 final class ConnectionSlot {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionSlot.class);
 
     private final Endpoint endpoint;
     private final Bootstrap bootstrap;
@@ -58,11 +63,13 @@ final class ConnectionSlot {
         ChannelFuture connected = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(ServerFrameDecoder.newFramer(), ServerFrameDecoder.INSTANCE, connection);
+                ch.pipeline().addLast(new IdleStateHandler(0, 0, Connection.KEEPALIVE_SECONDS),
+                        ServerFrameDecoder.newFramer(), ServerFrameDecoder.INSTANCE, connection);
             }
         }).connect(endpoint.host(), endpoint.port());
         connected.addListener(f -> {
             if (!f.isSuccess()) {
+                log.debug("connect to {} failed (attempt {}): {}", endpoint, failures + 1, f.cause().toString());
                 dispatcher.noteConnectionProblem("connect to " + endpoint + " failed: " + f.cause());
                 if (current == connection) {
                     current = null;
@@ -73,11 +80,17 @@ final class ConnectionSlot {
     }
 
     void onReady(Connection connection) {
+        log.debug("connected to {} (server id {})", endpoint, connection.serverId);
         failures = 0;
         stats.connectionsOpened.increment();
     }
 
     void onClosed(Connection connection, boolean wasReady, String reason) {
+        if (wasReady && !closed) {
+            log.info("left {}: {}; reconnecting with backoff", endpoint, reason);
+        } else {
+            log.debug("connection to {} ended: {}", endpoint, reason);
+        }
         dispatcher.noteConnectionProblem(reason);
         if (current == connection) {
             current = null;

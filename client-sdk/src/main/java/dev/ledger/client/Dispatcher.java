@@ -12,6 +12,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client's write path and result path, confined to its single event loop. Events arrive from the
@@ -23,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe: every method runs on the event loop.
  */
 final class Dispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final EventLoop loop;
     private final ClientSettings settings;
@@ -177,6 +181,7 @@ final class Dispatcher {
 
     /** A handshake refused for bad credentials ends the waiting events: retrying cannot fix a token. */
     void onServerError(dev.ledger.proto.Error error, String reason) {
+        log.warn("{}", reason);
         noteConnectionProblem(reason);
         if (error.getCode() == ErrorCode.ERROR_CODE_UNAUTHENTICATED) {
             for (PendingEvent event : ready) {

@@ -6,6 +6,7 @@ import com.google.protobuf.MessageLite;
 import dev.ledger.proto.ClientFrame;
 import dev.ledger.proto.ClientFrameView;
 import dev.ledger.proto.Hello;
+import dev.ledger.proto.Ping;
 import dev.ledger.proto.SubmitView;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -31,6 +32,10 @@ final class Frames {
                 .setHello(Hello.newBuilder().setProtocolVersion(ClientSettings.PROTOCOL_VERSION)
                         .setClientName(clientName).setAuthToken(authToken))
                 .build());
+    }
+
+    static ByteBuf ping(ByteBufAllocator alloc, long nonce) {
+        return encode(alloc, ClientFrame.newBuilder().setPing(Ping.newBuilder().setNonce(nonce)).build());
     }
 
     static ByteBuf submit(ByteBufAllocator alloc, long requestId, List<PendingEvent> events) {

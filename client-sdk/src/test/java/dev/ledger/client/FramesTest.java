@@ -56,6 +56,18 @@ class FramesTest {
     }
 
     @Test
+    void pingCarriesItsNonce() throws Exception {
+        ByteBuf buf = Frames.ping(ByteBufAllocator.DEFAULT, 99);
+        try {
+            buf.skipBytes(Frames.LENGTH_PREFIX_BYTES);
+
+            assertThat(ClientFrame.parseFrom(buf.nioBuffer()).getPing().getNonce()).isEqualTo(99);
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
     void serverFrameSplitAcrossReadsIsDecodedOnce() {
         ServerFrame ack = ServerFrame.newBuilder().setAck(Ack.newBuilder().setRequestId(7).addResults(
                 EventResult.newBuilder().setEventId("e1").setStatus(Status.STATUS_ACCEPTED).setOffset(3))).build();
@@ -68,7 +80,8 @@ class FramesTest {
         wire.release();
 
         assertThat((ServerFrame) ch.readInbound()).isEqualTo(ack);
-        assertThat((Object) ch.readInbound()).isNull();
+        Object nothingMore = ch.readInbound();
+        assertThat(nothingMore).isNull();
         assertFalse(ch.finish());
     }
 
