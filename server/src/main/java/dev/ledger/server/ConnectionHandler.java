@@ -7,6 +7,7 @@ import dev.ledger.proto.Status;
 import dev.ledger.proto.SubmitView;
 import dev.ledger.server.codec.InboundFrame;
 import dev.ledger.server.codec.ServerFrames;
+import dev.ledger.server.kafka.ByteBudget;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -29,8 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each Submit becomes a {@link PendingSubmit}; its Ack is written once every event has a result, so Acks go
  * out in completion order. Ack timeout: events without a Kafka answer after {@code ackTimeoutMs} are answered
- * UNAVAILABLE. Backpressure: past {@code maxInFlightEventsPerConnection} unanswered events the channel stops
- * reading (autoRead off) until Acks drain it. A Submit with zero events, with more than
+ * UNAVAILABLE. Backpressure: past {@code maxInFlightEventsPerConnection} unanswered events, or while the global
+ * Kafka byte budget is above its high-water mark, the channel stops reading (autoRead off) until Acks or Kafka
+ * drain it. A Submit with zero events, with more than
  * {@code maxEventsPerSubmit} events, or reusing an in-flight request_id is a PROTOCOL_VIOLATION (Error, close).
  * Every connection-level failure is an {@code Error} frame followed by close.
  *
@@ -52,6 +54,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private byte[] clientName = new byte[0];
     private boolean helloDone;
     private boolean closing;
+    private boolean waitingForBudget;
     private int inFlightEvents;
 
     ConnectionHandler(ServerContext context) {
@@ -167,6 +170,31 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (inFlightEvents >= context.config().maxInFlightEventsPerConnection()) {
             ctx.channel().config().setAutoRead(false);
         }
+        ByteBudget budget = context.writer().budget();
+        if (budget.aboveHighWater() && !waitingForBudget) {
+            ctx.channel().config().setAutoRead(false);
+            waitingForBudget = true;
+            budget.whenBelowLowWater(this::onBudgetDrained);
+        }
+    }
+
+    /** From a Kafka producer thread (or here): the global byte budget has room again. */
+    private void onBudgetDrained() {
+        try {
+            ctx.executor().execute(() -> {
+                waitingForBudget = false;
+                maybeResumeReading();
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("event loop gone; connection {} needs no resume", ctx.channel().remoteAddress());
+        }
+    }
+
+    private void maybeResumeReading() {
+        if (!closing && !waitingForBudget && inFlightEvents < context.config().maxInFlightEventsPerConnection()
+                && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     /** Called by whoever filled the last result: an event loop or a Kafka producer thread. */
@@ -190,10 +218,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         inFlightEvents -= p.eventCount();
         context.pendingSubmits().decrementAndGet();
         ctx.writeAndFlush(ServerFrames.ack(p.requestId(), p.results()));
-        if (!closing && inFlightEvents < context.config().maxInFlightEventsPerConnection()
-                && !ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(true);
-        }
+        maybeResumeReading();
     }
 
     private void onAckTimeout(PendingSubmit p) {

@@ -158,4 +158,32 @@ class ConnectionHygieneTest {
             assertThat(ack.getResults(0).getStatus()).isEqualTo(Status.STATUS_ACCEPTED);
         }
     }
+
+    @Test
+    void eventLargerThanTheKafkaByteBudgetIsOverloadedAndTheRestStillFlow() throws Exception {
+        // buffer.memory 64 KiB -> a 48 KiB budget; reading pauses above 24 KiB in flight and resumes below 12 KiB.
+        try (LedgerServer small = LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
+                .bindAddress("127.0.0.1").port(0).topic("ledger.budget").producerProperty("buffer.memory", "65536")
+                .producerProperty("batch.size", "16384").build());
+                TestClient c = TestClient.connected(small.port(), "budget")) {
+            MutationEvent huge = TestEvents.snapshot("x".repeat(60_000));
+            Ack refused = c.submitAndAwait(1, List.of(huge));
+            assertThat(refused.getResults(0).getStatus()).isEqualTo(Status.STATUS_OVERLOADED);
+            assertThat(refused.getResults(0).getReason()).contains("bytes in flight");
+
+            int submits = 40;
+            for (long id = 10; id < 10 + submits; id++) {
+                c.submit(id, List.of(TestEvents.createAccount("big-" + id).toBuilder()
+                        .setCreateAccount(TestEvents.createAccount("big-" + id).getCreateAccount().toBuilder()
+                                .setDisplayName("n".repeat(4000))).build()));
+            }
+            int answered = 0;
+            while (answered < submits) {
+                Ack ack = c.read().getAck();
+                assertThat(ack.getResults(0).getStatus()).isIn(Status.STATUS_ACCEPTED, Status.STATUS_OVERLOADED);
+                answered++;
+            }
+            assertThat(small.context().writer().budget().usedBytes()).isZero();
+        }
+    }
 }

@@ -44,11 +44,11 @@ public record ServerConfig(
         /** 0 = min(3, number of brokers). */
         public static final int TOPIC_REPLICATION_FACTOR = 0;
         public static final int MAX_FRAME_BYTES = 1024 * 1024;
-        public static final int MAX_EVENTS_PER_SUBMIT = 10_000;
+        public static final int MAX_EVENTS_PER_SUBMIT = 1000;
         public static final int MAX_IN_FLIGHT_EVENTS_PER_CONNECTION = 8192;
         public static final long ACK_TIMEOUT_MS = 5000;
         public static final long HANDSHAKE_TIMEOUT_MS = 10_000;
-        public static final long IDLE_TIMEOUT_MS = 300_000;
+        public static final long IDLE_TIMEOUT_MS = 60_000;
         public static final int MAX_CONNECTIONS = 10_000;
         public static final long DRAIN_TIMEOUT_MS = 10_000;
 

@@ -32,4 +32,11 @@ class EventResultsTest {
         assertThat(r.getStatus()).isEqualTo(Status.STATUS_UNAVAILABLE);
         assertThat(r.getReason()).contains("IllegalStateException");
     }
+
+    @Test
+    void fullProducerBufferIsOverloadedAndDoesNotTripTheCircuit() {
+        var full = new org.apache.kafka.clients.producer.BufferExhaustedException("no room");
+        assertThat(EventResults.fromThrowable("e4", full).getStatus()).isEqualTo(Status.STATUS_OVERLOADED);
+        assertThat(EventResults.isKafkaUnavailable(full)).isFalse();
+    }
 }
