@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each Submit becomes a {@link PendingSubmit}; its Ack is written once every event has a result, so Acks go
  * out in completion order. Ack timeout: events without a Kafka answer after {@code ackTimeoutMs} are answered
  * UNAVAILABLE. Backpressure: past {@code maxInFlightEventsPerConnection} unanswered events, or while the global
- * Kafka byte budget is above its high-water mark, the channel stops reading (autoRead off) until Acks or Kafka
- * drain it. A Submit with zero events, with more than
+ * Kafka byte budget is above its high-water mark, or while the client does not read its Acks (channel not
+ * writable), the channel stops reading (autoRead off) until the cause drains. A Submit with zero events, with more than
  * {@code maxEventsPerSubmit} events, or reusing an in-flight request_id is a PROTOCOL_VIOLATION (Error, close).
  * Every connection-level failure is an {@code Error} frame followed by close.
  *
@@ -45,6 +45,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     static final Object DRAIN_DEADLINE = new Object();
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+    private static final long ERROR_CLOSE_GRACE_MS = 2000;
 
     private final ServerContext context;
     private final SubmitDispatcher dispatcher;
@@ -122,6 +123,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             fail(ErrorCode.ERROR_CODE_HELLO_REQUIRED, "the first frame must be Hello, got " + kind.name().toLowerCase());
         } else if (kind == ClientFrameView.KindCase.PING) {
             ctx.writeAndFlush(ServerFrames.pong(frame.getPing().getNonce()));
+            pauseIfClientNotReading();
         } else {
             onSubmit(frame.getSubmit());
         }
@@ -190,11 +192,29 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Reads again only when every reason to pause is gone: in-flight window, byte budget, unread Acks. */
     private void maybeResumeReading() {
         if (!closing && !waitingForBudget && inFlightEvents < context.config().maxInFlightEventsPerConnection()
-                && !ctx.channel().config().isAutoRead()) {
+                && ctx.channel().isWritable() && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    /** A client that does not read its Acks must not make the server buffer them: pause reading meanwhile. */
+    private void pauseIfClientNotReading() {
+        if (!ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            maybeResumeReading();
+        } else {
+            pauseIfClientNotReading();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     /** Called by whoever filled the last result: an event loop or a Kafka producer thread. */
@@ -218,6 +238,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         inFlightEvents -= p.eventCount();
         context.pendingSubmits().decrementAndGet();
         ctx.writeAndFlush(ServerFrames.ack(p.requestId(), p.results()));
+        pauseIfClientNotReading();
         maybeResumeReading();
     }
 
@@ -260,5 +281,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(ServerFrames.error(code, message)).addListener(ChannelFutureListener.CLOSE);
+        // A client that reads nothing never lets the Error through: close regardless after a grace period.
+        ctx.executor().schedule(() -> ctx.close(), ERROR_CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 }

@@ -186,4 +186,57 @@ class ConnectionHygieneTest {
             assertThat(small.context().writer().budget().usedBytes()).isZero();
         }
     }
+
+    @Test
+    void clientThatNeverReadsItsAcksIsStoppedByTcpInsteadOfBufferedWithoutBound() throws Exception {
+        List<MutationEvent> invalid = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            invalid.add(TestEvents.topUp("never-reads", -1)); // answered INVALID at once: Acks pile up fast
+        }
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                new java.net.InetSocketAddress("127.0.0.1", server.port()))) {
+            ch.write(java.nio.ByteBuffer.wrap(framed(dev.ledger.proto.ClientFrame.newBuilder().setHello(
+                    dev.ledger.proto.Hello.newBuilder().setProtocolVersion(1).setAuthToken("secret-1")).build())));
+            ch.configureBlocking(false);
+            long written = 0;
+            long id = 0;
+            long lastProgress = System.nanoTime();
+            java.nio.ByteBuffer pending = java.nio.ByteBuffer.allocate(0);
+            boolean stalled = false;
+            while (written < 256L * 1024 * 1024) {
+                if (!pending.hasRemaining()) {
+                    pending = java.nio.ByteBuffer.wrap(framed(dev.ledger.proto.ClientFrame.newBuilder().setSubmit(
+                            dev.ledger.proto.Submit.newBuilder().setRequestId(id++).addAllEvents(invalid)).build()));
+                }
+                int n = ch.write(pending);
+                if (n > 0) {
+                    written += n;
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > TimeUnit.SECONDS.toNanos(2)) {
+                    stalled = true;
+                    break;
+                } else {
+                    Thread.sleep(5);
+                }
+            }
+            assertThat(stalled).as("writes stall after %d bytes", written).isTrue();
+            assertThat(written).isLessThan(256L * 1024 * 1024);
+            try (TestClient neighbour = authenticated("neighbour-of-never-reads")) {
+                neighbour.ping(8);
+                assertThat(neighbour.read().getPong().getNonce()).isEqualTo(8);
+            }
+            // Its idle timeout fires while it reads nothing; the server closes it even though the Error is stuck.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!server.context().channels().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            boolean closed = server.context().channels().isEmpty();
+            assertThat(closed).as("server closed the never-reading connection").isTrue();
+        }
+    }
+
+    private static byte[] framed(dev.ledger.proto.ClientFrame frame) {
+        byte[] payload = frame.toByteArray();
+        return java.nio.ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).array();
+    }
 }
