@@ -7,7 +7,6 @@ import dev.ledger.proto.Status;
 import dev.ledger.proto.SubmitView;
 import dev.ledger.server.codec.InboundFrame;
 import dev.ledger.server.codec.ServerFrames;
-import dev.ledger.server.kafka.ByteBudget;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,9 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each Submit becomes a {@link PendingSubmit}; its Ack is written once every event has a result, so Acks go
  * out in completion order. Ack timeout: events without a Kafka answer after {@code ackTimeoutMs} are answered
- * UNAVAILABLE. Backpressure: past {@code maxInFlightEventsPerConnection} unanswered events, or while the global
- * Kafka byte budget is above its high-water mark, or while the client does not read its Acks (channel not
- * writable), the channel stops reading (autoRead off) until the cause drains. A Submit with zero events, with more than
+ * UNAVAILABLE. When to stop and resume reading (backpressure) is the {@link ReadGate}'s call. A Submit with zero events, with more than
  * {@code maxEventsPerSubmit} events, or reusing an in-flight request_id is a PROTOCOL_VIOLATION (Error, close).
  * Every connection-level failure is an {@code Error} frame followed by close.
  *
@@ -55,8 +52,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private byte[] clientName = new byte[0];
     private boolean helloDone;
     private boolean closing;
-    private boolean waitingForBudget;
-    private int inFlightEvents;
+    private ReadGate gate;
 
     ConnectionHandler(ServerContext context) {
         this.context = context;
@@ -66,6 +62,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.gate = new ReadGate(ctx.channel(), context.config().maxInFlightEventsPerConnection(),
+                context.writer().budget());
         int max = context.config().maxConnections();
         if (context.connections().incrementAndGet() > max) {
             fail(ErrorCode.ERROR_CODE_TOO_MANY_CONNECTIONS, "server is at its limit of " + max + " connections");
@@ -91,7 +89,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         }
         pending.clear();
-        inFlightEvents = 0;
+        if (gate != null) {
+            gate.release();
+        }
         ctx.fireChannelInactive();
     }
 
@@ -123,7 +123,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             fail(ErrorCode.ERROR_CODE_HELLO_REQUIRED, "the first frame must be Hello, got " + kind.name().toLowerCase());
         } else if (kind == ClientFrameView.KindCase.PING) {
             ctx.writeAndFlush(ServerFrames.pong(frame.getPing().getNonce()));
-            pauseIfClientNotReading();
+            gate.update();
         } else {
             onSubmit(frame.getSubmit());
         }
@@ -162,58 +162,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         PendingSubmit p = new PendingSubmit(requestId, count, this::onSubmitComplete);
         pending.put(requestId, p);
-        inFlightEvents += count;
         context.pendingSubmits().incrementAndGet();
         dispatcher.dispatch(submit, p, clientName);
         if (!p.isComplete()) {
             p.timeout(ctx.executor().schedule(() -> onAckTimeout(p), context.config().ackTimeoutMs(),
                     TimeUnit.MILLISECONDS));
         }
-        if (inFlightEvents >= context.config().maxInFlightEventsPerConnection()) {
-            ctx.channel().config().setAutoRead(false);
-        }
-        ByteBudget budget = context.writer().budget();
-        if (budget.aboveHighWater() && !waitingForBudget) {
-            ctx.channel().config().setAutoRead(false);
-            waitingForBudget = true;
-            budget.whenBelowLowWater(this::onBudgetDrained);
-        }
-    }
-
-    /** From a Kafka producer thread (or here): the global byte budget has room again. */
-    private void onBudgetDrained() {
-        try {
-            ctx.executor().execute(() -> {
-                waitingForBudget = false;
-                maybeResumeReading();
-            });
-        } catch (RejectedExecutionException e) {
-            log.debug("event loop gone; connection {} needs no resume", ctx.channel().remoteAddress());
-        }
-    }
-
-    /** Reads again only when every reason to pause is gone: in-flight window, byte budget, unread Acks. */
-    private void maybeResumeReading() {
-        if (!closing && !waitingForBudget && inFlightEvents < context.config().maxInFlightEventsPerConnection()
-                && ctx.channel().isWritable() && !ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(true);
-        }
-    }
-
-    /** A client that does not read its Acks must not make the server buffer them: pause reading meanwhile. */
-    private void pauseIfClientNotReading() {
-        if (!ctx.channel().isWritable()) {
-            ctx.channel().config().setAutoRead(false);
-        }
+        gate.admitted(count);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            maybeResumeReading();
-        } else {
-            pauseIfClientNotReading();
-        }
+        gate.update();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -235,11 +195,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         pending.remove(p.requestId());
-        inFlightEvents -= p.eventCount();
         context.pendingSubmits().decrementAndGet();
         ctx.writeAndFlush(ServerFrames.ack(p.requestId(), p.results()));
-        pauseIfClientNotReading();
-        maybeResumeReading();
+        gate.answered(p.eventCount());
     }
 
     private void onAckTimeout(PendingSubmit p) {
@@ -280,6 +238,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         ctx.channel().config().setAutoRead(false);
+        if (gate != null) {
+            gate.shut();
+        }
         ctx.writeAndFlush(ServerFrames.error(code, message)).addListener(ChannelFutureListener.CLOSE);
         // A client that reads nothing never lets the Error through: close regardless after a grace period.
         ctx.executor().schedule(() -> ctx.close(), ERROR_CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);

@@ -93,6 +93,19 @@ final class TestClient implements AutoCloseable {
         return ServerFrame.parseFrom(payload);
     }
 
+    /** The next frame if one arrives within {@code timeoutMs}, else null (nothing consumed). */
+    ServerFrame readWithin(int timeoutMs) throws IOException {
+        int previous = socket.getSoTimeout();
+        socket.setSoTimeout(timeoutMs);
+        try {
+            return read();
+        } catch (java.net.SocketTimeoutException e) {
+            return null;
+        } finally {
+            socket.setSoTimeout(previous);
+        }
+    }
+
     /** True when the server closed the connection (EOF or reset) before sending anything more. */
     boolean closedByServer() throws IOException {
         try {
