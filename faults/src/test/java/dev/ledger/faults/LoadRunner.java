@@ -91,14 +91,6 @@ final class LoadRunner {
         return accepted.get();
     }
 
-    long sent() {
-        return sent.get();
-    }
-
-    long failed() {
-        return failed.get();
-    }
-
     /** Waits (bounded) until at least {@code count} events were accepted in total. */
     boolean awaitAccepted(long count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -167,8 +159,8 @@ final class LoadRunner {
             return;
         }
         sent.incrementAndGet();
-        futures.add(future);
-        future.whenComplete((receipt, error) -> {
+        // Keep the stage that runs the bookkeeping, so "all done" also means "all counted".
+        futures.add(future.whenComplete((receipt, error) -> {
             outstanding.release();
             long latency = System.nanoTime() - startNanos;
             maxLatencyNanos.accumulateAndGet(latency, Math::max);
@@ -181,7 +173,7 @@ final class LoadRunner {
             } else {
                 countFailure(error);
             }
-        });
+        }));
     }
 
     private boolean overlapsFault(long startNanos, long endNanos) {

@@ -3,6 +3,8 @@ package dev.ledger.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.client.LedgerClient;
+import dev.ledger.proto.ServerFrame;
+import dev.ledger.proto.Status;
 import dev.ledger.server.LedgerServer;
 import dev.ledger.server.config.ServerConfig;
 import java.time.Duration;
@@ -13,22 +15,35 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Scenario 1: on a 3-broker cluster (one dedicated controller, see {@link ThreeBrokerCluster}) (topic with 3 partitions, RF 3, {@code min.insync.replicas=2}) the broker
  * leading partition 0 is stopped under load and later restarted. Two in-sync replicas remain, so the load must go
  * on (leaders move), the SDK must see no failure, and every ACCEPTED id must be in Kafka afterwards.
+ *
+ * <p>Scenario 2, on the same cluster afterwards: every broker down for at least {@value #OUTAGE_SECONDS} s under
+ * load, then back. While Kafka is gone the server answers a raw Submit with UNAVAILABLE within seconds, its event
+ * loops keep answering Pings within 1 s, and the SDK keeps retrying; once the brokers are back the load completes
+ * and every ACCEPTED id is in Kafka. Each scenario has its own topic and server.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicatedClusterFaultTest {
 
     private static final String TOPIC = "faults.replicated";
+    private static final String OUTAGE_TOPIC = "faults.kafka-outage";
+    private static final int OUTAGE_SECONDS = 10;
+    private static final long ACK_TIMEOUT_MS = 2_000;
     private static final int DOWN_SECONDS = 5;
 
     private static ThreeBrokerCluster cluster;
     private static LedgerServer server;
+    private static LedgerServer outageServer;
 
     @BeforeAll
     static void startClusterAndServer() {
@@ -41,6 +56,15 @@ class ReplicatedClusterFaultTest {
                 .topic(TOPIC)
                 .topicPartitions(3)
                 .build());
+        cluster.createTopic(OUTAGE_TOPIC, 3, 3, Map.of("min.insync.replicas", "2"));
+        outageServer = LedgerServer.start(ServerConfig.builder()
+                .bootstrapServers(cluster.bootstrapServers())
+                .bindAddress("127.0.0.1")
+                .port(0)
+                .topic(OUTAGE_TOPIC)
+                .topicPartitions(3)
+                .ackTimeoutMs(ACK_TIMEOUT_MS)
+                .build());
     }
 
     @AfterAll
@@ -48,12 +72,16 @@ class ReplicatedClusterFaultTest {
         if (server != null) {
             server.close();
         }
+        if (outageServer != null) {
+            outageServer.close();
+        }
         if (cluster != null) {
             cluster.close();
         }
     }
 
     @Test
+    @Order(1)
     void oneOfThreeBrokersStoppedUnderLoadThenRestartedLosesNoAcceptedEvent() throws Exception {
         try (LedgerClient client = LedgerClient.builder()
                 .endpoints("127.0.0.1:" + server.port())
@@ -95,6 +123,81 @@ class ReplicatedClusterFaultTest {
             TopicDescription d = admin.describeTopics(List.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS)
                     .get(TOPIC);
             return d.partitions().get(0).leader().id();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void allBrokersDownServerAnswersUnavailableStaysResponsiveAndLoadCompletesAfterRecovery() {
+        int port = outageServer.port();
+        boolean brokerDown = false;
+        try (LedgerClient client = LedgerClient.builder()
+                        .endpoints("127.0.0.1:" + port)
+                        .clientName("outage-load")
+                        .requestTimeout(Duration.ofSeconds(60))
+                        .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+                        .build();
+                RawFrameClient submitter = RawFrameClient.connectAndHello(port, "outage-submitter");
+                RawFrameClient pinger = RawFrameClient.connectAndHello(port, "outage-pinger")) {
+            LoadRunner load = LoadRunner.start(client, "outage", 2, 300, 600);
+            assertThat(load.awaitAccepted(300, Duration.ofSeconds(30))).as("load warmed up").isTrue();
+
+            load.faultStarted();
+            cluster.stopAllBrokers();
+            brokerDown = true;
+            long outageStart = System.nanoTime();
+
+            long submitStart = System.nanoTime();
+            submitter.send(RawFrameClient.submitFrame(1, TestEvents.transfers("during-outage", 1)));
+            ServerFrame ack = submitter.read(Duration.ofSeconds(15));
+            long unavailableMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - submitStart);
+            assertThat(ack).as("Ack during the outage").isNotNull();
+            assertThat(ack.getAck().getResults(0).getStatus()).isEqualTo(Status.STATUS_UNAVAILABLE);
+            assertThat(unavailableMs).as("UNAVAILABLE within a few seconds").isLessThan(ACK_TIMEOUT_MS + 3_000);
+
+            long worstPongMs = 0;
+            long nonce = 0;
+            while (System.nanoTime() - outageStart < TimeUnit.SECONDS.toNanos(OUTAGE_SECONDS)) {
+                long pingStart = System.nanoTime();
+                pinger.send(RawFrameClient.pingFrame(++nonce));
+                ServerFrame pong = pinger.read(Duration.ofSeconds(1));
+                assertThat(pong.getPong().getNonce()).isEqualTo(nonce);
+                worstPongMs = Math.max(worstPongMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pingStart));
+                sleepMillis(200);
+            }
+            long acceptedBeforeRecovery = load.accepted();
+            cluster.startAllBrokers();
+            brokerDown = false;
+            long outageMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStart);
+            assertThat(load.awaitAccepted(acceptedBeforeRecovery + 600, Duration.ofSeconds(60)))
+                    .as("load completes after recovery").isTrue();
+            load.faultEnded();
+
+            LoadRunner.Result result = load.stopAndAwait(Duration.ofSeconds(90));
+            TopicVerifier.Verification v = TopicVerifier.verify(cluster.bootstrapServers(), OUTAGE_TOPIC,
+                    result.acceptedIds(), Duration.ofSeconds(60));
+            FaultReport.record(new FaultReport.Row("2 all 3 brokers down " + outageMs / 1000 + " s", result.sent(),
+                    result.accepted(), result.failed(), v.lost(), v.duplicates(), result.worstFaultLatencyMs(),
+                    "raw Submit answered UNAVAILABLE in " + unavailableMs + " ms; worst Pong " + worstPongMs
+                            + " ms (" + nonce + " pings); failures " + result.failuresByType()));
+
+            assertThat(worstPongMs).as("event loop answers Pings within 1 s during the outage").isLessThan(1_000);
+            assertThat(result.unanswered()).as("unanswered futures").isZero();
+            assertThat(result.failed()).as("failures " + result.failuresByType()).isZero();
+            assertThat(v.missing()).as("ACCEPTED ids missing from Kafka").isEmpty();
+        } finally {
+            if (brokerDown) {
+                cluster.startAllBrokers(); // leave the cluster usable for the other scenario
+            }
+        }
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -89,6 +89,21 @@ final class ThreeBrokerCluster implements AutoCloseable {
         kit.brokers().get(id).startup();
     }
 
+    /** Stops every broker, one after the other (the controller stays up). */
+    void stopAllBrokers() {
+        brokerIds().forEach(this::stopBroker);
+    }
+
+    /** Starts every broker again and waits until all are ready. */
+    void startAllBrokers() {
+        brokerIds().forEach(this::startBroker);
+        try {
+            kit.waitForReadyBrokers();
+        } catch (Exception e) {
+            throw new IllegalStateException("brokers did not become ready: " + e, e);
+        }
+    }
+
     @Override
     public void close() {
         try {
