@@ -31,6 +31,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
@@ -53,7 +54,8 @@ class FrameDecoderPropertyTest {
     void anyChunkingOfMixedFramesDecodesExactlyAsTheReferenceFraming(
             @ForAll("segments") @Size(max = 8) List<byte[]> segments,
             @ForAll @Size(min = 1, max = 6) List<@IntRange(min = 1, max = 96) Integer> chunkSizes) {
-        checkAgainstReference(concat(segments), chunkSizes);
+        Statistics.collect(checkAgainstReference(concat(segments), chunkSizes));
+        everyOutcomeIsGenerated();
     }
 
     @Property(tries = 30_000)
@@ -67,7 +69,8 @@ class FrameDecoderPropertyTest {
                 stream[position % stream.length] ^= (byte) (position * 31 + 1);
             }
         }
-        checkAgainstReference(stream, chunkSizes);
+        Statistics.collect(checkAgainstReference(stream, chunkSizes));
+        everyOutcomeIsGenerated();
     }
 
     @Property(tries = 45_000)
@@ -77,9 +80,20 @@ class FrameDecoderPropertyTest {
         checkAgainstReference(stream, chunkSizes);
     }
 
+    /** The generators are worth something only if they reach every branch of the framing. */
+    private static void everyOutcomeIsGenerated() {
+        Statistics.coverage(coverage -> {
+            coverage.check("frames only").count(c -> c > 0);
+            coverage.check(ErrorCode.ERROR_CODE_EMPTY_FRAME.name()).count(c -> c > 0);
+            coverage.check(ErrorCode.ERROR_CODE_FRAME_TOO_LARGE.name()).count(c -> c > 0);
+            coverage.check(ErrorCode.ERROR_CODE_MALFORMED_FRAME.name()).count(c -> c > 0);
+        });
+    }
+
     // ------------------------------------------------------------------ the check
 
-    private static void checkAgainstReference(byte[] stream, List<Integer> chunkSizes) {
+    /** Runs one input through the decoder, checks it against the reference, and names the outcome. */
+    private static String checkAgainstReference(byte[] stream, List<Integer> chunkSizes) {
         Expected expected = referenceFraming(stream);
         EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(MAX_FRAME_BYTES));
         RecordingAllocator allocator = new RecordingAllocator();
@@ -122,6 +136,7 @@ class FrameDecoderPropertyTest {
         for (ByteBuf buf : allocator.allocated) {
             assertThat(buf.refCnt()).as("buffer the decoder allocated is released").isZero();
         }
+        return expected.error == null ? "frames only" : expected.error.name();
     }
 
     /** Hands out unpooled heap buffers and remembers each, so the check can prove every one was released. */
