@@ -42,7 +42,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     /**
      * Starts a cluster and waits until every broker is ready.
      *
-     * @param nodes number of combined controller+broker nodes, at least 1
+     * @param nodes number of brokers, at least 1 (1 = one combined controller+broker node; more = one dedicated
+     *     controller plus {@code nodes} brokers)
      * @param dataDir where logs live; {@code null} for a temporary directory deleted on close. An existing
      *     directory is wiped first: development data is not kept across restarts.
      * @param brokerProps extra broker settings, e.g. {@code min.insync.replicas}
@@ -53,9 +54,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         try {
             TestKitNodes.Builder nodesBuilder = new TestKitNodes.Builder()
-                    .setCombined(true)
+                    .setCombined(nodes == 1)
                     .setNumBrokerNodes(nodes)
-                    .setNumControllerNodes(nodes);
+                    .setNumControllerNodes(1);
             if (dataDir != null) {
                 wipe(dataDir);
                 Files.createDirectories(dataDir);
@@ -65,7 +66,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setDeleteOnClose(dataDir == null);
             builder.setConfigProp("offsets.topic.replication.factor", String.valueOf(Math.min(nodes, 3)));
             builder.setConfigProp("transaction.state.log.replication.factor", String.valueOf(Math.min(nodes, 3)));
-            builder.setConfigProp("transaction.state.log.min.isr", "1");
+            builder.setConfigProp("transaction.state.log.min.isr", nodes >= 3 ? "2" : "1");
             builder.setConfigProp("group.initial.rebalance.delay.ms", "0");
             builder.setConfigProp("auto.create.topics.enable", "false");
             for (Map.Entry<String, String> e : brokerProps.entrySet()) {
@@ -116,7 +117,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return Admin.create(props);
     }
 
-    /** Stops one broker (its controller keeps running) and waits until it is down. */
+    /** Stops one broker (the controller keeps running) and waits until it is down. */
     public void stopBroker(int id) {
         BrokerServer broker = broker(id);
         broker.shutdown(Duration.ofSeconds(10));

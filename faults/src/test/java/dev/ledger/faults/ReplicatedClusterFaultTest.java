@@ -3,6 +3,7 @@ package dev.ledger.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.client.LedgerClient;
+import dev.ledger.devkafka.EmbeddedKafka;
 import dev.ledger.proto.ServerFrame;
 import dev.ledger.proto.Status;
 import dev.ledger.server.LedgerServer;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Scenario 1: on a 3-broker cluster (one dedicated controller, see {@link ThreeBrokerCluster}) (topic with 3 partitions, RF 3, {@code min.insync.replicas=2}) the broker
+ * Scenario 1: on a 3-broker cluster (one dedicated controller, see {@link EmbeddedKafka}) (topic with 3 partitions, RF 3, {@code min.insync.replicas=2}) the broker
  * leading partition 0 is stopped under load and later restarted. Two in-sync replicas remain, so the load must go
  * on (leaders move), the SDK must see no failure, and every ACCEPTED id must be in Kafka afterwards.
  *
@@ -41,13 +42,13 @@ class ReplicatedClusterFaultTest {
     private static final long ACK_TIMEOUT_MS = 2_000;
     private static final int DOWN_SECONDS = 5;
 
-    private static ThreeBrokerCluster cluster;
+    private static EmbeddedKafka cluster;
     private static LedgerServer server;
     private static LedgerServer outageServer;
 
     @BeforeAll
     static void startClusterAndServer() {
-        cluster = ThreeBrokerCluster.start(Map.of("min.insync.replicas", "2"));
+        cluster = EmbeddedKafka.start(3, null, Map.of("min.insync.replicas", "2"));
         cluster.createTopic(TOPIC, 3, 3, Map.of("min.insync.replicas", "2"));
         server = LedgerServer.start(ServerConfig.builder()
                 .bootstrapServers(cluster.bootstrapServers())
