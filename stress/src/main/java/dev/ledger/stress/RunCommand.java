@@ -100,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
                 events, Mix.parse(mix), accounts, client, setup, warmup);
         RunReport report;
         try (AckedLog log = ackedLog == null ? null : AckedLog.open(ackedLog)) {
-            report = new LoadDriver(settings, log == null ? e -> { } : log::append, System.out).run("run");
+            report = new LoadDriver(settings, log == null ? null : log::append, System.out).run("run");
         }
         System.out.println();
         System.out.print(report.format());

@@ -112,7 +112,7 @@ public final class Bench {
                 Duration.ofSeconds(30), null);
         LoadSettings load = new LoadSettings(targets, s.connections(), 0, s.window(), s.duration(), s.events(),
                 new Mix(0, 0, 1, 0), s.accounts(), client, true, s.warmup());
-        return new LoadDriver(load, e -> { }, System.out).run("sdk-server-kafka");
+        return new LoadDriver(load, null, System.out).run("sdk-server-kafka");
     }
 
     /** A phase's body. */

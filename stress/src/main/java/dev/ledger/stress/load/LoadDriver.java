@@ -26,7 +26,7 @@ public final class LoadDriver {
     private final PrintStream progress;
 
     /**
-     * @param ackedSink receives every ACCEPTED event (setup included); must not block
+     * @param ackedSink receives every ACCEPTED event (setup included); must not block; {@code null} for none
      * @param progress where the per-second lines go, or {@code null}
      */
     public LoadDriver(LoadSettings settings, Consumer<AckedEntry> ackedSink, PrintStream progress) {

@@ -51,7 +51,8 @@ public final class Submitter implements AutoCloseable {
      * @param targets server endpoints; lane i connects to {@code targets[i % targets.size()]}
      * @param lanes number of connections, at least 1
      * @param window closed-loop in-flight limit, or 0 for none (open loop)
-     * @param ackedSink receives every ACCEPTED event; called on SDK threads, must not block
+     * @param ackedSink receives every ACCEPTED event; called on SDK threads, must not block. {@code null} when no
+     *     acked log is wanted: then no per-key sequence is kept either (it is only there for {@code verify})
      */
     public Submitter(List<String> targets, int lanes, int window, ClientOptions options, LatencyRecorder latency,
             Outcomes outcomes, Consumer<AckedEntry> ackedSink) {
@@ -92,7 +93,7 @@ public final class Submitter implements AutoCloseable {
         }
         String key = Workload.keyOf(event);
         int lane = key.isEmpty() ? 0 : Math.floorMod(key.hashCode(), lanes.size());
-        long seq = sequences.get(lane).computeIfAbsent(key, k -> new long[1])[0]++;
+        long seq = ackedSink == null ? 0 : sequences.get(lane).computeIfAbsent(key, k -> new long[1])[0]++;
         inFlight.incrementAndGet();
         submitted.incrementAndGet();
         LedgerClient client = lanes.get(lane);
@@ -114,8 +115,10 @@ public final class Submitter implements AutoCloseable {
             Throwable ex) {
         long latencyNanos = System.nanoTime() - startNanos;
         if (ex == null) {
-            ackedSink.accept(new AckedEntry(receipt.eventId(), key, receipt.partition(), receipt.offset(), lane,
-                    seq));
+            if (ackedSink != null) {
+                ackedSink.accept(new AckedEntry(receipt.eventId(), key, receipt.partition(), receipt.offset(), lane,
+                        seq));
+            }
             if (measured) {
                 latency.recordNanos(latencyNanos);
                 outcomes.accepted();
