@@ -7,6 +7,7 @@ import dev.ledger.proto.Status;
 import dev.ledger.proto.SubmitView;
 import dev.ledger.server.kafka.EventResults;
 import java.util.List;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Handles the events of one Submit on the event loop: parse each raw event (only to validate and to find its
@@ -27,6 +28,7 @@ final class SubmitDispatcher {
     /** Dispatches every event of {@code submit} into {@code pending}; results may arrive before this returns. */
     void dispatch(SubmitView submit, PendingSubmit pending, byte[] clientName) {
         List<ByteString> events = submit.getEventsList();
+        Headers headers = null;
         for (int i = 0; i < events.size(); i++) {
             ByteString bytes = events.get(i);
             MutationEvent event;
@@ -43,7 +45,10 @@ final class SubmitDispatcher {
             if (reason != null) {
                 pending.complete(i, EventResults.of(event.getEventId(), Status.STATUS_INVALID, reason));
             } else {
-                context.writer().write(event, bytes, clientName, pending, i);
+                if (headers == null) {
+                    headers = context.writer().headersFor(clientName);
+                }
+                context.writer().write(event, bytes, headers, pending, i);
             }
         }
     }

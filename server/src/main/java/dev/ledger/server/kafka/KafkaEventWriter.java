@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
@@ -54,12 +55,27 @@ public final class KafkaEventWriter {
     }
 
     /**
+     * The headers for the records of one Submit: every event of a Submit is received at the same moment from the
+     * same client, so they share one read-only header set (Kafka only reads headers once a record is sent).
+     *
+     * @param clientName UTF-8 bytes of the sending connection's client name
+     */
+    public Headers headersFor(byte[] clientName) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(HEADER_INGEST_TS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII));
+        headers.add(HEADER_CLIENT_NAME, clientName);
+        headers.add(HEADER_SERVER_ID, serverId);
+        headers.setReadOnly();
+        return headers;
+    }
+
+    /**
      * Writes one valid event; the sink receives its result once, possibly before this method returns.
      *
      * @param bytes the event exactly as received (may alias a network buffer; copied once here)
-     * @param clientName UTF-8 bytes of the sending connection's client name
+     * @param headers from {@link #headersFor}, shared by the events of one Submit
      */
-    public void write(MutationEvent event, ByteString bytes, byte[] clientName, ResultSink sink, int index) {
+    public void write(MutationEvent event, ByteString bytes, Headers headers, ResultSink sink, int index) {
         String eventId = event.getEventId();
         if (!circuit.allowSend()) {
             sink.complete(index, EventResults.of(eventId, Status.STATUS_UNAVAILABLE, circuit.refusalReason()));
@@ -75,17 +91,16 @@ public final class KafkaEventWriter {
             return;
         }
         byte[] value = bytes.toByteArray();
-        String ingestTs = Long.toString(System.currentTimeMillis());
         if (snapshot) {
             SnapshotFanIn fanIn = new SnapshotFanIn(eventId, copies, sink, index);
             byte[] key = eventId.getBytes(StandardCharsets.UTF_8);
             for (int partition : partitions) {
-                send(new ProducerRecord<>(topic, partition, key, value, headers(ingestTs, clientName)),
+                send(new ProducerRecord<>(topic, partition, key, value, headers),
                         cost / copies, (metadata, failure) -> fanIn.onCopy(metadata, failure));
             }
         } else {
             byte[] key = key(event).getBytes(StandardCharsets.UTF_8);
-            send(new ProducerRecord<>(topic, null, key, value, headers(ingestTs, clientName)), cost,
+            send(new ProducerRecord<>(topic, null, key, value, headers), cost,
                     (metadata, failure) -> sink.complete(index, failure == null
                             ? EventResults.accepted(eventId, metadata.partition(), metadata.offset())
                             : EventResults.fromThrowable(eventId, failure)));
@@ -133,14 +148,6 @@ public final class KafkaEventWriter {
             circuit.onFailure(String.valueOf(failure.getMessage()));
         }
         outcome.accept(metadata, failure);
-    }
-
-    private RecordHeaders headers(String ingestTs, byte[] clientName) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(HEADER_INGEST_TS, ingestTs.getBytes(StandardCharsets.US_ASCII));
-        headers.add(HEADER_CLIENT_NAME, clientName);
-        headers.add(HEADER_SERVER_ID, serverId);
-        return headers;
     }
 
     private static String key(MutationEvent event) {
