@@ -57,7 +57,9 @@ final class Servers {
             if (!child.isAlive()) {
                 throw new IllegalStateException("child server exited early; output:\n" + child.tail(40));
             }
-            try (RawFrameClient probe = RawFrameClient.connectAndHello(port, "readiness-probe")) {
+            try {
+                // connectAndHello returns only once the child answered Hello with Welcome: it is ready.
+                RawFrameClient.connectAndHello(port, "readiness-probe").close();
                 return;
             } catch (RuntimeException notYet) {
                 last = notYet;
