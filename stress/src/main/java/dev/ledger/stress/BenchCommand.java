@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code bench}: raw KafkaProducer ceiling vs the SDK → server → Kafka path, same broker, back to back. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measures (a) the ceiling: a plain KafkaProducer (acks=all, linger 5 ms, batch 128 KiB) "
+        description = {"Measures (a) the ceiling: a plain KafkaProducer (acks=all, linger 1 ms, batch 128 KiB) "
                 + "sending the driver's events as fast as it can, and (b) the TCP path: SDK -> server -> Kafka at "
                 + "max rate (closed loop, generous window). Broker and server run as separate JVMs started from "
                 + "this jar unless --bootstrap-servers / --target point at external ones.",

@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The benchmark's ceiling: a plain KafkaProducer with the server's default producer settings (acks=all,
- * idempotence, linger 5 ms, batch 128 KiB, lz4) sending the driver's own transfer events as the server would write
+ * idempotence, linger 1 ms, batch 128 KiB, lz4) sending the driver's own transfer events as the server would write
  * them (keyed by payer, with the same three headers and header sizes), as fast as it can. Latency is from
  * {@code send()} to the acknowledgement callback. Not thread-safe; one run per instance.
  */
@@ -84,7 +84,7 @@ public final class RawProducerBench {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(128 * 1024));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "ledger-stress-raw");
         LatencyRecorder latency = new LatencyRecorder();
@@ -126,7 +126,7 @@ public final class RawProducerBench {
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("recordBytes", records.get(0).value().length);
-        return new RunReport("raw-producer", "max rate, acks=all idempotent linger=5ms batch=128KiB lz4, server-shaped records", end - start, sent,
+        return new RunReport("raw-producer", "max rate, acks=all idempotent linger=1ms batch=128KiB lz4, server-shaped records", end - start, sent,
                 outcomes.get(Outcomes.ACCEPTED), outcomes.snapshot(), LatencySummary.of(latency.total()),
                 latency.intervals(), latency.total(), extra);
     }
