@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
                 + "sending the driver's events as fast as it can, and (b) the TCP path: SDK -> server -> Kafka at "
                 + "max rate (closed loop, generous window). Broker and server run as separate JVMs started from "
                 + "this jar unless --bootstrap-servers / --target point at external ones.",
+            "With --rate, both phases run open loop at that rate instead, latency measured from each event's "
+                + "intended send time.",
             "Prints events/s, p50, p99 and CPU seconds per process, and the ratio b/a."})
 final class BenchCommand implements Callable<Integer> {
 
@@ -43,6 +45,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "" + Long.MAX_VALUE,
             description = "Stop each phase after this many events (whichever comes first with --duration)")
     long events;
+
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Open loop: events/s for both phases; 0 = as fast as possible (default: 0)")
+    double rate;
 
     @Option(names = "--repeat", defaultValue = "1", description = "Run both phases this many times (default: 1)")
     int repeat;
@@ -87,7 +93,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchSettings s = new BenchSettings(bootstrapServers, targets == null ? List.of() : targets, topic,
-                partitions, duration, warmup, events, repeat, phases.contains("raw"), phases.contains("tcp"), connections,
+                partitions, duration, warmup, events, rate, repeat, phases.contains("raw"), phases.contains("tcp"),
+                connections,
                 window, batch, linger, accounts, brokerJvmOpts, serverJvmOpts,
                 serverArgs == null ? List.of() : serverArgs, workDir, json);
         return new Bench(s).run();

@@ -77,7 +77,7 @@ public final class Bench {
                     String kafka = bootstrap;
                     allAcked &= phase("raw-producer", i, broker, null,
                             () -> new RawProducerBench(kafka, s.topic() + ".raw", s.accounts())
-                                    .run(s.events(), s.duration(), s.warmup(), true));
+                                    .run(s.events(), s.duration(), s.warmup(), s.ratePerSecond(), true));
                 }
                 if (s.tcp()) {
                     List<String> t = targets;
@@ -110,7 +110,8 @@ public final class Bench {
     private RunReport tcp(List<String> targets) throws InterruptedException {
         ClientOptions client = new ClientOptions(Math.max(s.window(), s.batch()), s.batch(), s.linger(),
                 Duration.ofSeconds(30), null);
-        LoadSettings load = new LoadSettings(targets, s.connections(), 0, s.window(), s.duration(), s.events(),
+        LoadSettings load = new LoadSettings(targets, s.connections(), s.ratePerSecond(), s.window(), s.duration(),
+                s.events(),
                 new Mix(0, 0, 1, 0), s.accounts(), client, true, s.warmup());
         return new LoadDriver(load, null, System.out).run("sdk-server-kafka");
     }

@@ -9,9 +9,11 @@ import java.util.List;
  *
  * @param bootstrapServers external Kafka, or {@code null} to start a broker process
  * @param targets external servers, or empty to start a server process
+ * @param ratePerSecond open-loop rate of both phases, or 0 for as fast as possible (closed loop)
  */
 public record BenchSettings(String bootstrapServers, List<String> targets, String topic, int partitions,
-        Duration duration, Duration warmup, long events, int repeat, boolean raw, boolean tcp, int connections, int window,
+        Duration duration, Duration warmup, long events, double ratePerSecond, int repeat, boolean raw, boolean tcp,
+        int connections, int window,
         int batch, Duration linger, int accounts, List<String> brokerJvmOpts, List<String> serverJvmOpts,
         List<String> serverArgs, Path workDir, Path json) {
 
@@ -22,6 +24,9 @@ public record BenchSettings(String bootstrapServers, List<String> targets, Strin
         serverArgs = List.copyOf(serverArgs);
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be at least 1: " + repeat);
+        }
+        if (ratePerSecond < 0) {
+            throw new IllegalArgumentException("--rate must not be negative: " + ratePerSecond);
         }
         if (partitions < 1) {
             throw new IllegalArgumentException("--partitions must be at least 1: " + partitions);

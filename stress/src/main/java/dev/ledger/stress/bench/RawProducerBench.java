@@ -2,6 +2,8 @@ package dev.ledger.stress.bench;
 
 import dev.ledger.proto.MutationEvent;
 import dev.ledger.stress.load.Mix;
+import dev.ledger.stress.load.NanoClock;
+import dev.ledger.stress.load.OpenLoopLimiter;
 import dev.ledger.stress.load.Outcomes;
 import dev.ledger.stress.load.Workload;
 import dev.ledger.stress.report.LatencyRecorder;
@@ -76,8 +78,12 @@ public final class RawProducerBench {
     /**
      * Sends until {@code maxEvents} were sent or {@code duration} passed, whichever first, then waits for
      * every acknowledgement. A warm-up of unmeasured sends comes first.
+     *
+     * @param ratePerSecond open loop at this rate, latency from each record's intended send time; 0 = as fast as
+     *     {@code send()} allows, latency from the actual send
      */
-    public RunReport run(long maxEvents, Duration duration, Duration warmup, boolean progress) {
+    public RunReport run(long maxEvents, Duration duration, Duration warmup, double ratePerSecond,
+            boolean progress) {
         List<ProducerRecord<byte[], byte[]>> records = pool();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -103,8 +109,10 @@ public final class RawProducerBench {
             try {
                 start = System.nanoTime();
                 long stopAt = start + duration.toNanos();
+                OpenLoopLimiter limiter =
+                        ratePerSecond > 0 ? new OpenLoopLimiter(ratePerSecond, NanoClock.SYSTEM) : null;
                 while (sent < maxEvents && ((sent & 1023) != 0 || System.nanoTime() < stopAt)) {
-                    long t0 = System.nanoTime();
+                    long t0 = limiter != null ? limiter.acquire() : System.nanoTime();
                     producer.send(records.get((int) (sent % POOL)), (md, ex) -> {
                         if (ex == null) {
                             latency.recordNanos(System.nanoTime() - t0);
@@ -126,7 +134,9 @@ public final class RawProducerBench {
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("recordBytes", records.get(0).value().length);
-        return new RunReport("raw-producer", "max rate, acks=all idempotent linger=1ms batch=128KiB lz4, server-shaped records", end - start, sent,
+        String mode = (ratePerSecond > 0 ? String.format("open-loop %.0f/s", ratePerSecond) : "max rate")
+                + ", acks=all idempotent linger=1ms batch=128KiB lz4, server-shaped records";
+        return new RunReport("raw-producer", mode, end - start, sent,
                 outcomes.get(Outcomes.ACCEPTED), outcomes.snapshot(), LatencySummary.of(latency.total()),
                 latency.intervals(), latency.total(), extra);
     }
