@@ -44,6 +44,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
     private static final long ERROR_CLOSE_GRACE_MS = 2000;
 
+    /** Longest accepted Hello.client_name, in UTF-8 bytes: it is copied into every Kafka record's headers. */
+    static final int MAX_CLIENT_NAME_BYTES = 256;
+
     private final ServerContext context;
     private final SubmitDispatcher dispatcher;
     private final Map<Long, PendingSubmit> pending = new HashMap<>();
@@ -140,8 +143,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             fail(ErrorCode.ERROR_CODE_UNAUTHENTICATED, "auth_token is missing or not accepted");
             return;
         }
+        byte[] name = hello.getClientName().getBytes(StandardCharsets.UTF_8);
+        if (name.length > MAX_CLIENT_NAME_BYTES) {
+            fail(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, "client_name must be at most " + MAX_CLIENT_NAME_BYTES
+                    + " bytes UTF-8: " + name.length);
+            return;
+        }
         helloDone = true;
-        clientName = hello.getClientName().getBytes(StandardCharsets.UTF_8);
+        clientName = name;
         var config = context.config();
         ctx.writeAndFlush(ServerFrames.welcome(ServerContext.SERVER_VERSION, config.serverId(), config.maxFrameBytes(),
                 config.maxEventsPerSubmit(), config.maxInFlightEventsPerConnection()));

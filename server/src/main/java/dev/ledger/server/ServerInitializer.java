@@ -11,13 +11,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the pipeline of one accepted connection:
- * {@code FlushConsolidationHandler → [IdleStateHandler] → ServerFrameEncoder → FrameDecoder → ConnectionHandler}.
+ * {@code FlushConsolidationHandler → ServerFrameEncoder → FrameDecoder → [IdleStateHandler] →
+ * ConnectionHandler}.
+ *
+ * <p>The idle handler sits after the decoder, so only whole frames count as traffic: a peer that drips a frame
+ * one byte at a time is idle, not busy.
  *
  * <p>Thread-safe and shared by every connection of one server.
  */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private static final ServerFrameEncoder ENCODER = new ServerFrameEncoder();
+
+    /** Frame limit until a connection has sent Hello (which, token included, is far smaller). */
+    static final int PRE_HELLO_MAX_FRAME_BYTES = 16 * 1024;
 
     private final ServerContext context;
 
@@ -30,12 +37,12 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         ChannelPipeline p = ch.pipeline();
         // Flushes from Acks written outside a read are merged too (consolidateWhenNoReadInProgress).
         p.addLast("flush", new FlushConsolidationHandler(256, true));
+        p.addLast("encoder", ENCODER);
+        p.addLast("decoder", new FrameDecoder(context.config().maxFrameBytes(), PRE_HELLO_MAX_FRAME_BYTES));
         long idleMs = context.config().idleTimeoutMs();
         if (idleMs > 0) {
             p.addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS));
         }
-        p.addLast("encoder", ENCODER);
-        p.addLast("decoder", new FrameDecoder(context.config().maxFrameBytes()));
         p.addLast("connection", new ConnectionHandler(context));
     }
 }

@@ -2,6 +2,8 @@ package dev.ledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
 import dev.ledger.devkafka.EmbeddedKafka;
 import dev.ledger.proto.Ack;
 import dev.ledger.proto.ErrorCode;
@@ -64,6 +66,52 @@ class ConnectionHygieneTest {
         try (TestClient c = authenticated("idle")) {
             ServerFrame f = c.read();
             assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_IDLE_TIMEOUT);
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void connectionDrippingAFrameIsClosedAfterTheIdleTimeout() throws Exception {
+        try (TestClient c = authenticated("drip")) {
+            // Announce a 200-byte frame, then send one byte every 100 ms: bytes arrive, but no frame ever completes.
+            c.sendBytes(new byte[] {0, 0, 0, (byte) 200});
+            ServerFrame f = null;
+            for (int i = 0; i < 40 && f == null; i++) {
+                c.sendBytes(new byte[] {1});
+                f = c.readWithin(100);
+            }
+            assertThat(f).isNotNull();
+            assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_IDLE_TIMEOUT);
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void largeFrameBeforeHelloIsRefusedButAllowedAfterIt() throws Exception {
+        try (TestClient c = TestClient.connect(server.port())) {
+            c.sendBytes(new byte[] {0, 0, 0x40, 0x01}); // 16,385 bytes announced, no Hello yet
+            ServerFrame f = c.read();
+            assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_FRAME_TOO_LARGE);
+            assertThat(f.getError().getMessage())
+                    .isEqualTo("frame length 16385 exceeds the limit of 16384 bytes before Hello");
+            assertThat(c.closedByServer()).isTrue();
+        }
+        try (TestClient c = authenticated("big-after-hello")) {
+            c.ping(1); // a 20 KB frame after Hello is within the 1 MiB limit: the payload is garbage, so MALFORMED
+            assertThat(c.read().hasPong()).isTrue();
+            byte[] garbage = new byte[20_000];
+            java.util.Arrays.fill(garbage, (byte) 0xff);
+            c.sendRaw(garbage);
+            assertThat(c.read().getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_MALFORMED_FRAME);
+        }
+    }
+
+    @Test
+    void overlongClientNameIsRefused() throws Exception {
+        try (TestClient c = TestClient.connect(server.port())) {
+            ServerFrame f = c.hello("n".repeat(257), "secret-1");
+            assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION);
+            assertThat(f.getError().getMessage()).isEqualTo("client_name must be at most 256 bytes UTF-8: 257");
             assertThat(c.closedByServer()).isTrue();
         }
     }
@@ -171,16 +219,16 @@ class ConnectionHygieneTest {
                 .bindAddress("127.0.0.1").port(0).topic("ledger.budget").producerProperty("buffer.memory", "65536")
                 .producerProperty("batch.size", "16384").build());
                 TestClient c = TestClient.connected(small.port(), "budget")) {
-            MutationEvent huge = TestEvents.snapshot("x".repeat(60_000));
+            // Text fields are capped by validation, so the bulk rides in an unknown field (kept: the value is the
+            // event's bytes exactly as sent).
+            MutationEvent huge = padded(TestEvents.snapshot("huge"), 60_000);
             Ack refused = c.submitAndAwait(1, List.of(huge));
             assertThat(refused.getResults(0).getStatus()).isEqualTo(Status.STATUS_OVERLOADED);
             assertThat(refused.getResults(0).getReason()).contains("bytes in flight");
 
             int submits = 40;
             for (long id = 10; id < 10 + submits; id++) {
-                c.submit(id, List.of(TestEvents.createAccount("big-" + id).toBuilder()
-                        .setCreateAccount(TestEvents.createAccount("big-" + id).getCreateAccount().toBuilder()
-                                .setDisplayName("n".repeat(4000))).build()));
+                c.submit(id, List.of(padded(TestEvents.createAccount("big-" + id), 4000)));
             }
             int answered = 0;
             while (answered < submits) {
@@ -243,5 +291,12 @@ class ConnectionHygieneTest {
     private static byte[] framed(dev.ledger.proto.ClientFrame frame) {
         byte[] payload = frame.toByteArray();
         return java.nio.ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).array();
+    }
+
+    /** The event with an unknown field of {@code bytes} bytes appended. */
+    private static MutationEvent padded(MutationEvent event, int bytes) {
+        UnknownFieldSet.Field filler = UnknownFieldSet.Field.newBuilder()
+                .addLengthDelimited(ByteString.copyFrom(new byte[bytes])).build();
+        return event.toBuilder().setUnknownFields(UnknownFieldSet.newBuilder().addField(99, filler).build()).build();
     }
 }

@@ -11,6 +11,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Splits the inbound byte stream into frames (4-byte big-endian unsigned length + payload) and parses each payload
@@ -26,12 +27,26 @@ import java.util.List;
 public final class FrameDecoder extends ByteToMessageDecoder {
 
     private static final int LENGTH_BYTES = 4;
+    private static final long ERROR_CLOSE_GRACE_MS = 2000;
 
     private final int maxFrameBytes;
+    /** The limit in force: {@code preHelloMaxFrameBytes} until a Hello has been decoded, then {@code maxFrameBytes}. */
+    private int limit;
     private boolean failed;
 
+    /** A decoder with one limit for every frame. */
     public FrameDecoder(int maxFrameBytes) {
+        this(maxFrameBytes, maxFrameBytes);
+    }
+
+    /**
+     * @param maxFrameBytes the limit once the connection has sent its Hello
+     * @param preHelloMaxFrameBytes the limit until then, so that a connection that has not identified itself cannot
+     *     make the server buffer a large frame (a Hello is small)
+     */
+    public FrameDecoder(int maxFrameBytes, int preHelloMaxFrameBytes) {
         this.maxFrameBytes = maxFrameBytes;
+        this.limit = Math.min(maxFrameBytes, preHelloMaxFrameBytes);
     }
 
     @Override
@@ -45,12 +60,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         long length = in.getUnsignedInt(in.readerIndex());
         if (length == 0) {
-            fail(ctx, in, ErrorCode.ERROR_CODE_EMPTY_FRAME, "frame length is 0; a frame carries 1.." + maxFrameBytes + " bytes");
+            fail(ctx, in, ErrorCode.ERROR_CODE_EMPTY_FRAME,
+                    "frame length is 0; a frame carries 1.." + limit + " bytes");
             return;
         }
-        if (length > maxFrameBytes) {
-            fail(ctx, in, ErrorCode.ERROR_CODE_FRAME_TOO_LARGE,
-                    "frame length " + length + " exceeds the limit of " + maxFrameBytes + " bytes");
+        if (length > limit) {
+            fail(ctx, in, ErrorCode.ERROR_CODE_FRAME_TOO_LARGE, "frame length " + length + " exceeds the limit of "
+                    + limit + " bytes" + (limit < maxFrameBytes ? " before Hello" : ""));
             return;
         }
         if (in.readableBytes() < LENGTH_BYTES + length) {
@@ -59,7 +75,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         in.skipBytes(LENGTH_BYTES);
         ByteBuf frame = in.readRetainedSlice((int) length);
         try {
-            out.add(new InboundFrame(frame, parse(frame)));
+            ClientFrameView view = parse(frame);
+            if (view.getKindCase() == ClientFrameView.KindCase.HELLO) {
+                limit = maxFrameBytes;
+            }
+            out.add(new InboundFrame(frame, view));
         } catch (IOException e) {
             frame.release();
             fail(ctx, in, ErrorCode.ERROR_CODE_MALFORMED_FRAME,
@@ -89,6 +109,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private void fail(ChannelHandlerContext ctx, ByteBuf in, ErrorCode code, String message) {
         failed = true;
         in.skipBytes(in.readableBytes());
+        ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(ServerFrames.error(code, message)).addListener(ChannelFutureListener.CLOSE);
+        // A peer that reads nothing never lets the Error through: close regardless after a grace period.
+        ctx.executor().schedule(() -> ctx.close(), ERROR_CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 }

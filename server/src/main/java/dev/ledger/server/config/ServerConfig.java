@@ -2,6 +2,7 @@ package dev.ledger.server.config;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,7 +14,8 @@ import java.util.Set;
  *
  * @param bootstrapServers Kafka bootstrap servers; {@code null} only in development mode before the embedded
  *     broker is started (the server itself always needs one)
- * @param producerProperties extra Kafka producer settings; they override the server's producer defaults
+ * @param producerProperties extra Kafka producer settings; they override the server's producer defaults, except
+ *     {@code acks=all}, {@code enable.idempotence=true} and {@code max.block.ms=0}, which cannot be changed
  * @param authTokens accepted Hello tokens; empty = authentication off
  */
 public record ServerConfig(
@@ -158,6 +160,10 @@ public record ServerConfig(
             require(idleTimeoutMs >= 0, "idleTimeoutMs must be >= 0 (0 disables)", idleTimeoutMs);
             require(maxConnections >= 1, "maxConnections must be >= 1", maxConnections);
             require(drainTimeoutMs >= 0, "drainTimeoutMs must be >= 0", drainTimeoutMs);
+            // ACCEPTED promises acks=all with idempotence, and send() must never wait on an event loop.
+            pinned("acks", "all", "-1");
+            pinned("enable.idempotence", "true");
+            pinned("max.block.ms", "0");
             for (String token : authTokens) {
                 require(token != null && !token.isBlank(), "authTokens must not contain a blank token", "<blank>");
             }
@@ -165,6 +171,13 @@ public record ServerConfig(
             return new ServerConfig(bootstrapServers, bindAddress, port, topic, topicPartitions, topicReplicationFactor,
                     maxFrameBytes, maxEventsPerSubmit, maxInFlightEventsPerConnection, ackTimeoutMs, handshakeTimeoutMs,
                     idleTimeoutMs, maxConnections, drainTimeoutMs, producerProperties, Set.copyOf(authTokens), id);
+        }
+
+        private void pinned(String key, String... allowed) {
+            String value = producerProperties.get(key);
+            boolean ok = value == null || List.of(allowed).contains(value.trim().toLowerCase(Locale.ROOT));
+            require(ok, "producer property " + key + " cannot be changed (the server's guarantees rest on "
+                            + key + "=" + allowed[0] + ")", value);
         }
 
         private static void require(boolean ok, String message, Object value) {

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -30,8 +31,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class KafkaEventWriter {
 
-    /** Rough per-record bytes beyond the value (key, headers, record overhead) counted against the budget. */
-    static final int RECORD_OVERHEAD_BYTES = 96;
+    /** Per-record bytes beyond value, key and headers (record framing, batch share) counted against the budget. */
+    static final int RECORD_OVERHEAD_BYTES = 64;
 
     private static final String HEADER_INGEST_TS = "ingest-ts";
     private static final String HEADER_CLIENT_NAME = "client-name";
@@ -83,7 +84,9 @@ public final class KafkaEventWriter {
         }
         boolean snapshot = event.getBodyCase() == MutationEvent.BodyCase.SNAPSHOT;
         int copies = snapshot ? partitions.size() : 1;
-        long cost = (long) (bytes.size() + RECORD_OVERHEAD_BYTES) * copies;
+        byte[] key = (snapshot ? eventId : key(event)).getBytes(StandardCharsets.UTF_8);
+        // What the record really occupies in the producer's buffer: value, key, headers and framing.
+        long cost = (long) (bytes.size() + key.length + headerBytes(headers) + RECORD_OVERHEAD_BYTES) * copies;
         if (!budget.tryAcquire(cost)) {
             sink.complete(index, EventResults.of(eventId, Status.STATUS_OVERLOADED,
                     "server has " + budget.usedBytes() + " of " + budget.capacityBytes()
@@ -93,13 +96,11 @@ public final class KafkaEventWriter {
         byte[] value = bytes.toByteArray();
         if (snapshot) {
             SnapshotFanIn fanIn = new SnapshotFanIn(eventId, copies, sink, index);
-            byte[] key = eventId.getBytes(StandardCharsets.UTF_8);
             for (int partition : partitions) {
                 send(new ProducerRecord<>(topic, partition, key, value, headers),
                         cost / copies, (metadata, failure) -> fanIn.onCopy(metadata, failure));
             }
         } else {
-            byte[] key = key(event).getBytes(StandardCharsets.UTF_8);
             send(new ProducerRecord<>(topic, null, key, value, headers), cost,
                     (metadata, failure) -> sink.complete(index, failure == null
                             ? EventResults.accepted(eventId, metadata.partition(), metadata.offset())
@@ -148,6 +149,14 @@ public final class KafkaEventWriter {
             circuit.onFailure(String.valueOf(failure.getMessage()));
         }
         outcome.accept(metadata, failure);
+    }
+
+    private static int headerBytes(Headers headers) {
+        int total = 0;
+        for (Header h : headers) {
+            total += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        }
+        return total;
     }
 
     private static String key(MutationEvent event) {

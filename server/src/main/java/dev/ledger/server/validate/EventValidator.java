@@ -21,6 +21,12 @@ public final class EventValidator {
     /** Longest accepted event_id, in UTF-8 bytes. */
     public static final int MAX_EVENT_ID_BYTES = 64;
 
+    /** Longest accepted account id, in UTF-8 bytes: ids become Kafka keys, so they stay small. */
+    public static final int MAX_ACCOUNT_ID_BYTES = 128;
+
+    /** Longest accepted free text (display_name, snapshot label), in UTF-8 bytes. */
+    public static final int MAX_TEXT_BYTES = 256;
+
     /** Returns null when the event is valid, else a reason naming the field. */
     public String validate(MutationEvent event) {
         String eventId = event.getEventId();
@@ -35,7 +41,7 @@ public final class EventValidator {
             case CREATE_ACCOUNT -> createAccount(event.getCreateAccount());
             case TOP_UP -> topUp(event.getTopUp());
             case TRANSFER -> transfer(event.getTransfer());
-            case SNAPSHOT -> null;
+            case SNAPSHOT -> maxBytes("snapshot.label", event.getSnapshot().getLabel(), MAX_TEXT_BYTES);
             case BODY_NOT_SET -> "body must be one of create_account, top_up, transfer, snapshot: none set";
         };
     }
@@ -44,6 +50,9 @@ public final class EventValidator {
         String r = required("create_account.account_id", c.getAccountId());
         if (r == null) {
             r = currency("create_account.currency", c.getCurrency());
+        }
+        if (r == null) {
+            r = maxBytes("create_account.display_name", c.getDisplayName(), MAX_TEXT_BYTES);
         }
         if (r == null && (c.getGroup() == AccountGroup.ACCOUNT_GROUP_UNSPECIFIED
                 || c.getGroup() == AccountGroup.UNRECOGNIZED)) {
@@ -103,11 +112,21 @@ public final class EventValidator {
         if (minor > 0 && accountId.isEmpty()) {
             return name + "_account_id must be set when " + name + "_minor > 0: " + minor;
         }
-        return null;
+        return maxBytes(name + "_account_id", accountId, MAX_ACCOUNT_ID_BYTES);
     }
 
+    /** An account id: present and at most {@link #MAX_ACCOUNT_ID_BYTES}. */
     private static String required(String field, String value) {
-        return value.isEmpty() ? field + " must be set" : null;
+        return value.isEmpty() ? field + " must be set" : maxBytes(field, value, MAX_ACCOUNT_ID_BYTES);
+    }
+
+    private static String maxBytes(String field, String value, int max) {
+        // UTF-8 is at most 3 bytes per char here (surrogate pairs: 4 bytes for 2 chars), so short strings pass fast.
+        if (value.length() * 3 <= max) {
+            return null;
+        }
+        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        return bytes > max ? field + " must be at most " + max + " bytes UTF-8: " + bytes : null;
     }
 
     private static String currency(String field, String value) {

@@ -33,6 +33,18 @@ class ServerConfigTest {
     }
 
     @Test
+    void producerSettingsBehindTheGuaranteesCannotBeOverridden() {
+        assertThatThrownBy(() -> valid().producerProperty("acks", "1").build())
+                .hasMessageStartingWith("producer property acks cannot be changed").hasMessageEndingWith(": 1");
+        assertThatThrownBy(() -> valid().producerProperty("enable.idempotence", "false").build())
+                .hasMessageStartingWith("producer property enable.idempotence");
+        assertThatThrownBy(() -> valid().producerProperty("max.block.ms", "60000").build())
+                .hasMessageStartingWith("producer property max.block.ms");
+        assertThat(valid().producerProperty("acks", "-1").producerProperty("linger.ms", "2").build()
+                .producerProperties()).containsEntry("linger.ms", "2");
+    }
+
+    @Test
     void describeNeverPrintsAuthTokens() {
         assertThat(valid().authTokens(List.of("s3cret")).build().describe()).doesNotContain("s3cret").contains("authTokens=1");
     }

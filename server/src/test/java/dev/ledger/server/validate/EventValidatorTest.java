@@ -77,6 +77,18 @@ class EventValidatorTest {
     }
 
     @Test
+    void overlongAccountIdsAndTextsAreRejectedNamingTheField() {
+        String id129 = "x".repeat(EventValidator.MAX_ACCOUNT_ID_BYTES + 1);
+        assertThat(check(transfer().setPayerAccountId(id129)))
+                .isEqualTo("transfer.payer_account_id must be at most 128 bytes UTF-8: 129");
+        assertThat(check(transfer().setFeeAccountId(id129))).startsWith("transfer.fee_account_id must be at most 128");
+        assertThat(check(topUp().setSettlementAccountId(id129))).startsWith("top_up.settlement_account_id");
+        assertThat(check(createAccount().setDisplayName("é".repeat(129))))
+                .isEqualTo("create_account.display_name must be at most 256 bytes UTF-8: 258");
+        assertThat(check(createAccount().setAccountId("x".repeat(EventValidator.MAX_ACCOUNT_ID_BYTES)))).isNull();
+    }
+
+    @Test
     void nonPositiveAmountsAreRejectedWithTheValue() {
         assertThat(check(transfer().setAmountMinor(-5))).isEqualTo("transfer.amount_minor must be > 0: -5");
         assertThat(check(transfer().setAmountMinor(0).setFeeMinor(0).setTaxMinor(0))).startsWith("transfer.amount_minor");
