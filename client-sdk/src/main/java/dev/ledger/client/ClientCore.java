@@ -6,15 +6,19 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
 import io.netty.util.Timer;
+import io.netty.util.TimerTask;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -22,7 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  * the hand-off to the event loop, and the close sequence. One I/O thread per client: all connection and batching
  * state lives on it unshared, while events are encoded on the submitting threads so the loop only copies bytes.
  *
- * <p>Thread-safe: submit methods from any thread; close from any thread, once effective.
+ * <p>Thread-safe: submit methods from any thread; close from any thread, once effective (a concurrent second close
+ * returns at once, without waiting for the first).
  */
 final class ClientCore {
 
@@ -37,7 +42,7 @@ final class ClientCore {
     private final Dispatcher dispatcher;
     private final SubmitQueue submitQueue;
     private final PendingEvent.Settler settler = this::settle;
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Thread deadlineThread;
 
     ClientCore(ClientSettings settings) {
@@ -67,7 +72,7 @@ final class ClientCore {
 
     CompletableFuture<Receipt> submitAsync(MutationEvent event) {
         Objects.requireNonNull(event, "event");
-        if (closed) {
+        if (closed.get()) {
             return CompletableFuture.failedFuture(closedFailure());
         }
         if (!admission.tryAdmit(1)) {
@@ -80,7 +85,7 @@ final class ClientCore {
 
     List<CompletableFuture<Receipt>> submitAsync(List<MutationEvent> events) {
         checkList(events);
-        if (closed) {
+        if (closed.get()) {
             return failedAll(events.size(), closedFailure());
         }
         if (!admission.tryAdmit(events.size())) {
@@ -98,7 +103,7 @@ final class ClientCore {
             throw new IllegalStateException("blocking submit called on the client's own I/O thread");
         }
         long startNanos = System.nanoTime();
-        if (closed) {
+        if (closed.get()) {
             throw closedFailure();
         }
         try {
@@ -124,7 +129,7 @@ final class ClientCore {
             armDeadline(p, deadlineNanos - System.nanoTime());
             pending.add(p);
         }
-        if (!submitQueue.add(pending) || closed) {
+        if (!submitQueue.add(pending) || closed.get()) {
             // Lost a race with close(): its sweep may not have seen these, so end them here (first outcome wins).
             pending.forEach(p -> p.fail(closedFailure()));
         }
@@ -133,10 +138,26 @@ final class ClientCore {
 
     private void armDeadline(PendingEvent p, long delayNanos) {
         try {
-            p.deadlineTimer = deadlines.newTimeout(t -> p.expire(settings.requestTimeoutNanos(),
-                    dispatcher.lastConnectionProblem()), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+            p.deadlineTimer = deadlines.newTimeout(new Deadline(p), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
         } catch (IllegalStateException e) {
             p.fail(closedFailure()); // timer already stopped: the client is closed
+        }
+    }
+
+    /**
+     * An event's deadline timer task. Named, not a lambda, so close() can find the event of every timeout the
+     * stopped timer hands back: each unsettled event has exactly one such timeout pending.
+     */
+    private final class Deadline implements TimerTask {
+        private final PendingEvent event;
+
+        Deadline(PendingEvent event) {
+            this.event = event;
+        }
+
+        @Override
+        public void run(Timeout timeout) {
+            event.expire(settings.requestTimeoutNanos(), dispatcher.lastConnectionProblem());
         }
     }
 
@@ -157,12 +178,24 @@ final class ClientCore {
         return stats.snapshot();
     }
 
-    /** Stops new submits, waits up to requestTimeout for results in flight, fails the rest, releases threads. */
+    /** For tests: the client's I/O thread. */
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** For tests: events the dispatcher holds in its ready queue and retry backoff; waits for the I/O thread. */
+    int heldEvents() throws Exception {
+        return loop.submit(dispatcher::heldEvents).get(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Stops new submits, waits up to requestTimeout for results in flight, fails the rest, releases threads. The
+     * first call does the work; a concurrent or later call returns at once.
+     */
     void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         // On one of our own threads (a future's callback) waiting would only stall the results we wait for.
         boolean ownThread = loop.inEventLoop() || Thread.currentThread() == deadlineThread;
         if (!ownThread) {
@@ -180,19 +213,34 @@ final class ClientCore {
         if (loop.inEventLoop()) {
             sweep.run();
         } else {
+            // Bounded: the loop may be stuck in an application callback; stopDeadlines() ends what this misses.
             loop.submit(sweep).awaitUninterruptibly(settings.connectTimeoutNanos(), TimeUnit.NANOSECONDS);
         }
-        // Every event is settled now; pending timeouts are no-ops. The timer cannot stop itself from its own thread.
+        // The timer cannot stop itself from its own thread.
         if (Thread.currentThread() == deadlineThread) {
-            Thread stopper = new Thread(deadlines::stop, "ledger-client-deadlines-stop");
+            Thread stopper = new Thread(this::stopDeadlines, "ledger-client-deadlines-stop");
             stopper.setDaemon(true);
             stopper.start();
         } else {
-            deadlines.stop();
+            stopDeadlines();
         }
         Future<?> terminated = group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         if (!ownThread) {
             terminated.awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Stops the deadline timer and fails every event whose deadline had not yet fired: exactly the events still
+     * unsettled, including any the sweep did not reach. Settling is first-outcome-wins, so racing a late sweep on
+     * the loop is harmless.
+     */
+    private void stopDeadlines() {
+        Set<Timeout> unfired = deadlines.stop();
+        for (Timeout timeout : unfired) {
+            if (timeout.task() instanceof Deadline d) {
+                d.event.fail(closedFailure());
+            }
         }
     }
 

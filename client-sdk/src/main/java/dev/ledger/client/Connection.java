@@ -41,13 +41,16 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
     private int inFlightEvents;
     int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
     int maxEventsPerSubmit = Integer.MAX_VALUE;
-    int maxInFlightEvents = Integer.MAX_VALUE;
+    int maxInFlightEvents;
     String serverId = "";
 
     Connection(ConnectionSlot slot, Dispatcher dispatcher, ClientSettings settings) {
         this.slot = slot;
         this.dispatcher = dispatcher;
         this.settings = settings;
+        // Never more than the client's own bound: settled events stay in the in-flight map until answered, so a
+        // server that stops answering (and sets no limit) could otherwise make that map grow without end.
+        this.maxInFlightEvents = settings.maxInFlightEvents();
     }
 
     State state() {
@@ -107,7 +110,7 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
             case ERROR -> {
                 String reason = "server " + slot.endpoint() + " error " + frame.getError().getCode() + ": "
                         + frame.getError().getMessage();
-                dispatcher.onServerError(frame.getError(), reason);
+                dispatcher.onServerError(slot, frame.getError(), reason);
                 close(reason);
             }
             case PONG -> { }
@@ -127,7 +130,7 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
             maxEventsPerSubmit = welcome.getMaxEventsPerSubmit();
         }
         if (welcome.getMaxInFlightEvents() > 0) {
-            maxInFlightEvents = welcome.getMaxInFlightEvents();
+            maxInFlightEvents = Math.min(welcome.getMaxInFlightEvents(), settings.maxInFlightEvents());
         }
         serverId = welcome.getServerId();
         state = State.READY;

@@ -1,5 +1,6 @@
 package dev.ledger.client;
 
+import dev.ledger.proto.Status;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -12,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one connection to one endpoint alive: connects, and after a failure, a GoAway or a lost connection
  * reconnects after a capped, jittered backoff that grows while attempts keep failing and resets once a handshake
- * succeeds. A dead endpoint thus costs one refused connect per backoff period and is otherwise skipped.
+ * succeeds. A dead endpoint thus costs one refused connect per backoff period and is otherwise skipped. An endpoint
+ * that refused the handshake (bad token, unsupported version) is remembered as refused until a handshake succeeds;
+ * the backoff keeps growing meanwhile, since no handshake resets it.
  *
  * <p>Not thread-safe: event loop only.
  */
@@ -29,6 +32,8 @@ final class ConnectionSlot {
     private Connection current;
     private int failures;
     private boolean closed;
+    private Status refusedStatus;
+    private String refusedReason;
 
     ConnectionSlot(Endpoint endpoint, Bootstrap bootstrap, Dispatcher dispatcher, ClientSettings settings,
                    StatsCounters stats) {
@@ -79,8 +84,25 @@ final class ConnectionSlot {
         });
     }
 
+    /** The status to fail events with while this endpoint refuses our handshake, or null if it does not. */
+    Status refusedStatus() {
+        return refusedStatus;
+    }
+
+    String refusedReason() {
+        return refusedReason;
+    }
+
+    /** The endpoint answered the handshake with an error a reconnect with the same settings cannot fix. */
+    void refused(Status status, String reason) {
+        refusedStatus = status;
+        refusedReason = reason;
+    }
+
     void onReady(Connection connection) {
         log.debug("connected to {} (server id {})", endpoint, connection.serverId);
+        refusedStatus = null;
+        refusedReason = null;
         failures = 0;
         stats.connectionsOpened.increment();
     }

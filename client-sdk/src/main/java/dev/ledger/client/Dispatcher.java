@@ -22,6 +22,15 @@ import org.slf4j.LoggerFactory;
  * flushes each touched connection once. Acks complete futures; UNAVAILABLE / OVERLOADED results and lost
  * connections put the same events back after a backoff, until their deadline timer ends them.
  *
+ * <p>Bounded: only unsettled events hold an {@link Admission} permit, so at most maxInFlightEvents of the held
+ * events are live; settled ones (expired while no connection could take them) are pruned as events enter, so the
+ * ready queue never holds more than maxInFlightEvents, outage or not.
+ *
+ * <p>A handshake refused with UNAUTHENTICATED or UNSUPPORTED_VERSION marks that connection slot refused until one of
+ * its handshakes succeeds. Refused slots keep reconnecting with their normal backoff but carry nothing; once EVERY
+ * slot is refused, every held event and every event that arrives later fails with {@link LedgerRejectedException}
+ * instead of waiting for its deadline.
+ *
  * <p>Not thread-safe: every method runs on the event loop.
  */
 final class Dispatcher {
@@ -72,6 +81,30 @@ final class Dispatcher {
     /** New events from the submit queue, a group's events contiguous. */
     void enqueue(List<PendingEvent> events) {
         ready.addAll(events);
+        pruneSettled();
+    }
+
+    /**
+     * Drops settled events once the ready queue passes maxInFlightEvents. Live events hold a permit each, so after
+     * this the queue holds at most maxInFlightEvents. Settled events usually sit at the head (deadlines expire in
+     * submit order), which costs nothing to trim; only one stuck behind a live event (a resend) needs the full pass.
+     */
+    private void pruneSettled() {
+        int max = settings.maxInFlightEvents();
+        if (ready.size() <= max) {
+            return;
+        }
+        while (!ready.isEmpty() && ready.peekFirst().isDone()) {
+            ready.pollFirst();
+        }
+        if (ready.size() > max) {
+            ready.removeIf(PendingEvent::isDone);
+        }
+    }
+
+    /** Events held in the ready queue and in retry backoff; for tests (event loop only). */
+    int heldEvents() {
+        return ready.size() + backingOff.size();
     }
 
     /**
@@ -99,6 +132,7 @@ final class Dispatcher {
         while (!ready.isEmpty()) {
             Connection connection = nextConnection();
             if (connection == null) {
+                failAllIfEveryEndpointRefused();
                 break; // waits for a Welcome, an Ack or writability, each of which dispatches again
             }
             int maxEvents = Math.min(Math.min(settings.maxEventsPerBatch(), connection.maxEventsPerSubmit),
@@ -179,15 +213,40 @@ final class Dispatcher {
         dispatch();
     }
 
-    /** A handshake refused for bad credentials ends the waiting events: retrying cannot fix a token. */
-    void onServerError(dev.ledger.proto.Error error, String reason) {
+    /**
+     * An Error frame, just before its connection closes. UNAUTHENTICATED and UNSUPPORTED_VERSION (sent only in the
+     * handshake) cannot be fixed by a resend: the slot is marked refused, and if every slot now is, everything held
+     * fails at once. Other errors only end the connection; its events are resent elsewhere.
+     */
+    void onServerError(ConnectionSlot slot, dev.ledger.proto.Error error, String reason) {
         log.warn("{}", reason);
         noteConnectionProblem(reason);
-        if (error.getCode() == ErrorCode.ERROR_CODE_UNAUTHENTICATED) {
-            for (PendingEvent event : ready) {
-                event.fail(new LedgerRejectedException(event.eventId, Status.STATUS_UNAUTHENTICATED, reason));
+        ErrorCode code = error.getCode();
+        if (code == ErrorCode.ERROR_CODE_UNAUTHENTICATED || code == ErrorCode.ERROR_CODE_UNSUPPORTED_VERSION) {
+            slot.refused(code == ErrorCode.ERROR_CODE_UNAUTHENTICATED
+                    ? Status.STATUS_UNAUTHENTICATED : Status.STATUS_UNSPECIFIED, reason);
+            failAllIfEveryEndpointRefused();
+        }
+    }
+
+    /** Fails every held event with the refusal when no slot is left that the servers would talk to. */
+    private void failAllIfEveryEndpointRefused() {
+        if (slots.isEmpty()) {
+            return;
+        }
+        for (ConnectionSlot slot : slots) {
+            if (slot.refusedStatus() == null) {
+                return;
             }
-            ready.clear();
+        }
+        ConnectionSlot first = slots.get(0);
+        // Copy and clear first: a failed future's callback may re-enter (submit, or close() sweeping these queues).
+        List<PendingEvent> doomed = new ArrayList<>(ready);
+        ready.clear();
+        doomed.addAll(backingOff);
+        backingOff.clear();
+        for (PendingEvent event : doomed) {
+            event.fail(new LedgerRejectedException(event.eventId, first.refusedStatus(), first.refusedReason()));
         }
     }
 
@@ -200,6 +259,7 @@ final class Dispatcher {
         loop.schedule(() -> {
             if (backingOff.remove(event) && !event.isDone()) {
                 ready.addLast(event);
+                pruneSettled();
                 dispatch();
             }
         }, Math.max(0, Math.min(delayNanos, untilDeadline)), TimeUnit.NANOSECONDS);

@@ -13,7 +13,9 @@ import java.util.concurrent.ExecutionException;
  * <p><b>Outcomes.</b> A returned future completes normally ONLY with a {@link Receipt} of an ACCEPTED event. Every
  * other outcome completes it exceptionally with a {@link LedgerException}:
  * <ul>
- *   <li>{@link LedgerRejectedException}: INVALID or UNAUTHENTICATED, with the server's reason; never retried;</li>
+ *   <li>{@link LedgerRejectedException}: INVALID or UNAUTHENTICATED, with the server's reason; never retried. Also
+ *       UNAUTHENTICATED once every endpoint refused the handshake's token, and UNSPECIFIED for a protocol error
+ *       (a result with the UNSPECIFIED status, or every endpoint refusing the protocol version);</li>
  *   <li>{@link LedgerTimeoutException}: the per-event deadline ({@code requestTimeout}) passed while the client was
  *       retrying UNAVAILABLE / OVERLOADED results or lost connections, or had no connection; names the last
  *       status and reason seen;</li>
@@ -102,11 +104,18 @@ public final class LedgerClient implements AutoCloseable {
         return core.stats();
     }
 
+    /** For tests in this package. */
+    ClientCore core() {
+        return core;
+    }
+
     /**
      * Closes the client: new submits fail with LedgerClosedException at once; events in flight get up to
      * {@code requestTimeout} to resolve; whatever is still unresolved then fails with LedgerClosedException;
-     * connections and threads are released. Blocks for at most about requestTimeout plus connectTimeout.
-     * Idempotent; thread-safe.
+     * connections and threads are released. Blocks for at most about requestTimeout plus connectTimeout; every
+     * future is complete when it returns, even if the I/O thread is stuck in an application callback (the stuck
+     * ones then fail with LedgerClosedException). Idempotent and thread-safe: only the first call closes; a call
+     * made while another is closing returns at once, without waiting for it.
      */
     @Override
     public void close() {

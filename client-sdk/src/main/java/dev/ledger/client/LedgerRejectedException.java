@@ -4,9 +4,12 @@ import dev.ledger.proto.Status;
 
 /**
  * The server refused the event for good: {@link Status#STATUS_INVALID} (it failed validation; the reason names the
- * field) or {@link Status#STATUS_UNAUTHENTICATED} (not allowed with the configured token). Never retried by the
- * client; retrying the same event would get the same answer. Also used for an event the client itself can tell the
- * server would refuse (larger than the server's maximum frame).
+ * field) or {@link Status#STATUS_UNAUTHENTICATED} (not allowed with the configured token, per event or because every
+ * endpoint refused the handshake's token). Never retried by the client; retrying the same event would get the same
+ * answer. Also used for an event the client itself can tell the server would refuse (larger than the server's
+ * maximum frame), and with {@link Status#STATUS_UNSPECIFIED} for a protocol error no resend fixes: a result carrying
+ * the UNSPECIFIED status (never sent by a correct server), or every endpoint refusing the handshake's protocol
+ * version. The reason says which.
  *
  * <p>Immutable and thread-safe.
  */
@@ -18,7 +21,7 @@ public final class LedgerRejectedException extends LedgerException {
 
     /**
      * @param eventId id of the refused event
-     * @param status STATUS_INVALID or STATUS_UNAUTHENTICATED
+     * @param status STATUS_INVALID, STATUS_UNAUTHENTICATED, or STATUS_UNSPECIFIED for a protocol error
      * @param reason the server's reason text
      */
     public LedgerRejectedException(String eventId, Status status, String reason) {
@@ -33,7 +36,10 @@ public final class LedgerRejectedException extends LedgerException {
         return eventId;
     }
 
-    /** @return why: {@link Status#STATUS_INVALID} or {@link Status#STATUS_UNAUTHENTICATED} */
+    /**
+     * @return why: {@link Status#STATUS_INVALID}, {@link Status#STATUS_UNAUTHENTICATED}, or
+     *     {@link Status#STATUS_UNSPECIFIED} for a protocol error (see {@link #reason()})
+     */
     public Status status() {
         return status;
     }

@@ -62,7 +62,11 @@ final class PendingEvent {
         return true;
     }
 
-    /** Completes with a receipt (ACCEPTED) or a rejection (INVALID / UNAUTHENTICATED); false if retryable. */
+    /**
+     * Completes with a receipt (ACCEPTED) or a rejection (INVALID / UNAUTHENTICATED); false if retryable. UNSPECIFIED
+     * is never sent by a correct server (docs/PROTOCOL.md): a protocol error that a resend would not fix, so it is a
+     * rejection too, with status UNSPECIFIED and a reason saying so. Unknown (newer) statuses are retried.
+     */
     boolean completeFinal(EventResult result) {
         Status status = result.getStatus();
         if (status == Status.STATUS_ACCEPTED) {
@@ -73,6 +77,11 @@ final class PendingEvent {
         }
         if (status == Status.STATUS_INVALID || status == Status.STATUS_UNAUTHENTICATED) {
             fail(new LedgerRejectedException(eventId, status, result.getReason()));
+            return true;
+        }
+        if (status == Status.STATUS_UNSPECIFIED) {
+            fail(new LedgerRejectedException(eventId, status, "protocol error: the server sent an unspecified status"
+                    + (result.getReason().isEmpty() ? "" : " (" + result.getReason() + ")")));
             return true;
         }
         lastOutcome = status + " (" + result.getReason() + ")";

@@ -5,13 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import dev.ledger.proto.ErrorCode;
+import dev.ledger.proto.Status;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Behaviour that needs no server at all: every endpoint is a loopback port with nothing listening. */
+/**
+ * Behaviour that needs no real server: endpoints are loopback ports with nothing listening, or a
+ * {@link RefusingServer} that refuses every handshake.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class LedgerClientNoServerTest {
 
@@ -115,6 +123,99 @@ class LedgerClientNoServerTest {
             assertThatThrownBy(() -> client.submitAsync(List.of(Mutations.snapshot("1"), Mutations.snapshot("2"),
                     Mutations.snapshot("3"), Mutations.snapshot("4"))))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..3");
+        }
+    }
+
+    @Test
+    void heldEventsStayWithinMaxInFlightWhileDeadlinesPassInAnOutage() throws Exception {
+        int maxInFlight = 50;
+        try (LedgerClient client = deadClient(Duration.ofMillis(200)).maxInFlightEvents(maxInFlight)
+                .maxEventsPerBatch(10).build()) {
+            AtomicInteger timedOut = new AtomicInteger();
+            int maxHeld = 0;
+            for (int i = 0; timedOut.get() < 10 * maxInFlight; i++) {
+                CompletableFuture<Receipt> f = client.submitAsync(Mutations.snapshot("outage-" + i));
+                f.whenComplete((r, e) -> {
+                    if (e instanceof LedgerTimeoutException) {
+                        timedOut.incrementAndGet();
+                    }
+                });
+                if (f.isCompletedExceptionally()) {
+                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200)); // backpressure: all permits held
+                }
+                if (i % 25 == 0) {
+                    maxHeld = Math.max(maxHeld, client.core().heldEvents());
+                }
+            }
+
+            // Ten times maxInFlight events expired unsent, yet the queues only ever held the live ones.
+            assertThat(Math.max(maxHeld, client.core().heldEvents())).isLessThanOrEqualTo(maxInFlight);
+        }
+    }
+
+    @Test
+    void everyEndpointRefusingTheTokenRejectsEventsInsteadOfTimingOut() throws Exception {
+        try (RefusingServer a = new RefusingServer(ErrorCode.ERROR_CODE_UNAUTHENTICATED);
+             RefusingServer b = new RefusingServer(ErrorCode.ERROR_CODE_UNAUTHENTICATED);
+             LedgerClient client = LedgerClient.builder().endpoints(a.endpoint(), b.endpoint())
+                     .requestTimeout(Duration.ofSeconds(20)).retryBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
+                     .build()) {
+            CompletableFuture<Receipt> early = client.submitAsync(Mutations.snapshot("early"));
+            Throwable first = assertFailsWithin(early, Duration.ofSeconds(10));
+            CompletableFuture<Receipt> late = client.submitAsync(Mutations.snapshot("after the refusals"));
+
+            assertThat(List.of(first, assertFailsWithin(late, Duration.ofSeconds(10))))
+                    .allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(LedgerRejectedException.class,
+                            r -> assertThat(r.status()).isEqualTo(Status.STATUS_UNAUTHENTICATED)));
+        }
+    }
+
+    @Test
+    void oneEndpointRefusingTheTokenDoesNotRejectEventsAnotherEndpointMayTake() throws Exception {
+        try (RefusingServer refusing = new RefusingServer(ErrorCode.ERROR_CODE_UNAUTHENTICATED);
+             LedgerClient client = LedgerClient.builder()
+                     .endpoints(refusing.endpoint(), LedgerClientTest.deadEndpoint()).requestTimeout(Duration.ofSeconds(1)).connectTimeout(Duration.ofMillis(500))
+                     .retryBackoff(Duration.ofMillis(20), Duration.ofMillis(100)).build()) {
+            CompletableFuture<Receipt> future = client.submitAsync(Mutations.snapshot("waits for the other endpoint"));
+
+            assertThat(assertFailsWithin(future, Duration.ofSeconds(5))).isInstanceOf(LedgerTimeoutException.class);
+        }
+    }
+
+    @Test
+    void closeWhileTheIoThreadIsStuckInACallbackStillCompletesEveryFuture() throws Exception {
+        LedgerClient client = deadClient(Duration.ofSeconds(1)).connectTimeout(Duration.ofMillis(200)).build();
+        CountDownLatch unstick = new CountDownLatch(1);
+        try {
+            client.core().loop().execute(() -> awaitUninterruptibly(unstick)); // an application callback that hangs
+            CompletableFuture<Receipt> first = client.submitAsync(Mutations.snapshot("first"));
+            CompletableFuture<Void> closedInCallback = first.handle((r, e) -> {
+                client.close(); // on the deadline thread: the sweep on the stuck I/O thread cannot finish
+                return null;
+            });
+            Thread.sleep(600); // so the second's deadline comes after close has stopped the deadline timer
+            CompletableFuture<Receipt> second = client.submitAsync(Mutations.snapshot("second"));
+
+            closedInCallback.get(5, TimeUnit.SECONDS);
+
+            assertThat(assertFailsWithin(second, Duration.ofSeconds(5))).isInstanceOf(LedgerClosedException.class);
+        } finally {
+            unstick.countDown();
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // keep waiting: this stands for a callback that ignores interrupts
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
