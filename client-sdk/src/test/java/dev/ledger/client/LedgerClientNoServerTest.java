@@ -174,7 +174,8 @@ class LedgerClientNoServerTest {
     void oneEndpointRefusingTheTokenDoesNotRejectEventsAnotherEndpointMayTake() throws Exception {
         try (RefusingServer refusing = new RefusingServer(ErrorCode.ERROR_CODE_UNAUTHENTICATED);
              LedgerClient client = LedgerClient.builder()
-                     .endpoints(refusing.endpoint(), LedgerClientTest.deadEndpoint()).requestTimeout(Duration.ofSeconds(1)).connectTimeout(Duration.ofMillis(500))
+                     .endpoints(refusing.endpoint(), LedgerClientTest.deadEndpoint())
+                     .requestTimeout(Duration.ofSeconds(1)).connectTimeout(Duration.ofMillis(500))
                      .retryBackoff(Duration.ofMillis(20), Duration.ofMillis(100)).build()) {
             CompletableFuture<Receipt> future = client.submitAsync(Mutations.snapshot("waits for the other endpoint"));
 
