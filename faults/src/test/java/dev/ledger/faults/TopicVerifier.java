@@ -1,28 +1,21 @@
 package dev.ledger.faults;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ledger.proto.MutationEvent;
+import dev.ledger.stress.verify.TopicScanner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads a whole topic back with a plain {@link KafkaConsumer} and compares it with the ids the SDK reported
- * ACCEPTED: the end-to-end check every fault scenario finishes with. A missing id is a lost event (the server
+ * Reads a whole topic back (with the {@link TopicScanner} of the {@code verify} command) and compares it with the
+ * ids the SDK reported ACCEPTED: the end-to-end check every fault scenario finishes with. A missing id is a lost event (the server
  * said ACCEPTED but Kafka does not have it); an id seen twice is a duplicate (allowed by the protocol, since a
  * retry reuses the id, but counted and reported).
  *
@@ -63,54 +56,33 @@ final class TopicVerifier {
         return new Verification(missing, contents.duplicates(), contents.records(), contents.recordsByServerId());
     }
 
-    /** Reads every partition of {@code topic} from the beginning up to the end offsets seen at the start. */
+    /**
+     * Reads every partition of {@code topic} from the beginning up to the end offsets seen at the start, with the
+     * same scanner the {@code verify} command uses.
+     */
     static TopicContents readAll(String bootstrapServers, String topic, Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-            List<TopicPartition> partitions = infos.stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            Map<String, Integer> counts = new HashMap<>();
-            Map<String, Long> byServer = new HashMap<>();
-            long records = 0;
-            long unparsable = 0;
-            while (!caughtUp(consumer, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end " + end
-                            + " within " + timeout);
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    records++;
-                    Header serverId = r.headers().lastHeader("server-id");
-                    byServer.merge(serverId == null ? "?" : new String(serverId.value(), StandardCharsets.UTF_8),
-                            1L, Long::sum);
-                    try {
-                        counts.merge(MutationEvent.parseFrom(r.value()).getEventId(), 1, Integer::sum);
-                    } catch (InvalidProtocolBufferException e) {
-                        unparsable++;
-                    }
+        Map<String, Integer> counts = new HashMap<>();
+        Map<String, Long> byServer = new HashMap<>();
+        long[] recordsAndUnparsable = new long[2];
+        new TopicScanner(bootstrapServers, topic, timeout).scan(new TopicScanner.Listener() {
+            @Override
+            public void onRecord(ConsumerRecord<byte[], byte[]> record, MutationEvent event) {
+                recordsAndUnparsable[0]++;
+                Header serverId = record.headers().lastHeader("server-id");
+                byServer.merge(serverId == null ? "?" : new String(serverId.value(), StandardCharsets.UTF_8),
+                        1L, Long::sum);
+                if (event == null) {
+                    recordsAndUnparsable[1]++;
+                } else {
+                    counts.merge(event.getEventId(), 1, Integer::sum);
                 }
             }
-            return new TopicContents(counts, byServer, records, unparsable);
-        }
-    }
 
-    private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey(), Duration.ofSeconds(10)) < e.getValue()) {
-                return false;
+            @Override
+            public void onRecord(int partition, long offset, String key, MutationEvent event) {
+                // Not called: the scanner calls the record-level callback above, which this listener overrides.
             }
-        }
-        return true;
+        });
+        return new TopicContents(counts, byServer, recordsAndUnparsable[0], recordsAndUnparsable[1]);
     }
 }

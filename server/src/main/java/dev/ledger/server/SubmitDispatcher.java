@@ -6,8 +6,8 @@ import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.Status;
 import dev.ledger.proto.SubmitView;
 import dev.ledger.server.kafka.EventResults;
+import dev.ledger.server.kafka.KafkaEventWriter;
 import java.util.List;
-import org.apache.kafka.common.header.Headers;
 
 /**
  * Handles the events of one Submit on the event loop: parse each raw event (only to validate and to find its
@@ -28,7 +28,7 @@ final class SubmitDispatcher {
     /** Dispatches every event of {@code submit} into {@code pending}; results may arrive before this returns. */
     void dispatch(SubmitView submit, PendingSubmit pending, byte[] clientName) {
         List<ByteString> events = submit.getEventsList();
-        Headers headers = null;
+        KafkaEventWriter.SubmitHeaders headers = null;
         for (int i = 0; i < events.size(); i++) {
             ByteString bytes = events.get(i);
             MutationEvent event;

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -56,27 +55,38 @@ public final class KafkaEventWriter {
     }
 
     /**
-     * The headers for the records of one Submit: every event of a Submit is received at the same moment from the
-     * same client, so they share one read-only header set (Kafka only reads headers once a record is sent).
+     * The headers of one Submit's records and their size, computed once: every event of a Submit is received at the
+     * same moment from the same client, so they share one read-only header set (Kafka only reads headers once a
+     * record is sent).
+     */
+    public record SubmitHeaders(Headers headers, int sizeBytes) {
+    }
+
+    /**
+     * The headers for the records of one Submit.
      *
      * @param clientName UTF-8 bytes of the sending connection's client name
      */
-    public Headers headersFor(byte[] clientName) {
+    public SubmitHeaders headersFor(byte[] clientName) {
+        byte[] ingestTs = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
         RecordHeaders headers = new RecordHeaders();
-        headers.add(HEADER_INGEST_TS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII));
+        headers.add(HEADER_INGEST_TS, ingestTs);
         headers.add(HEADER_CLIENT_NAME, clientName);
         headers.add(HEADER_SERVER_ID, serverId);
         headers.setReadOnly();
-        return headers;
+        int size = HEADER_INGEST_TS.length() + ingestTs.length + HEADER_CLIENT_NAME.length() + clientName.length
+                + HEADER_SERVER_ID.length() + serverId.length;
+        return new SubmitHeaders(headers, size);
     }
 
     /**
      * Writes one valid event; the sink receives its result once, possibly before this method returns.
      *
      * @param bytes the event exactly as received (may alias a network buffer; copied once here)
-     * @param headers from {@link #headersFor}, shared by the events of one Submit
+     * @param submitHeaders from {@link #headersFor}, shared by the events of one Submit
      */
-    public void write(MutationEvent event, ByteString bytes, Headers headers, ResultSink sink, int index) {
+    public void write(MutationEvent event, ByteString bytes, SubmitHeaders submitHeaders, ResultSink sink,
+            int index) {
         String eventId = event.getEventId();
         if (!circuit.allowSend()) {
             sink.complete(index, EventResults.of(eventId, Status.STATUS_UNAVAILABLE, circuit.refusalReason()));
@@ -86,7 +96,7 @@ public final class KafkaEventWriter {
         int copies = snapshot ? partitions.size() : 1;
         byte[] key = (snapshot ? eventId : key(event)).getBytes(StandardCharsets.UTF_8);
         // What the record really occupies in the producer's buffer: value, key, headers and framing.
-        long cost = (long) (bytes.size() + key.length + headerBytes(headers) + RECORD_OVERHEAD_BYTES) * copies;
+        long cost = (long) (bytes.size() + key.length + submitHeaders.sizeBytes() + RECORD_OVERHEAD_BYTES) * copies;
         if (!budget.tryAcquire(cost)) {
             sink.complete(index, EventResults.of(eventId, Status.STATUS_OVERLOADED,
                     "server has " + budget.usedBytes() + " of " + budget.capacityBytes()
@@ -94,6 +104,7 @@ public final class KafkaEventWriter {
             return;
         }
         byte[] value = bytes.toByteArray();
+        Headers headers = submitHeaders.headers();
         if (snapshot) {
             SnapshotFanIn fanIn = new SnapshotFanIn(eventId, copies, sink, index);
             for (int partition : partitions) {
@@ -149,14 +160,6 @@ public final class KafkaEventWriter {
             circuit.onFailure(String.valueOf(failure.getMessage()));
         }
         outcome.accept(metadata, failure);
-    }
-
-    private static int headerBytes(Headers headers) {
-        int total = 0;
-        for (Header h : headers) {
-            total += h.key().length() + (h.value() == null ? 0 : h.value().length);
-        }
-        return total;
     }
 
     private static String key(MutationEvent event) {

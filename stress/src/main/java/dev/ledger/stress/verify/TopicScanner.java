@@ -2,6 +2,7 @@ package dev.ledger.stress.verify;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ledger.proto.MutationEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,15 @@ public final class TopicScanner {
     public interface Listener {
         /** @param event the parsed value, or {@code null} if it was not a MutationEvent */
         void onRecord(int partition, long offset, String key, MutationEvent event);
+
+        /**
+         * The whole record (headers included) with its parsed value, or {@code null} if it was not a MutationEvent.
+         * By default passes partition, offset and UTF-8 key on to {@link #onRecord(int, long, String, MutationEvent)}.
+         */
+        default void onRecord(ConsumerRecord<byte[], byte[]> record, MutationEvent event) {
+            String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+            onRecord(record.partition(), record.offset(), key, event);
+        }
     }
 
     private final String bootstrapServers;
@@ -66,7 +76,7 @@ public final class TopicScanner {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     Long stop = end.get(new TopicPartition(r.topic(), r.partition()));
                     if (stop != null && r.offset() < stop) {
-                        listener.onRecord(r.partition(), r.offset(), key(r.key()), parse(r.value()));
+                        listener.onRecord(r, parse(r.value()));
                     }
                 }
             }
@@ -81,10 +91,6 @@ public final class TopicScanner {
             }
         }
         return true;
-    }
-
-    private static String key(byte[] key) {
-        return key == null ? "" : new String(key, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static MutationEvent parse(byte[] value) {
