@@ -2,7 +2,7 @@ package dev.ledger.server;
 
 import dev.ledger.server.config.ServerConfig;
 import dev.ledger.server.kafka.KafkaEventWriter;
-import dev.ledger.server.validate.EventValidator;
+import dev.ledger.core.rules.EventValidator;
 import io.netty.channel.group.ChannelGroup;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.ledger.server.validate;
+package dev.ledger.core.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.ledger.server.validate;
+package dev.ledger.core.rules;
 
 import dev.ledger.proto.AccountGroup;
 import dev.ledger.proto.CreateAccount;
