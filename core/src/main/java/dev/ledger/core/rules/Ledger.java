@@ -29,6 +29,7 @@ public final class Ledger {
     private final IdTable ids = new IdTable();
     private final EventValidator validator = new EventValidator();
     private long nextSequence;
+    private boolean snapshotRequested;
 
     // Scratch space of one decision's legs (at most payer, payee, fee, tax); single-threaded, so reused.
     private final Account[] legAccounts = new Account[4];
@@ -75,7 +76,10 @@ public final class Ledger {
             case CREATE_ACCOUNT -> createAccount(d, event.getCreateAccount());
             case TOP_UP -> topUp(d, event.getTopUp());
             case TRANSFER -> transfer(d, event.getTransfer());
-            default -> d.setOutcome(Outcome.OUTCOME_APPLIED); // SNAPSHOT: the caller snapshots after this decision
+            default -> { // SNAPSHOT: the caller snapshots after this decision
+                d.setOutcome(Outcome.OUTCOME_APPLIED);
+                snapshotRequested = true;
+            }
         }
         ids.put(eventId, bodyHash, d.getSequence(), code(d.getOutcome(), d.getReasonCode()));
         return d.build();
@@ -114,6 +118,13 @@ public final class Ledger {
     public static boolean keeps(Decision d) {
         return !d.getDuplicate() && !d.getEventId().isEmpty() && d.getReasonCode() != ReasonCode.REASON_MALFORMED
                 && d.getReasonCode() != ReasonCode.REASON_EVENT_ID_REUSED;
+    }
+
+    /** True once after a Snapshot event was applied (not for its duplicates on other partitions); clears it. */
+    public boolean takeSnapshotRequest() {
+        boolean r = snapshotRequested;
+        snapshotRequested = false;
+        return r;
     }
 
     public long nextSequence() {

@@ -1,0 +1,56 @@
+package dev.ledger.core;
+
+import dev.ledger.core.config.CoreConfig;
+import dev.ledger.core.config.CoreOptions;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code java -jar ledger-core.jar --bootstrap-servers HOST:PORT [flags]}: runs one ledger core until SIGTERM. Run
+ * two for availability: one decides, the other folds the journal and takes over when the first dies.
+ */
+@Command(name = "ledger-core", mixinStandardHelpOptions = true, version = "ledger-core 0.1.0", sortOptions = false,
+        description = "The ledger core: decides every mutation against the ledger's rules and journals the decisions.")
+public final class CoreMain implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(CoreMain.class);
+
+    @Mixin
+    private CoreOptions options;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new CoreMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        CoreConfig config;
+        try {
+            config = options.toConfig();
+        } catch (IllegalArgumentException e) {
+            System.err.println("invalid configuration: " + e.getMessage());
+            return 2;
+        }
+        CoreNode node;
+        try {
+            node = CoreNode.start(config);
+        } catch (RuntimeException e) {
+            log.error("startup failed: {}", e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutdown requested");
+            node.close();
+        }, "ledger-core-shutdown"));
+        new CountDownLatch(1).await();
+        return 0;
+    }
+}

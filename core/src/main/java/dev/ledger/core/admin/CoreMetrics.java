@@ -1,0 +1,104 @@
+package dev.ledger.core.admin;
+
+import dev.ledger.proto.Decision;
+import dev.ledger.proto.Outcome;
+import dev.ledger.proto.ReasonCode;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The one owner of the core's metrics (names documented in docs/CORE.md). The core loop reports into it; the admin
+ * server scrapes {@link #registry()}. Thread-safe (the Prometheus client's metrics are).
+ */
+public final class CoreMetrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter decisions = Counter.builder().name("ledger_core_decisions_total")
+            .help("Decisions made by this core while active").labelNames("outcome", "reason", "duplicate")
+            .register(registry);
+    private final Counter journalFolded = Counter.builder().name("ledger_core_journal_folded_total")
+            .help("Journal records folded into the state (standby tail, recovery, catch-up)").register(registry);
+    private final Counter journalUnreadable = Counter.builder().name("ledger_core_journal_unreadable_total")
+            .help("Journal records that could not be parsed or folded (skipped and logged)").register(registry);
+    private final Counter transactions = Counter.builder().name("ledger_core_transactions_total")
+            .help("Kafka transactions of the active core").labelNames("result").register(registry);
+    private final Counter snapshots = Counter.builder().name("ledger_core_snapshots_total")
+            .help("Snapshots written").register(registry);
+    private final Counter promotions = Counter.builder().name("ledger_core_promotions_total")
+            .help("Times this core became the active one").register(registry);
+    private final Counter demotions = Counter.builder().name("ledger_core_demotions_total")
+            .help("Times this core stopped being active (lease lost, fenced, Kafka failure)").register(registry);
+    private final Gauge active = Gauge.builder().name("ledger_core_active")
+            .help("1 while this core holds the lease and decides, else 0").register(registry);
+    private final Gauge nextSequence = Gauge.builder().name("ledger_core_next_sequence")
+            .help("Sequence number of the next decision").register(registry);
+    private final Gauge accounts = Gauge.builder().name("ledger_core_accounts").help("Accounts in memory")
+            .register(registry);
+    private final Gauge keptIds = Gauge.builder().name("ledger_core_kept_ids").help("Event ids kept in memory")
+            .register(registry);
+    private final Gauge snapshotBytes = Gauge.builder().name("ledger_core_last_snapshot_bytes")
+            .help("Encoded size of the last snapshot written").register(registry);
+
+    // Label lookups cached per (outcome, reason, duplicate): the active core reports every decision.
+    private final CounterDataPoint[] decisionPoints = new CounterDataPoint[4 * 32 * 2];
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public void decided(Decision d) {
+        int i = ((d.getOutcomeValue() & 3) * 32 + (d.getReasonCodeValue() & 31)) * 2 + (d.getDuplicate() ? 1 : 0);
+        CounterDataPoint p = decisionPoints[i];
+        if (p == null) {
+            p = decisions.labelValues(label(d.getOutcome()), label(d.getReasonCode()), String.valueOf(d.getDuplicate()));
+            decisionPoints[i] = p;
+        }
+        p.inc();
+    }
+
+    public void folded(long n) {
+        if (n > 0) {
+            journalFolded.inc(n);
+        }
+    }
+
+    public void unreadable(long n) {
+        if (n > 0) {
+            journalUnreadable.inc(n);
+        }
+    }
+
+    public void transaction(boolean committed) {
+        transactions.labelValues(committed ? "committed" : "aborted").inc();
+    }
+
+    public void snapshot(long bytes) {
+        snapshots.inc();
+        snapshotBytes.set(bytes);
+    }
+
+    public void role(boolean isActive) {
+        if (isActive) {
+            promotions.inc();
+        } else if (active.get() > 0) {
+            demotions.inc();
+        }
+        active.set(isActive ? 1 : 0);
+    }
+
+    public void state(long next, long accountCount, long idCount) {
+        nextSequence.set(next);
+        accounts.set(accountCount);
+        keptIds.set(idCount);
+    }
+
+    private static String label(Outcome o) {
+        return o == Outcome.UNRECOGNIZED ? "unknown" : o.name().substring("OUTCOME_".length()).toLowerCase();
+    }
+
+    private static String label(ReasonCode r) {
+        return r == ReasonCode.UNRECOGNIZED ? "unknown" : r.name().substring("REASON_".length()).toLowerCase();
+    }
+}

@@ -1,0 +1,488 @@
+package dev.ledger.core.journal;
+
+import dev.ledger.core.admin.CoreMetrics;
+import dev.ledger.core.admin.LedgerView;
+import dev.ledger.core.config.CoreConfig;
+import dev.ledger.core.rules.Ledger;
+import dev.ledger.proto.Decision;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The core's one thread and its state machine: STANDBY (fold the journal, hot) and ACTIVE (decide mutations and
+ * journal the decisions in Kafka transactions). See docs/CORE.md.
+ *
+ * <ul>
+ *   <li>Start: load the newest complete snapshot, then fold the journal after it (standby).</li>
+ *   <li>The lease: a consumer group on a one-partition topic; the member that holds partition 0 may be active.</li>
+ *   <li>Promote: {@code initTransactions()} with the fixed transactional id fences any earlier active and aborts
+ *       its open transaction; then fold the journal to its end, then consume mutations from the group's committed
+ *       offsets, which were committed in the same transactions as the decisions.</li>
+ *   <li>Active: per poll batch, one transaction: decide each record, send each decision, send the consumed
+ *       offsets, commit. A failure of any kind aborts, throws the in-memory state away and rebuilds it from the
+ *       snapshot and the journal: the state is always exactly the committed journal.</li>
+ * </ul>
+ *
+ * <p>Thread-safe as a {@link LedgerView}; {@link #run()} is called by one thread only.
+ */
+public final class CoreLoop implements Runnable, LedgerView {
+
+    enum Role { STARTING, STANDBY, ACTIVE, STOPPED }
+
+    private static final Logger log = LoggerFactory.getLogger(CoreLoop.class);
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final long PARTITION_REFRESH_NANOS = 10_000_000_000L;
+    private static final byte[] NO_KEY = new byte[0];
+
+    private final CoreConfig config;
+    private final CoreMetrics metrics;
+    private final ConcurrentLinkedQueue<Runnable> reads = new ConcurrentLinkedQueue<>();
+    private final Map<Integer, Long> journalEnds = new ConcurrentHashMap<>();
+    private volatile Role role = Role.STARTING;
+    private volatile boolean running = true;
+    private volatile long lastTickNanos;
+    private volatile long lastCaughtUpNanos;
+    private volatile boolean leaseHeld;
+
+    private KafkaConsumer<byte[], byte[]> journal;
+    private KafkaConsumer<byte[], byte[]> mutations;
+    private KafkaConsumer<byte[], byte[]> lease;
+    private KafkaProducer<byte[], byte[]> producer;
+    private JournalFolder folder;
+    private long decidedSinceSnapshot;
+    private long partitionsCheckedNanos;
+
+    public CoreLoop(CoreConfig config, CoreMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** Asks the loop to stop; it leaves the lease group so that a standby takes over at once. */
+    public void stop() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> m = mutations;
+        KafkaConsumer<byte[], byte[]> j = journal;
+        if (m != null) {
+            m.wakeup();
+        }
+        if (j != null) {
+            j.wakeup();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            journal = KafkaClients.consumer(config, "journal");
+            mutations = KafkaClients.consumer(config, "mutations");
+            lease = KafkaClients.leaseConsumer(config);
+            lease.subscribe(List.of(config.leaseTopic()), new LeaseListener());
+            while (running) {
+                lastTickNanos = System.nanoTime();
+                try {
+                    if (folder == null) {
+                        rebuild(); // at start, and after a rebuild that failed (Kafka down): never act on stale state
+                        continue;
+                    }
+                    lease.poll(Duration.ZERO);
+                    if (role == Role.ACTIVE) {
+                        if (leaseHeld) {
+                            decideBatch();
+                        } else {
+                            log.warn("lease lost: stepping down to standby");
+                            rebuild();
+                        }
+                    } else if (leaseHeld) {
+                        promote();
+                    } else {
+                        tail();
+                    }
+                } catch (WakeupException e) {
+                    // stop() was called
+                } catch (ProducerFencedException | InvalidProducerEpochException e) {
+                    log.warn("another core became active and fenced this one ({}); standing by", e.toString());
+                    recover(e);
+                } catch (KafkaException | IllegalStateException e) {
+                    if (running) {
+                        recover(e);
+                    }
+                }
+                serveReads();
+            }
+        } catch (RuntimeException e) {
+            log.error("core loop failed", e);
+        } finally {
+            shutdown();
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------- standby
+
+    /** Throws the state away and loads it again from the newest snapshot and the journal; becomes standby. */
+    private void rebuild() {
+        closeProducer();
+        if (role == Role.ACTIVE) {
+            metrics.role(false);
+        }
+        role = Role.STANDBY;
+        folder = null;
+        mutations.assign(List.of());
+        SnapshotStore.Loaded loaded = SnapshotStore.loadLatest(config, STARTUP_TIMEOUT);
+        Ledger ledger = loaded == null ? new Ledger() : loaded.ledger();
+        folder = new JournalFolder(ledger);
+        Map<Integer, Long> from = loaded == null ? Map.of() : loaded.journalPositions();
+        List<TopicPartition> parts = partitions(journal, config.decisionsTopic());
+        journal.assign(parts);
+        for (TopicPartition tp : parts) {
+            Long offset = from.get(tp.partition());
+            if (offset == null) {
+                journal.seekToBeginning(List.of(tp));
+            } else {
+                journal.seek(tp, offset);
+            }
+        }
+        log.info("state loaded from {}; folding the journal from sequence {}",
+                loaded == null ? "an empty ledger" : "snapshot " + loaded.manifest().getSnapshotId(),
+                ledger.nextSequence());
+        publishState();
+    }
+
+    /** Standby: fold whatever the journal has. */
+    private void tail() {
+        ConsumerRecords<byte[], byte[]> records = journal.poll(POLL);
+        fold(records);
+        if (caughtUp(journal)) {
+            lastCaughtUpNanos = System.nanoTime();
+        }
+    }
+
+    private void fold(ConsumerRecords<byte[], byte[]> records) {
+        long before = folder.unreadable();
+        int n = 0;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            n += folder.offer(r.value(), r.partition(), r.offset());
+        }
+        metrics.folded(n);
+        metrics.unreadable(folder.unreadable() - before);
+        if (n > 0) {
+            publishState();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- active
+
+    private void promote() {
+        log.info("lease acquired: becoming active");
+        producer = KafkaClients.transactionalProducer(config);
+        producer.initTransactions(); // fences the previous active and aborts its open transaction
+        // Fold every committed decision, including the last ones of the previous active.
+        List<TopicPartition> journalParts = partitions(journal, config.decisionsTopic());
+        Map<TopicPartition, Long> ends = journal.endOffsets(journalParts);
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (!reached(journal, ends)) {
+            if (System.nanoTime() > deadline || !running) {
+                throw new IllegalStateException("journal catch-up did not reach " + ends + " in " + STARTUP_TIMEOUT);
+            }
+            fold(journal.poll(POLL));
+            serveReads();
+        }
+        if (folder.waiting() > 0) {
+            throw new IllegalStateException("journal has a gap: " + folder.waiting()
+                    + " decisions wait for sequence " + folder.ledger().nextSequence());
+        }
+        journalEnds.clear();
+        ends.forEach((tp, o) -> journalEnds.put(tp.partition(), o));
+        assignMutations();
+        role = Role.ACTIVE;
+        decidedSinceSnapshot = 0;
+        metrics.role(true);
+        log.info("active: deciding from sequence {} with {} accounts and {} kept ids",
+                folder.ledger().nextSequence(), folder.ledger().accounts().size(), folder.ledger().ids().size());
+    }
+
+    private void assignMutations() {
+        List<TopicPartition> parts = partitions(mutations, config.mutationsTopic());
+        Set<TopicPartition> current = mutations.assignment();
+        if (current.containsAll(parts) && current.size() == parts.size()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = mutations.committed(Set.copyOf(parts));
+        mutations.assign(parts);
+        for (TopicPartition tp : parts) {
+            OffsetAndMetadata o = committed.get(tp);
+            if (o == null) {
+                mutations.seekToBeginning(List.of(tp));
+            } else {
+                mutations.seek(tp, o.offset());
+            }
+        }
+        partitionsCheckedNanos = System.nanoTime();
+    }
+
+    /** One poll batch, one transaction. */
+    private void decideBatch() {
+        if (System.nanoTime() - partitionsCheckedNanos > PARTITION_REFRESH_NANOS) {
+            assignMutations(); // partitions added to the mutations topic are picked up here
+            partitionsCheckedNanos = System.nanoTime();
+        }
+        ConsumerRecords<byte[], byte[]> records = mutations.poll(POLL);
+        if (records.isEmpty()) {
+            if (caughtUp(mutations)) {
+                lastCaughtUpNanos = System.nanoTime();
+            }
+            return;
+        }
+        Ledger ledger = folder.ledger();
+        producer.beginTransaction();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            Decision d = ledger.decide(r.value() == null ? NO_KEY : r.value(), r.partition(), r.offset());
+            Header server = r.headers().lastHeader(MutationHeaders.SERVER_ID);
+            producer.send(new ProducerRecord<>(config.decisionsTopic(), server == null ? NO_KEY : server.value(),
+                    d.toByteArray()), (md, e) -> {
+                        if (e == null) {
+                            journalEnds.merge(md.partition(), md.offset() + 1, Math::max);
+                        }
+                    });
+            metrics.decided(d);
+            offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+        }
+        producer.sendOffsetsToTransaction(offsets, mutations.groupMetadata());
+        producer.commitTransaction();
+        metrics.transaction(true);
+        decidedSinceSnapshot += records.count();
+        publishState();
+        if (caughtUp(mutations)) {
+            lastCaughtUpNanos = System.nanoTime();
+        }
+        if (ledger.takeSnapshotRequest() || decidedSinceSnapshot >= config.snapshotEvery()) {
+            snapshot();
+        }
+    }
+
+    private void snapshot() {
+        Ledger ledger = folder.ledger();
+        Map<Integer, Long> mutationPositions = new HashMap<>();
+        for (TopicPartition tp : mutations.assignment()) {
+            mutationPositions.put(tp.partition(), mutations.position(tp));
+        }
+        producer.beginTransaction();
+        try {
+            var manifest = SnapshotStore.write(producer, config.snapshotsTopic(), ledger, Map.copyOf(journalEnds),
+                    mutationPositions, config.coreId());
+            producer.commitTransaction();
+            metrics.snapshot(manifest.getStateBytes());
+            decidedSinceSnapshot = 0;
+            log.info("snapshot {} written: {} accounts, {} ids, {} bytes in {} chunks", manifest.getSnapshotId(),
+                    manifest.getAccounts(), manifest.getKeptIds(), manifest.getStateBytes(), manifest.getChunkCount());
+        } catch (java.io.IOException | java.util.concurrent.ExecutionException e) {
+            throw new KafkaException("snapshot failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while writing a snapshot", e);
+        }
+    }
+
+    /** Any failure while active or promoting: abort, rebuild from the journal, retry after a pause. */
+    private void recover(RuntimeException e) {
+        log.warn("core {} failed ({}); rebuilding from the journal", role.name().toLowerCase(), e.toString());
+        if (producer != null) {
+            try {
+                producer.abortTransaction();
+                metrics.transaction(false);
+            } catch (RuntimeException ignored) {
+                // no open transaction, or the producer is unusable: it is closed next
+            }
+        }
+        closeProducer();
+        if (role == Role.ACTIVE) {
+            metrics.role(false);
+        }
+        role = Role.STARTING;
+        folder = null; // the loop rebuilds before it does anything else
+        pause(1000);
+    }
+
+    // ----------------------------------------------------------------------------------------------- helpers
+
+    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (true) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic);
+            if (infos != null && !infos.isEmpty()) {
+                List<TopicPartition> parts = new ArrayList<>();
+                for (PartitionInfo p : infos) {
+                    parts.add(new TopicPartition(topic, p.partition()));
+                }
+                parts.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+                return parts;
+            }
+            if (System.nanoTime() > deadline || !running) {
+                throw new IllegalStateException("topic " + topic + " does not exist (waited " + STARTUP_TIMEOUT + ")");
+            }
+            pause(200);
+        }
+    }
+
+    private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer) {
+        Collection<TopicPartition> parts = consumer.assignment();
+        for (TopicPartition tp : parts) {
+            OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isEmpty() || lag.getAsLong() > 0) {
+                return false;
+            }
+        }
+        return !parts.isEmpty();
+    }
+
+    private void publishState() {
+        Ledger l = folder.ledger();
+        metrics.state(l.nextSequence(), l.accounts().size(), l.ids().size());
+    }
+
+    private void serveReads() {
+        Runnable r;
+        while ((r = reads.poll()) != null) {
+            r.run();
+        }
+    }
+
+    private void closeProducer() {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                log.debug("producer close: {}", e.toString());
+            }
+            producer = null;
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void shutdown() {
+        if (role == Role.ACTIVE) {
+            metrics.role(false);
+        }
+        role = Role.STOPPED;
+        closeProducer();
+        for (KafkaConsumer<byte[], byte[]> c : new KafkaConsumer[] {lease, mutations, journal}) {
+            if (c != null) {
+                try {
+                    c.close(Duration.ofSeconds(5));
+                } catch (RuntimeException e) {
+                    log.debug("consumer close: {}", e.toString());
+                }
+            }
+        }
+        Runnable r;
+        while ((r = reads.poll()) != null) {
+            r.run(); // answer late readers against the last state rather than leave them hanging
+        }
+        log.info("core loop stopped");
+    }
+
+    // ------------------------------------------------------------------------------------------ LedgerView
+
+    @Override
+    public <T> CompletableFuture<T> read(Function<Ledger, T> read) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        reads.add(() -> {
+            try {
+                JournalFolder current = folder;
+                if (current == null) {
+                    f.completeExceptionally(new IllegalStateException("the state is being loaded"));
+                } else {
+                    f.complete(read.apply(current.ledger()));
+                }
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        if (role == Role.STOPPED) {
+            serveReads();
+        }
+        return f;
+    }
+
+    @Override
+    public String role() {
+        return role.name().toLowerCase();
+    }
+
+    @Override
+    public long lagMillis() {
+        long t = lastCaughtUpNanos;
+        return t == 0 ? -1 : (System.nanoTime() - t) / 1_000_000;
+    }
+
+    @Override
+    public long sinceLastTickMillis() {
+        long t = lastTickNanos;
+        return t == 0 ? -1 : (System.nanoTime() - t) / 1_000_000;
+    }
+
+    /** Tracks whether this core holds partition 0 of the lease topic. Runs inside {@code lease.poll}. */
+    private final class LeaseListener implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                leaseHeld = false;
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                leaseHeld = true;
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            leaseHeld = false;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.ledger.core.journal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.ledger.core.rules.Ledger;
+import dev.ledger.proto.Decision;
+import java.util.PriorityQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Folds journal records into a {@link Ledger} in sequence order. The journal spans several partitions, and a reader
+ * sees them interleaved in any order; the active core numbers its committed decisions 0, 1, 2, ... without gaps, so
+ * records are held here until the next sequence arrives. Records below the ledger's next sequence (already in a
+ * snapshot, or read twice) are dropped. Not thread-safe: used by the core loop's thread.
+ */
+final class JournalFolder {
+
+    private static final Logger log = LoggerFactory.getLogger(JournalFolder.class);
+
+    private final Ledger ledger;
+    private final PriorityQueue<Decision> waiting =
+            new PriorityQueue<>((a, b) -> Long.compareUnsigned(a.getSequence(), b.getSequence()));
+    private long folded;
+    private long unreadable;
+
+    JournalFolder(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    Ledger ledger() {
+        return ledger;
+    }
+
+    /** Offers one journal record's value; returns how many decisions were folded as a result. */
+    int offer(byte[] value, int partition, long offset) {
+        Decision d;
+        try {
+            d = Decision.parseFrom(value == null ? new byte[0] : value);
+        } catch (InvalidProtocolBufferException e) {
+            unreadable++;
+            log.error("journal record {}@{} does not parse as a Decision; skipped: {}", partition, offset,
+                    e.getMessage());
+            return 0;
+        }
+        if (d.getSequence() < ledger.nextSequence()) {
+            return 0;
+        }
+        waiting.add(d);
+        int n = 0;
+        while (!waiting.isEmpty() && waiting.peek().getSequence() <= ledger.nextSequence()) {
+            Decision next = waiting.poll();
+            if (next.getSequence() == ledger.nextSequence()) {
+                try {
+                    ledger.apply(next);
+                    n++;
+                } catch (IllegalStateException e) {
+                    unreadable++; // a journal that contradicts itself: counted and logged, never a stalled core
+                    log.error("journal record {}@{} cannot be folded: {}", partition, offset, e.getMessage());
+                }
+            }
+        }
+        folded += n;
+        return n;
+    }
+
+    /** Decisions read but waiting for an earlier sequence. */
+    int waiting() {
+        return waiting.size();
+    }
+
+    long folded() {
+        return folded;
+    }
+
+    long unreadable() {
+        return unreadable;
+    }
+}

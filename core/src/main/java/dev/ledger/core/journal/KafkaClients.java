@@ -1,0 +1,87 @@
+package dev.ledger.core.journal;
+
+import dev.ledger.core.config.CoreConfig;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The one place that states the core's Kafka client settings: read_committed consumers without auto-commit, a
+ * transactional producer with a fixed {@code transactional.id} (so a new active fences the old one), and the
+ * lease consumer's session timeout. Thread-safe (stateless).
+ */
+final class KafkaClients {
+
+    /** Upper bound on any single blocking Kafka call of the core loop, so the loop keeps ticking when Kafka is down. */
+    static final int MAX_BLOCK_MS = 10_000;
+
+    private KafkaClients() {
+    }
+
+    /** Reads the mutations (group offsets are the input position) or the journal (manual positions). */
+    static KafkaConsumer<byte[], byte[]> consumer(CoreConfig config, String clientSuffix) {
+        Properties p = common(config, clientSuffix);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(32 * 1024 * 1024));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024));
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(MAX_BLOCK_MS));
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return new KafkaConsumer<>(p);
+    }
+
+    /**
+     * A member of the lease group: whoever holds partition 0 of the lease topic is the active core. Classic group
+     * protocol, so the session timeout is the client's to choose (a dead active is dropped after it).
+     */
+    static KafkaConsumer<byte[], byte[]> leaseConsumer(CoreConfig config) {
+        Properties p = common(config, "lease");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId() + "-lease");
+        p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // Cooperative: the active keeps partition 0 while a standby joins or leaves; only a real move revokes it.
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(config.sessionTimeoutMs()));
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(Math.max(100, config.sessionTimeoutMs() / 6)));
+        // The loop polls the lease between batches; a snapshot of a large state may take a while.
+        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(5 * 60 * 1000));
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return new KafkaConsumer<>(p);
+    }
+
+    /** The active core's only producer: decisions, consumed offsets and snapshots all go through its transactions. */
+    static KafkaProducer<byte[], byte[]> transactionalProducer(CoreConfig config) {
+        Properties p = common(config, "producer");
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(SnapshotStore.CHUNK_BYTES + 64 * 1024));
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(MAX_BLOCK_MS));
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    private static Properties common(CoreConfig config, String clientSuffix) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "ledger-core-" + config.coreId() + "-" + clientSuffix);
+        return p;
+    }
+}
