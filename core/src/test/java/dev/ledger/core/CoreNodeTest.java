@@ -1,0 +1,151 @@
+package dev.ledger.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ledger.devkafka.EmbeddedKafka;
+import dev.ledger.proto.AccountGroup;
+import dev.ledger.proto.Decision;
+import dev.ledger.proto.Outcome;
+import dev.ledger.proto.ReasonCode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The core against a real broker: decisions journaled once each, restarts resume, a standby takes over. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CoreNodeTest {
+
+    private static EmbeddedKafka kafka;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.startSingleNode();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @Test
+    void decidesEachMutationOnceAndResumesAfterRestartFromASnapshot() throws Exception {
+        CoreFixture f = new CoreFixture(kafka, "restart");
+        f.createMutationsTopic(1);
+        String t1 = CoreFixture.id();
+        List<byte[]> first = new ArrayList<>(List.of(
+                CoreFixture.create("alice", AccountGroup.ACCOUNT_GROUP_CUSTOMER),
+                CoreFixture.create("bob", AccountGroup.ACCOUNT_GROUP_CUSTOMER),
+                CoreFixture.create("bank", AccountGroup.ACCOUNT_GROUP_SETTLEMENT),
+                CoreFixture.topUp("alice", "bank", 1000),
+                CoreFixture.transfer(t1, "alice", "bob", 600),
+                CoreFixture.transfer(CoreFixture.id(), "alice", "bob", 600),
+                "not a mutation".getBytes(StandardCharsets.UTF_8)));
+        f.write(first);
+        try (CoreNode core = CoreNode.start(f.config().snapshotEvery(3).build())) {
+            List<Decision> j = f.awaitJournal(first.size(), Duration.ofSeconds(60));
+            assertThat(j).extracting(Decision::getSequence).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+            assertThat(j).extracting(Decision::getMutationOffset).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+            assertThat(j.get(4).getOutcome()).isEqualTo(Outcome.OUTCOME_APPLIED);
+            assertThat(j.get(5).getReasonCode()).isEqualTo(ReasonCode.REASON_INSUFFICIENT_FUNDS);
+            assertThat(j.get(6).getReasonCode()).isEqualTo(ReasonCode.REASON_MALFORMED);
+            String alice = get(core.adminPort(), "/accounts/alice", 200);
+            assertThat(alice).contains("\"balanceMinor\":400").contains("\"currency\":\"USD\"")
+                    .contains("\"lastEventId\":\"" + t1 + "\"");
+            assertThat(get(core.adminPort(), "/decisions/" + t1, 200)).contains("OUTCOME_APPLIED");
+            get(core.adminPort(), "/accounts/nobody", 404);
+            assertThat(get(core.adminPort(), "/metrics", 200)).contains("ledger_core_decisions_total");
+            get(core.adminPort(), "/livez", 200);
+        }
+        // The resend of t1 and new events, decided by a new core that starts from the snapshot and the journal.
+        f.write(List.of(CoreFixture.transfer(t1, "alice", "bob", 600), CoreFixture.topUp("bob", "bank", 5)));
+        try (CoreNode core = CoreNode.start(f.config().snapshotEvery(3).build())) {
+            List<Decision> j = f.awaitJournal(first.size() + 2, Duration.ofSeconds(60));
+            assertThat(j).hasSize(first.size() + 2);
+            assertThat(j).extracting(Decision::getSequence).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+            Decision resend = j.get(7);
+            assertThat(resend.getDuplicate()).isTrue();
+            assertThat(resend.getOriginalSequence()).isEqualTo(4);
+            assertThat(resend.getOutcome()).isEqualTo(Outcome.OUTCOME_APPLIED);
+            assertThat(j.get(8).getBalancesList()).anySatisfy(b -> {
+                assertThat(b.getAccountId()).isEqualTo("bob");
+                assertThat(b.getBalanceMinor()).isEqualTo(605);
+            });
+            assertThat(get(core.adminPort(), "/accounts/bob", 200)).contains("\"balanceMinor\":605");
+        }
+    }
+
+    @Test
+    void aStandbyTakesOverWhenTheActiveStops() throws Exception {
+        CoreFixture f = new CoreFixture(kafka, "standby");
+        f.createMutationsTopic(1);
+        f.write(List.of(CoreFixture.create("alice", AccountGroup.ACCOUNT_GROUP_CUSTOMER),
+                CoreFixture.create("bank", AccountGroup.ACCOUNT_GROUP_SETTLEMENT)));
+        CoreNode a = CoreNode.start(f.config().coreId("a").build());
+        CoreNode b = null;
+        try {
+            f.awaitJournal(2, Duration.ofSeconds(60));
+            b = CoreNode.start(f.config().coreId("b").build());
+            f.write(List.of(CoreFixture.topUp("alice", "bank", 70)));
+            f.awaitJournal(3, Duration.ofSeconds(60));
+            awaitRole(b, "standby");
+            assertThat(a.loop().role()).isEqualTo("active");
+            // The standby folds the journal: it answers queries with the active's state.
+            awaitBody(b.adminPort(), "/accounts/alice", "\"balanceMinor\":70");
+            a.close();
+            awaitRole(b, "active");
+            f.write(List.of(CoreFixture.topUp("alice", "bank", 30)));
+            List<Decision> j = f.awaitJournal(4, Duration.ofSeconds(60));
+            assertThat(j).extracting(Decision::getSequence).containsExactly(0L, 1L, 2L, 3L);
+            assertThat(j).extracting(Decision::getMutationOffset).containsExactly(0L, 1L, 2L, 3L);
+            awaitBody(b.adminPort(), "/accounts/alice", "\"balanceMinor\":100");
+        } finally {
+            a.close();
+            if (b != null) {
+                b.close();
+            }
+        }
+    }
+
+    private static void awaitRole(CoreNode node, String role) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!node.loop().role().equals(role)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("core " + node.config().coreId() + " is " + node.loop().role() + ", not "
+                        + role);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private void awaitBody(int port, String path, String expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String last = "";
+        while (!last.contains(expected)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(path + " answered " + last + ", expected it to contain " + expected);
+            }
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            last = r.body();
+            Thread.sleep(50);
+        }
+    }
+
+    private String get(int port, String path, int status) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(status);
+        return r.body();
+    }
+}
