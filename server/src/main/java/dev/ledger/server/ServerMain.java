@@ -42,6 +42,7 @@ public final class ServerMain implements Callable<Integer> {
             return 2;
         }
         AutoCloseable devKafka = null;
+        AutoCloseable devCore = null;
         LedgerServer server;
         try {
             if (bootstrap == null) {
@@ -52,6 +53,9 @@ public final class ServerMain implements Callable<Integer> {
                 config = config.toBuilder().bootstrapServers(dev.bootstrapServers()).build();
             }
             server = LedgerServer.start(config);
+            if (bootstrap == null && options.devCore()) {
+                devCore = DevCore.start(config);
+            }
         } catch (IllegalStateException e) {
             log.error("startup failed: {}", e.getMessage());
             Runtime.getRuntime().halt(1);
@@ -59,21 +63,27 @@ public final class ServerMain implements Callable<Integer> {
         }
         CountDownLatch forever = new CountDownLatch(1);
         AutoCloseable dev = devKafka;
+        AutoCloseable core = devCore;
         Duration drain = Duration.ofMillis(config.drainTimeoutMs());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutdown requested; draining for up to {}", drain);
             server.shutdownGracefully(drain);
-            if (dev != null) {
-                try {
-                    dev.close();
-                } catch (Exception e) {
-                    log.warn("embedded Kafka did not stop cleanly: {}", e.toString());
-                }
-            }
+            closeQuietly(core, "ledger core");
+            closeQuietly(dev, "embedded Kafka");
             // A drained stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
             Runtime.getRuntime().halt(0);
         }, "ledger-server-shutdown"));
         forever.await();
         return 0;
+    }
+
+    private static void closeQuietly(AutoCloseable c, String what) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("{} did not stop cleanly: {}", what, e.toString());
+            }
+        }
     }
 }

@@ -91,6 +91,15 @@ public final class ServerOptions {
             description = "Development mode only: data directory of the embedded broker (wiped at start). Env LEDGER_DEV_DATA_DIR. Default: ${DEFAULT-VALUE}.")
     Path devDataDir;
 
+    @Option(names = "--no-core", defaultValue = "${env:LEDGER_NO_CORE:-false}",
+            description = "Development mode only: do not run the ledger core in-process. Env LEDGER_NO_CORE. Default: ${DEFAULT-VALUE}.")
+    boolean noCore;
+
+    /** Development mode only: whether to run the ledger core in-process beside the embedded broker. */
+    public boolean devCore() {
+        return !noCore;
+    }
+
     /** Null means development mode. */
     public String bootstrapServers() {
         return bootstrapServers == null || bootstrapServers.isBlank() ? null : bootstrapServers;
