@@ -9,8 +9,9 @@ import java.util.function.Consumer;
 /**
  * Cuts the next Submit out of the ready queue within the limits of one connection: at most {@code maxEvents}
  * events and a frame no larger than the server's {@code maxFrameBytes}. Events already done (timed out, closed)
- * are dropped on the way, and events past their deadline are handed back to be failed, never sent. A group submitted together (the list variant) is not split across two Submits when it
- * would fit whole into the next one. Pure logic, no I/O; not thread-safe (event loop only).
+ * are dropped on the way; events past their deadline are handed back to be failed, never sent. A group submitted
+ * together (the list variant) is not split across two Submits when it would fit whole into the next one. Pure
+ * logic, no I/O; not thread-safe (event loop only).
  */
 final class BatchBuilder {
 

@@ -43,6 +43,11 @@ final class Dispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
+    /** {@link #resendDelayNanos}: the deadline has passed; fail the event now. */
+    static final long EXPIRED = -1;
+    /** {@link #resendDelayNanos}: the backoff would end at or after the deadline; do not resend. */
+    static final long NOT_IN_TIME = -2;
+
     private final EventLoop loop;
     private final ClientSettings settings;
     private final StatsCounters stats;
@@ -287,11 +292,6 @@ final class Dispatcher {
             }
         }, delayNanos, TimeUnit.NANOSECONDS);
     }
-
-    /** {@link #resendDelayNanos}: the deadline has passed; fail the event now. */
-    static final long EXPIRED = -1;
-    /** {@link #resendDelayNanos}: the backoff would end at or after the deadline; do not resend. */
-    static final long NOT_IN_TIME = -2;
 
     /**
      * When a resend may go: after the full backoff, and only if that is still before the deadline. The deadline

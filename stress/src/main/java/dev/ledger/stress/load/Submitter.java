@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * <p>Latency is recorded from the time the caller passes to {@link #submit} (the intended send time in open
  * loop). If the SDK answers with backpressure, the event is offered again after a pause that grows with each
  * refusal ({@link BackpressurePause}), until its deadline (start plus the request timeout): then it counts as a
- * backpressure failure. The wait shows in its latency. Completions arrive on SDK threads and only touch wait-free or lock-free structures.
+ * backpressure failure. The wait shows in its latency. Completions arrive on SDK threads and only touch
+ * wait-free or lock-free structures.
  *
  * <p>Thread-safety: {@link #submit} is called by one driver thread; completions may run on any thread.
  */
