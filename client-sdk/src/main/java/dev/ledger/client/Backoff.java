@@ -27,6 +27,31 @@ final class Backoff {
         return delayNanos(attempt, ThreadLocalRandom.current().nextDouble());
     }
 
+    /**
+     * The most attempts that can start within {@code windowNanos} of the first when each one waits its backoff
+     * after the previous: the first attempt, plus one per delay that ends before the window does, every jittered
+     * delay taken at its shortest (half the capped delay). This is the bound on sends per event that
+     * docs/CLIENT.md states: about log2(max / initial) + 2 * window / max + 2 at most, and about
+     * log2(window / initial) + window / max + 2 with the jitter's average.
+     */
+    int mostSendsWithin(long windowNanos) {
+        long elapsed = 0;
+        int sends = 1;
+        for (int attempt = 0; ; attempt++) {
+            long shortest = delayNanos(attempt, 0.0);
+            if (shortest == delayNanos(attempt + 1, 0.0)) {
+                // capped from here on: the rest of the window holds whole shortest delays
+                long left = windowNanos - elapsed;
+                return left <= 0 ? sends : (int) Math.min(Integer.MAX_VALUE, sends + (left - 1) / shortest);
+            }
+            elapsed += shortest;
+            if (elapsed >= windowNanos) {
+                return sends;
+            }
+            sends++;
+        }
+    }
+
     /** @param random01 a number in [0, 1); the jittered share of the capped delay */
     long delayNanos(int attempt, double random01) {
         long capped = initialNanos;

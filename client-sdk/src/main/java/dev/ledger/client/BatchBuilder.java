@@ -9,8 +9,9 @@ import java.util.function.Consumer;
 /**
  * Cuts the next Submit out of the ready queue within the limits of one connection: at most {@code maxEvents}
  * events and a frame no larger than the server's {@code maxFrameBytes}. Events already done (timed out, closed)
- * are dropped on the way. A group submitted together (the list variant) is not split across two Submits when it
- * would fit whole into the next one. Pure logic, no I/O; not thread-safe (event loop only).
+ * are dropped on the way; events past their deadline are handed back to be failed, never sent. A group submitted
+ * together (the list variant) is not split across two Submits when it would fit whole into the next one. Pure
+ * logic, no I/O; not thread-safe (event loop only).
  */
 final class BatchBuilder {
 
@@ -30,11 +31,13 @@ final class BatchBuilder {
      * @param ready events waiting to be sent, oldest first; taken events are removed
      * @param maxEvents most events in this Submit, at least 1
      * @param maxFrameBytes the server's frame limit
+     * @param nowNanos the time now; events whose deadline is not after it are not sent
+     * @param expired receives (removed) events past their deadline
      * @param oversize receives (removed) events that could never fit in any frame
      * @return the events of the next Submit, possibly empty when nothing is ready
      */
-    static List<PendingEvent> take(Deque<PendingEvent> ready, int maxEvents, int maxFrameBytes,
-                                   Consumer<PendingEvent> oversize) {
+    static List<PendingEvent> take(Deque<PendingEvent> ready, int maxEvents, int maxFrameBytes, long nowNanos,
+                                   Consumer<PendingEvent> expired, Consumer<PendingEvent> oversize) {
         int budget = maxFrameBytes - FRAME_OVERHEAD_BYTES;
         List<PendingEvent> batch = new ArrayList<>(Math.min(maxEvents, ready.size()));
         int bytes = 0;
@@ -45,6 +48,11 @@ final class BatchBuilder {
             }
             if (head.isDone()) {
                 ready.pollFirst();
+                continue;
+            }
+            if (head.deadlineNanos - nowNanos <= 0) {
+                ready.pollFirst();
+                expired.accept(head);
                 continue;
             }
             int size = encodedSize(head);

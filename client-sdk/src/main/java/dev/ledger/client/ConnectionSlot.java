@@ -12,10 +12,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one connection to one endpoint alive: connects, and after a failure, a GoAway or a lost connection
- * reconnects after a capped, jittered backoff that grows while attempts keep failing and resets once a handshake
- * succeeds. A dead endpoint thus costs one refused connect per backoff period and is otherwise skipped. An endpoint
- * that refused the handshake (bad token, unsupported version) is remembered as refused until a handshake succeeds;
- * the backoff keeps growing meanwhile, since no handshake resets it.
+ * reconnects after a capped, jittered backoff that grows while attempts keep failing and starts over once a
+ * connection has held: it stayed up at least the max backoff after its handshake. A dead endpoint thus costs one
+ * refused connect per backoff period and is otherwise skipped; one that welcomes each connection and drops it at
+ * once gets the same growing backoff, not a reconnect every initial backoff. An endpoint that refused the handshake
+ * (bad token, unsupported version) is remembered as refused until a handshake succeeds; the backoff keeps growing
+ * meanwhile.
  *
  * <p>Not thread-safe: event loop only.
  */
@@ -31,6 +33,7 @@ final class ConnectionSlot {
     private final StatsCounters stats;
     private Connection current;
     private int failures;
+    private long readyAtNanos;
     private boolean closed;
     private Status refusedStatus;
     private String refusedReason;
@@ -103,7 +106,7 @@ final class ConnectionSlot {
         log.debug("connected to {} (server id {})", endpoint, connection.serverId);
         refusedStatus = null;
         refusedReason = null;
-        failures = 0;
+        readyAtNanos = System.nanoTime();
         stats.connectionsOpened.increment();
     }
 
@@ -117,10 +120,19 @@ final class ConnectionSlot {
         if (current == connection) {
             current = null;
         }
-        if (wasReady && failures == 0) {
-            failures = 1; // a server that just left (GoAway, restart) gets at least one backoff period
-        }
+        failures = failuresAfterClose(failures, wasReady, System.nanoTime() - readyAtNanos,
+                settings.retryBackoffMaxNanos());
         scheduleReconnect();
+    }
+
+    /**
+     * The backoff step for the reconnect after a connection ended. One that held (ready for at least
+     * {@code heldNanos}) starts over at step 1: a server that just left (GoAway, restart) gets one short backoff
+     * period. One that ended sooner, handshake or not, counts as one more failure, so the reconnects to an endpoint
+     * that keeps dropping connections right after Welcome back off like those to a dead one.
+     */
+    static int failuresAfterClose(int failures, boolean wasReady, long readyForNanos, long heldNanos) {
+        return wasReady && readyForNanos >= heldNanos ? 1 : failures;
     }
 
     private void scheduleReconnect() {

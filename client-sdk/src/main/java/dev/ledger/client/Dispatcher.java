@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * flushes each touched connection once. Acks complete futures; UNAVAILABLE / OVERLOADED results and lost
  * connections put the same events back after a backoff, until their deadline timer ends them.
  *
+ * <p>Deadlines are a gate on sending, never a shortcut through the backoff: an event found past its deadline (on a
+ * retryable outcome, when its backoff ends, or when it is about to go into a Submit) fails with
+ * {@link LedgerTimeoutException} at once and is never sent again, and a resend whose backoff would end at or after
+ * the deadline is not made at all (no answer could come in time): the event waits for its deadline timer. So every
+ * resend waits its full backoff, which bounds the sends per event ({@link Backoff#mostSendsWithin}).
+ *
  * <p>Bounded: only unsettled events hold an {@link Admission} permit, so at most maxInFlightEvents of the held
  * events are live; settled ones (expired while no connection could take them) are pruned as events enter, so the
  * ready queue never holds more than maxInFlightEvents, outage or not.
@@ -36,6 +42,11 @@ import org.slf4j.LoggerFactory;
 final class Dispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    /** {@link #resendDelayNanos}: the deadline has passed; fail the event now. */
+    static final long EXPIRED = -1;
+    /** {@link #resendDelayNanos}: the backoff would end at or after the deadline; do not resend. */
+    static final long NOT_IN_TIME = -2;
 
     private final EventLoop loop;
     private final ClientSettings settings;
@@ -138,6 +149,7 @@ final class Dispatcher {
             int maxEvents = Math.min(Math.min(settings.maxEventsPerBatch(), connection.maxEventsPerSubmit),
                     connection.capacity());
             List<PendingEvent> batch = BatchBuilder.take(ready, maxEvents, connection.maxFrameBytes,
+                    System.nanoTime(), this::expire,
                     event -> event.fail(new LedgerRejectedException(event.eventId, Status.STATUS_INVALID,
                             "event of " + event.bytes.size() + " bytes cannot fit the server's max frame of "
                                     + connection.maxFrameBytes + " bytes")));
@@ -250,19 +262,55 @@ final class Dispatcher {
         }
     }
 
-    /** Puts the event back after a jittered backoff; its deadline timer ends it if that comes first. */
+    /**
+     * After a retryable outcome: puts the event back once its jittered backoff has passed, if that is before its
+     * deadline. Past the deadline it fails now; if the backoff would end at or after the deadline it is not resent
+     * and its deadline timer ends it.
+     */
     private void retry(PendingEvent event) {
+        long delayNanos = resendDelayNanos(retryBackoff.delayNanos(event.attempts), System.nanoTime(),
+                event.deadlineNanos);
+        if (delayNanos == EXPIRED) {
+            expire(event);
+            return;
+        }
+        if (delayNanos == NOT_IN_TIME) {
+            return;
+        }
         stats.eventsRetried.increment();
-        long delayNanos = retryBackoff.delayNanos(event.attempts++);
-        long untilDeadline = event.deadlineNanos - System.nanoTime();
+        event.attempts++;
         backingOff.add(event);
         loop.schedule(() -> {
             if (backingOff.remove(event) && !event.isDone()) {
+                if (event.deadlineNanos - System.nanoTime() <= 0) {
+                    expire(event); // the loop ran late: past the deadline now, so never sent again
+                    return;
+                }
                 ready.addLast(event);
                 pruneSettled();
                 dispatch();
             }
-        }, Math.max(0, Math.min(delayNanos, untilDeadline)), TimeUnit.NANOSECONDS);
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * When a resend may go: after the full backoff, and only if that is still before the deadline. The deadline
+     * never shortens the backoff; clipping the delay to it once sent an event in a tight loop between its deadline
+     * and the coarse deadline timer.
+     *
+     * @return {@code backoffNanos}, or {@link #EXPIRED} or {@link #NOT_IN_TIME}
+     */
+    static long resendDelayNanos(long backoffNanos, long nowNanos, long deadlineNanos) {
+        long untilDeadline = deadlineNanos - nowNanos;
+        if (untilDeadline <= 0) {
+            return EXPIRED;
+        }
+        return backoffNanos < untilDeadline ? backoffNanos : NOT_IN_TIME;
+    }
+
+    /** Fails an event past its deadline now, without waiting for its (coarse) deadline timer. */
+    private void expire(PendingEvent event) {
+        event.expire(settings.requestTimeoutNanos(), lastConnectionProblem);
     }
 
     /** Removes and returns every event the dispatcher still holds, for close(). */

@@ -94,7 +94,10 @@ final class PendingEvent {
         }
     }
 
-    /** Called by the deadline timer; {@code connectionProblem} explains an event that never got an answer. */
+    /**
+     * Called by the deadline timer, or by the dispatcher as soon as it finds the event past its deadline;
+     * {@code connectionProblem} explains an event that never got an answer.
+     */
     void expire(long timeoutNanos, String connectionProblem) {
         if (!isDone()) {
             String last = lastOutcome != null ? lastOutcome

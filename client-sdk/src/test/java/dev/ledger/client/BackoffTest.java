@@ -39,4 +39,28 @@ class BackoffTest {
     void initialAboveMaximumIsRefused() {
         assertThatThrownBy(() -> new Backoff(10, 5)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void mostSendsWithinCountsEveryDelayAtItsShortest() {
+        // shortest delays: 50, 100, 200, 400, then 500 each; sends at 0, 50, 150, 350, 750, 1250, 1750, ...
+        assertThat(backoff.mostSendsWithin(50)).isEqualTo(1);
+        assertThat(backoff.mostSendsWithin(51)).isEqualTo(2);
+        assertThat(backoff.mostSendsWithin(750)).isEqualTo(4);
+        assertThat(backoff.mostSendsWithin(751)).isEqualTo(5);
+        assertThat(backoff.mostSendsWithin(1_750)).isEqualTo(6);
+        assertThat(backoff.mostSendsWithin(2_000)).isEqualTo(7);
+        assertThat(backoff.mostSendsWithin(1_000_750)).isEqualTo(2_004);
+    }
+
+    @Test
+    void mostSendsWithinForTheDefaultsStaysUnderTheDocumentedFormula() {
+        long ms = 1_000_000;
+        Backoff defaults = new Backoff(50 * ms, 2_000 * ms);
+        assertThat(defaults.mostSendsWithin(5_000 * ms)).isEqualTo(10);
+        assertThat(defaults.mostSendsWithin(30_000 * ms)).isEqualTo(35);
+        for (long t = 1; t <= 120_000; t += 7) {
+            double formula = Math.log(2_000.0 / 50) / Math.log(2) + 2.0 * t / 2_000 + 2;
+            assertThat(defaults.mostSendsWithin(t * ms)).as("timeout %d ms", t).isLessThanOrEqualTo((int) formula);
+        }
+    }
 }

@@ -10,10 +10,17 @@ import org.junit.jupiter.api.Test;
 
 class BatchBuilderTest {
 
+    private static final long NOW = 1_000_000;
+
     private final List<PendingEvent> oversize = new ArrayList<>();
+    private final List<PendingEvent> expired = new ArrayList<>();
 
     private static PendingEvent event(String id, int bytes, int groupSize) {
-        return new PendingEvent(id, ByteString.copyFrom(new byte[bytes]), Long.MAX_VALUE, groupSize,
+        return event(id, bytes, groupSize, Long.MAX_VALUE);
+    }
+
+    private static PendingEvent event(String id, int bytes, int groupSize, long deadlineNanos) {
+        return new PendingEvent(id, ByteString.copyFrom(new byte[bytes]), deadlineNanos, groupSize,
                 PendingEvent.NO_BOOKKEEPING);
     }
 
@@ -25,7 +32,7 @@ class BatchBuilderTest {
     void batchStopsAtMaxEvents() {
         ArrayDeque<PendingEvent> ready = queue(event("a", 10, 1), event("b", 10, 1), event("c", 10, 1));
 
-        List<PendingEvent> batch = BatchBuilder.take(ready, 2, 1_000, oversize::add);
+        List<PendingEvent> batch = BatchBuilder.take(ready, 2, 1_000, NOW, expired::add, oversize::add);
 
         assertThat(batch).extracting(e -> e.eventId).containsExactly("a", "b");
         assertThat(ready).hasSize(1);
@@ -36,7 +43,7 @@ class BatchBuilderTest {
         ArrayDeque<PendingEvent> ready = queue(event("a", 100, 1), event("b", 100, 1), event("c", 100, 1));
         int frame = BatchBuilder.FRAME_OVERHEAD_BYTES + 2 * BatchBuilder.encodedSize(ready.peek());
 
-        List<PendingEvent> batch = BatchBuilder.take(ready, 100, frame, oversize::add);
+        List<PendingEvent> batch = BatchBuilder.take(ready, 100, frame, NOW, expired::add, oversize::add);
 
         assertThat(batch).extracting(e -> e.eventId).containsExactly("a", "b");
     }
@@ -45,7 +52,7 @@ class BatchBuilderTest {
     void eventThatFitsNoFrameIsHandedToTheOversizeCallback() {
         ArrayDeque<PendingEvent> ready = queue(event("huge", 5_000, 1), event("small", 10, 1));
 
-        List<PendingEvent> batch = BatchBuilder.take(ready, 100, 1_000, oversize::add);
+        List<PendingEvent> batch = BatchBuilder.take(ready, 100, 1_000, NOW, expired::add, oversize::add);
 
         assertThat(batch).extracting(e -> e.eventId).containsExactly("small");
         assertThat(oversize).extracting(e -> e.eventId).containsExactly("huge");
@@ -57,7 +64,7 @@ class BatchBuilderTest {
         done.fail(new LedgerClosedException("test"));
         ArrayDeque<PendingEvent> ready = queue(done, event("live", 10, 1));
 
-        List<PendingEvent> batch = BatchBuilder.take(ready, 100, 1_000, oversize::add);
+        List<PendingEvent> batch = BatchBuilder.take(ready, 100, 1_000, NOW, expired::add, oversize::add);
 
         assertThat(batch).extracting(e -> e.eventId).containsExactly("live");
         assertThat(ready).isEmpty();
@@ -68,8 +75,8 @@ class BatchBuilderTest {
         ArrayDeque<PendingEvent> ready = queue(event("single", 10, 1),
                 event("g1", 10, 3), event("g2", 10, 0), event("g3", 10, 0));
 
-        List<PendingEvent> first = BatchBuilder.take(ready, 3, 1_000, oversize::add);
-        List<PendingEvent> second = BatchBuilder.take(ready, 3, 1_000, oversize::add);
+        List<PendingEvent> first = BatchBuilder.take(ready, 3, 1_000, NOW, expired::add, oversize::add);
+        List<PendingEvent> second = BatchBuilder.take(ready, 3, 1_000, NOW, expired::add, oversize::add);
 
         assertThat(first).extracting(e -> e.eventId).containsExactly("single");
         assertThat(second).extracting(e -> e.eventId).containsExactly("g1", "g2", "g3");
@@ -79,8 +86,20 @@ class BatchBuilderTest {
     void groupLargerThanABatchIsSplitAcrossBatches() {
         ArrayDeque<PendingEvent> ready = queue(event("g1", 10, 3), event("g2", 10, 0), event("g3", 10, 0));
 
-        List<PendingEvent> first = BatchBuilder.take(ready, 2, 1_000, oversize::add);
+        List<PendingEvent> first = BatchBuilder.take(ready, 2, 1_000, NOW, expired::add, oversize::add);
 
         assertThat(first).extracting(e -> e.eventId).containsExactly("g1", "g2");
+    }
+
+    @Test
+    void eventsPastTheirDeadlineAreHandedBackNeverSent() {
+        ArrayDeque<PendingEvent> ready = queue(event("late", 10, 1, NOW - 1), event("a", 10, 1),
+                event("due-now", 10, 1, NOW), event("b", 10, 1, NOW + 1));
+
+        List<PendingEvent> batch = BatchBuilder.take(ready, 100, 1_000, NOW, expired::add, oversize::add);
+
+        assertThat(batch).extracting(e -> e.eventId).containsExactly("a", "b");
+        assertThat(expired).extracting(e -> e.eventId).containsExactly("late", "due-now");
+        assertThat(ready).isEmpty();
     }
 }

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Scenario 2, on the same cluster afterwards: every broker down for at least {@value #OUTAGE_SECONDS} s under
  * load, then back. While Kafka is gone the server answers a raw Submit with UNAVAILABLE within seconds, its event
- * loops keep answering Pings within 1 s, and the SDK keeps retrying; once the brokers are back the load completes
+ * loops keep answering Pings within 1 s, and the SDK keeps retrying within its backoff (a {@link CountingProxy}
+ * in front of the server counts the copies of each event that reach it during the outage and checks them against
+ * the SDK's documented bound); once the brokers are back the load completes
  * and every ACCEPTED id is in Kafka. Each scenario has its own topic and server.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -41,6 +43,8 @@ class ReplicatedClusterFaultTest {
     private static final int OUTAGE_SECONDS = 10;
     private static final long ACK_TIMEOUT_MS = 2_000;
     private static final int DOWN_SECONDS = 5;
+    private static final Duration OUTAGE_INITIAL_BACKOFF = Duration.ofMillis(100);
+    private static final Duration OUTAGE_MAX_BACKOFF = Duration.ofSeconds(1);
 
     private static EmbeddedKafka cluster;
     private static LedgerServer server;
@@ -129,14 +133,15 @@ class ReplicatedClusterFaultTest {
 
     @Test
     @Order(2)
-    void allBrokersDownServerAnswersUnavailableStaysResponsiveAndLoadCompletesAfterRecovery() {
+    void allBrokersDownServerAnswersUnavailableStaysResponsiveAndLoadCompletesAfterRecovery() throws Exception {
         int port = outageServer.port();
         boolean brokerDown = false;
-        try (LedgerClient client = LedgerClient.builder()
-                        .endpoints("127.0.0.1:" + port)
+        try (CountingProxy proxy = new CountingProxy(port);
+                LedgerClient client = LedgerClient.builder()
+                        .endpoints("127.0.0.1:" + proxy.port())
                         .clientName("outage-load")
                         .requestTimeout(Duration.ofSeconds(60))
-                        .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+                        .retryBackoff(OUTAGE_INITIAL_BACKOFF, OUTAGE_MAX_BACKOFF)
                         .build();
                 RawFrameClient submitter = RawFrameClient.connectAndHello(port, "outage-submitter");
                 RawFrameClient pinger = RawFrameClient.connectAndHello(port, "outage-pinger")) {
@@ -147,6 +152,7 @@ class ReplicatedClusterFaultTest {
             cluster.stopAllBrokers();
             brokerDown = true;
             long outageStart = System.nanoTime();
+            proxy.startCounting();
 
             long submitStart = System.nanoTime();
             submitter.send(RawFrameClient.submitFrame(1, TestEvents.transfers("during-outage", 1)));
@@ -167,6 +173,8 @@ class ReplicatedClusterFaultTest {
                 sleepMillis(200);
             }
             long acceptedBeforeRecovery = load.accepted();
+            CountingProxy.Counts outage = proxy.stopCounting();
+            long countedNanos = System.nanoTime() - outageStart;
             cluster.startAllBrokers();
             brokerDown = false;
             long outageMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStart);
@@ -180,9 +188,17 @@ class ReplicatedClusterFaultTest {
             FaultReport.record(new FaultReport.Row("2 all 3 brokers down " + outageMs / 1000 + " s", result.sent(),
                     result.accepted(), result.failed(), v.lost(), v.duplicates(), result.worstFaultLatencyMs(),
                     "raw Submit answered UNAVAILABLE in " + unavailableMs + " ms; worst Pong " + worstPongMs
-                            + " ms (" + nonce + " pings); failures " + result.failuresByType()));
+                            + " ms (" + nonce + " pings); during the outage the server received "
+                            + outage.submitFrames() + " Submits carrying " + outage.sendsPerEvent().size()
+                            + " events, each " + String.format("%.2f", outage.meanSendsPerEvent())
+                            + " times on average and at most " + outage.maxSendsPerEvent() + " (bound "
+                            + sendsBound(countedNanos) + ")" + "; failures " + result.failuresByType()));
 
             assertThat(worstPongMs).as("event loop answers Pings within 1 s during the outage").isLessThan(1_000);
+            assertThat(outage.sendsPerEvent()).as("events resent during the outage").isNotEmpty();
+            assertThat(outage.maxSendsPerEvent()).as("most copies of one event the server received in the "
+                    + TimeUnit.NANOSECONDS.toMillis(countedNanos) + " ms outage")
+                    .isLessThanOrEqualTo(sendsBound(countedNanos));
             assertThat(result.unanswered()).as("unanswered futures").isZero();
             assertThat(result.failed()).as("failures " + result.failuresByType()).isZero();
             assertThat(v.missing()).as("ACCEPTED ids missing from Kafka").isEmpty();
@@ -191,6 +207,16 @@ class ReplicatedClusterFaultTest {
                 cluster.startAllBrokers(); // leave the cluster usable for the other scenario
             }
         }
+    }
+
+    /**
+     * The SDK's documented bound on sends of one event within {@code windowNanos} (docs/CLIENT.md): its backoff
+     * at its shortest, log2(max / initial) + 2 * window / max + 2.
+     */
+    private static int sendsBound(long windowNanos) {
+        double initial = OUTAGE_INITIAL_BACKOFF.toNanos();
+        double max = OUTAGE_MAX_BACKOFF.toNanos();
+        return (int) (Math.log(max / initial) / Math.log(2) + 2 * windowNanos / max + 2);
     }
 
     private static void sleepMillis(long ms) {

@@ -27,14 +27,14 @@ import java.util.function.Consumer;
  * to the acked log lets {@code verify} check that order.
  *
  * <p>Latency is recorded from the time the caller passes to {@link #submit} (the intended send time in open
- * loop). If the SDK answers with backpressure, the event is offered again after a short pause; the wait shows
- * in its latency. Completions arrive on SDK threads and only touch wait-free or lock-free structures.
+ * loop). If the SDK answers with backpressure, the event is offered again after a pause that grows with each
+ * refusal ({@link BackpressurePause}), until its deadline (start plus the request timeout): then it counts as a
+ * backpressure failure. The wait shows in its latency. Completions arrive on SDK threads and only touch
+ * wait-free or lock-free structures.
  *
  * <p>Thread-safety: {@link #submit} is called by one driver thread; completions may run on any thread.
  */
 public final class Submitter implements AutoCloseable {
-
-    private static final long BACKPRESSURE_PAUSE_NANOS = 50_000;
 
     private final List<LedgerClient> lanes = new ArrayList<>();
     private final List<Map<String, long[]>> sequences = new ArrayList<>();
@@ -42,6 +42,7 @@ public final class Submitter implements AutoCloseable {
     private final Outcomes outcomes;
     private final Consumer<AckedEntry> ackedSink;
     private final Semaphore window;
+    private final long requestTimeoutNanos;
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong backpressureRetries = new AtomicLong();
@@ -66,6 +67,7 @@ public final class Submitter implements AutoCloseable {
         this.outcomes = outcomes;
         this.ackedSink = ackedSink;
         this.window = window > 0 ? new Semaphore(window) : null;
+        this.requestTimeoutNanos = options.requestTimeout().toNanos();
         try {
             for (int i = 0; i < lanes; i++) {
                 this.lanes.add(options.newClient(targets.get(i % targets.size()), "ledger-stress-" + i));
@@ -98,9 +100,17 @@ public final class Submitter implements AutoCloseable {
         submitted.incrementAndGet();
         LedgerClient client = lanes.get(lane);
         CompletableFuture<Receipt> f = client.submitAsync(event);
+        BackpressurePause pause = null;
         while (f.isCompletedExceptionally() && causeOf(f) instanceof LedgerBackpressureException) {
+            if (pause == null) {
+                pause = new BackpressurePause(startNanos + requestTimeoutNanos);
+            }
+            long pauseNanos = pause.nextPauseNanos(System.nanoTime());
+            if (pauseNanos == BackpressurePause.GIVE_UP) {
+                break; // the refusal is the outcome: no offer after the pause could be answered in time
+            }
             backpressureRetries.incrementAndGet();
-            LockSupport.parkNanos(BACKPRESSURE_PAUSE_NANOS);
+            LockSupport.parkNanos(pauseNanos);
             f = client.submitAsync(event);
         }
         final long start = startNanos;
