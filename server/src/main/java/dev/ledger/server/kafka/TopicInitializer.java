@@ -18,6 +18,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -86,8 +87,27 @@ public final class TopicInitializer {
         return configs;
     }
 
-    /** Describes the topic's replicas and its effective durability settings. */
+    /**
+     * Describes the topic's replicas and its effective durability settings. A topic created a moment ago may not
+     * be known yet to the broker that answers ({@code UnknownTopicOrPartitionException}, retriable): that is
+     * retried every 100 ms until {@code timeout}.
+     */
     static TopicDurability describe(Admin admin, String topic, Duration timeout)
+            throws InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return describeOnce(admin, topic, timeout);
+            } catch (IllegalStateException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static TopicDurability describeOnce(Admin admin, String topic, Duration timeout)
             throws InterruptedException, java.util.concurrent.TimeoutException {
         try {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
