@@ -42,6 +42,7 @@ class LedgerClientFailoverTest {
 
     private static LedgerServer startServer(int port) {
         return LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
+                .developmentMode(true)
                 .bindAddress("127.0.0.1").port(port).topic(TOPIC).topicPartitions(3).ackTimeoutMs(1_000).build());
     }
 

@@ -39,8 +39,9 @@ class LedgerClientTest {
     static void startKafkaAndServer() {
         kafka = EmbeddedKafka.startSingleNode();
         server = LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
-                .bindAddress("127.0.0.1").port(0).topic(TOPIC).topicPartitions(3).build());
+                .developmentMode(true).bindAddress("127.0.0.1").port(0).topic(TOPIC).topicPartitions(3).build());
         strictServer = LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
+                .developmentMode(true)
                 .bindAddress("127.0.0.1").port(0).topic(TOPIC).topicPartitions(3).maxEventsPerSubmit(7)
                 .maxInFlightEventsPerConnection(20).maxFrameBytes(4_096).authTokens(List.of("good-token")).build());
     }

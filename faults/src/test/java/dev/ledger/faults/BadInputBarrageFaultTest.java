@@ -53,6 +53,7 @@ class BadInputBarrageFaultTest {
         kafka.createTopic(TOPIC, 3, 1, Map.of());
         server = LedgerServer.start(ServerConfig.builder()
                 .bootstrapServers(kafka.bootstrapServers())
+                .developmentMode(true)
                 .bindAddress("127.0.0.1")
                 .port(0)
                 .topic(TOPIC)

@@ -111,6 +111,16 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code timeout} for the process to exit by itself; its exit code, or -1 if still running. */
+    int awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** Sends SIGKILL and waits (bounded) until the process is gone. */
     void kill() {
         process.destroyForcibly();

@@ -47,6 +47,7 @@ class ClientCrashFaultTest {
         kafka.createTopic(TOPIC, 3, 1, Map.of());
         server = LedgerServer.start(ServerConfig.builder()
                 .bootstrapServers(kafka.bootstrapServers())
+                .developmentMode(true)
                 .bindAddress("127.0.0.1")
                 .port(0)
                 .topic(TOPIC)

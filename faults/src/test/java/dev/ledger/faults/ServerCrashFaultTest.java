@@ -39,6 +39,7 @@ class ServerCrashFaultTest {
                 victimPort, TOPIC, List.of());
         survivor = LedgerServer.start(ServerConfig.builder()
                 .bootstrapServers(kafka.bootstrapServers())
+                .developmentMode(true)
                 .bindAddress("127.0.0.1")
                 .port(0)
                 .topic(TOPIC)

@@ -39,6 +39,7 @@ class ServerDrainFaultTest {
     private static LedgerServer start(String serverId) {
         return LedgerServer.start(ServerConfig.builder()
                 .bootstrapServers(kafka.bootstrapServers())
+                .developmentMode(true)
                 .bindAddress("127.0.0.1")
                 .port(0)
                 .topic(TOPIC)

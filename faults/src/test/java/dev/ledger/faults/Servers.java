@@ -38,7 +38,9 @@ final class Servers {
                 "--port", String.valueOf(port),
                 "--topic", topic,
                 "--topic-partitions", "3",
-                "--server-id", name));
+                "--server-id", name,
+                // the shared single-node cluster cannot be durable; these scenarios are about the server process
+                "--allow-weak-durability"));
         args.addAll(extraFlags);
         ChildJvm child = ChildJvm.start(name, jvmArgs, "dev.ledger.server.ServerMain", args);
         try {

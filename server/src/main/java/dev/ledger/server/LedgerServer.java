@@ -5,7 +5,10 @@ import dev.ledger.server.config.ServerConfig;
 import dev.ledger.server.kafka.ByteBudget;
 import dev.ledger.server.kafka.KafkaCircuit;
 import dev.ledger.server.kafka.KafkaEventWriter;
+import dev.ledger.server.kafka.KafkaMaintenance;
 import dev.ledger.server.kafka.ProducerSettings;
+import dev.ledger.server.kafka.ProducerSlot;
+import dev.ledger.server.kafka.TopicDurability;
 import dev.ledger.server.kafka.TopicInitializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
@@ -33,52 +37,86 @@ public final class LedgerServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LedgerServer.class);
     private static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(30);
     private static final long DRAIN_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How often the partition list is re-read from the producer's cached metadata (off the event loops). */
+    private static final Duration PARTITION_REFRESH = Duration.ofSeconds(1);
+    private static final Duration WEAK_DURABILITY_WARNING_PERIOD = Duration.ofMinutes(1);
 
     private final ServerContext context;
-    private final Producer<byte[], byte[]> producer;
+    private final KafkaMaintenance maintenance;
+    private final TopicDurability durability;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private LedgerServer(ServerContext context, Producer<byte[], byte[]> producer, EventLoopGroup boss,
-            EventLoopGroup workers, Channel serverChannel) {
+    private LedgerServer(ServerContext context, KafkaMaintenance maintenance, TopicDurability durability,
+            EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel) {
         this.context = context;
-        this.producer = producer;
+        this.maintenance = maintenance;
+        this.durability = durability;
         this.bossGroup = boss;
         this.workerGroup = workers;
         this.serverChannel = serverChannel;
     }
 
-    /** Creates the topic if missing, loads its metadata, binds; returns once connections are accepted. Blocking. */
+    /**
+     * Creates the topic if missing, checks what it can promise (production mode refuses a weak topic unless
+     * {@code allowWeakDurability}), loads its metadata, binds; returns once connections are accepted. Blocking.
+     *
+     * @throws IllegalStateException when Kafka cannot be reached or the topic is refused (the message says why)
+     */
     public static LedgerServer start(ServerConfig config) {
-        TopicInitializer.ensureTopic(config.bootstrapServers(), config.topic(), config.topicPartitions(),
-                config.topicReplicationFactor(), KAFKA_STARTUP_TIMEOUT);
+        return start(config, KafkaProducer::new);
+    }
+
+    /** {@link #start(ServerConfig)} with the producer factory as a seam for tests. */
+    static LedgerServer start(ServerConfig config, Function<Properties, Producer<byte[], byte[]>> producerFactory) {
+        TopicDurability durability = TopicInitializer.ensureTopic(config.bootstrapServers(), config.topic(),
+                config.topicPartitions(), config.topicReplicationFactor(), KAFKA_STARTUP_TIMEOUT);
+        TopicDurability.Verdict verdict = durability.judge(config.bootstrapServers(), config.developmentMode(),
+                config.allowWeakDurability());
         Properties props = ProducerSettings.build(config.bootstrapServers(), config.serverId(), config.producerProperties());
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props);
+        Producer<byte[], byte[]> producer = producerFactory.apply(props);
+        KafkaMaintenance maintenance = new KafkaMaintenance();
         Transport transport = Transport.best();
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(0);
         try {
             List<Integer> partitions = TopicInitializer.loadPartitions(producer, config.topic(), KAFKA_STARTUP_TIMEOUT);
-            KafkaEventWriter writer = new KafkaEventWriter(producer, config.topic(), partitions, config.serverId(),
+            ProducerSlot producers = new ProducerSlot(producer, () -> producerFactory.apply(props), config.topic(),
+                    maintenance.executor(), KAFKA_STARTUP_TIMEOUT);
+            KafkaEventWriter writer = new KafkaEventWriter(producers, config.topic(), partitions, config.serverId(),
                     new ByteBudget(ProducerSettings.budgetBytes(props)), new KafkaCircuit(3, 1000, config.ackTimeoutMs()));
+            maintenance.every(PARTITION_REFRESH, "partition refresh", writer::refreshPartitions);
+            warnIfWeak(verdict, durability, config, maintenance);
             ServerContext context = new ServerContext(config, writer, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
             Channel channel = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ServerInitializer(context))
                     .bind(config.bindAddress(), config.port()).syncUninterruptibly().channel();
-            LedgerServer server = new LedgerServer(context, producer, boss, workers, channel);
-            log.info("ledger server listening on {}:{} ({}), topic {} with {} partitions; config: {}",
+            LedgerServer server = new LedgerServer(context, maintenance, durability, boss, workers, channel);
+            log.info("ledger server listening on {}:{} ({}), topic {} with {} partitions, durability: {}; config: {}",
                     config.bindAddress(), server.port(), transport.name(), config.topic(), partitions.size(),
-                    config.describe());
+                    durability.describe(), config.describe());
             return server;
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            maintenance.close();
             producer.close(Duration.ZERO);
             throw e;
+        }
+    }
+
+    private static void warnIfWeak(TopicDurability.Verdict verdict, TopicDurability durability, ServerConfig config,
+            KafkaMaintenance maintenance) {
+        String warning = durability.warning(config.bootstrapServers(), config.developmentMode());
+        if (verdict != TopicDurability.Verdict.DURABLE) {
+            log.warn(warning);
+        }
+        if (verdict == TopicDurability.Verdict.WARN_EVERY_MINUTE) {
+            maintenance.every(WEAK_DURABILITY_WARNING_PERIOD, "weak durability warning", () -> log.warn(warning));
         }
     }
 
@@ -89,6 +127,21 @@ public final class LedgerServer implements AutoCloseable {
 
     public String serverId() {
         return context.config().serverId();
+    }
+
+    /** What the topic can promise, as described at startup (also in the startup log line). */
+    public TopicDurability topicDurability() {
+        return durability;
+    }
+
+    /** The topic's partition count as the server follows it (grows when partitions are added). */
+    public int partitionCount() {
+        return context.writer().partitions().size();
+    }
+
+    /** How many times a fatally failed Kafka producer was replaced since start. */
+    public long producerReplacements() {
+        return context.writer().producers().replacements();
     }
 
     /** Shared state, for tests in this package (in-flight counters, budget). */
@@ -125,7 +178,8 @@ public final class LedgerServer implements AutoCloseable {
         }
         context.channels().newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
         context.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        producer.close(Duration.ofSeconds(10));
+        maintenance.close();
+        context.writer().producers().close(Duration.ofSeconds(10));
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         log.info("ledger server {} stopped", serverId());

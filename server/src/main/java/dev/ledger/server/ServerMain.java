@@ -50,7 +50,7 @@ public final class ServerMain implements Callable<Integer> {
                 devKafka = dev.cluster();
                 log.warn("DEVELOPMENT MODE: embedded Kafka at {} with data in {} (pass --bootstrap-servers for production)",
                         dev.bootstrapServers(), options.devDataDir().toAbsolutePath());
-                config = config.toBuilder().bootstrapServers(dev.bootstrapServers()).build();
+                config = config.toBuilder().bootstrapServers(dev.bootstrapServers()).developmentMode(true).build();
             }
             server = LedgerServer.start(config);
             if (bootstrap == null && options.devCore()) {

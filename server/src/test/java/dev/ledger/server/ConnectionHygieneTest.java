@@ -31,6 +31,7 @@ class ConnectionHygieneTest {
     static void start() {
         kafka = EmbeddedKafka.startSingleNode();
         server = LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
+                .developmentMode(true)
                 .bindAddress("127.0.0.1").port(0).topic("ledger.hygiene").handshakeTimeoutMs(300).idleTimeoutMs(600)
                 .maxConnections(4).maxEventsPerSubmit(50).maxInFlightEventsPerConnection(20)
                 .authTokens(List.of("secret-1", "secret-2")).build());
@@ -216,6 +217,7 @@ class ConnectionHygieneTest {
     void eventLargerThanTheKafkaByteBudgetIsOverloadedAndTheRestStillFlow() throws Exception {
         // buffer.memory 64 KiB -> a 48 KiB budget; reading pauses above 24 KiB in flight and resumes below 12 KiB.
         try (LedgerServer small = LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
+                .developmentMode(true)
                 .bindAddress("127.0.0.1").port(0).topic("ledger.budget").producerProperty("buffer.memory", "65536")
                 .producerProperty("batch.size", "16384").build());
                 TestClient c = TestClient.connected(small.port(), "budget")) {

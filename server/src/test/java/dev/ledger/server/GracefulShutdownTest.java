@@ -41,7 +41,7 @@ class GracefulShutdownTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shutdownSendsGoAwayAndAnswersEverySubmitInFlight() throws Exception {
         LedgerServer server = LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
-                .bindAddress("127.0.0.1").port(0).topic("ledger.shutdown").build());
+                .developmentMode(true).bindAddress("127.0.0.1").port(0).topic("ledger.shutdown").build());
         try (TestClient c = TestClient.connected(server.port(), "draining")) {
             int submits = 30;
             for (long id = 0; id < submits; id++) {

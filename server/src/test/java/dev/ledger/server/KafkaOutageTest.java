@@ -28,6 +28,7 @@ class KafkaOutageTest {
     static void start() {
         kafka = EmbeddedKafka.startSingleNode();
         server = LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
+                .developmentMode(true)
                 .bindAddress("127.0.0.1").port(0).topic("ledger.outage").ackTimeoutMs(ACK_TIMEOUT_MS).build());
     }
 

@@ -38,7 +38,8 @@ class LedgerServerTest {
     }
 
     static ServerConfig.Builder config() {
-        return ServerConfig.builder().bootstrapServers(kafka.bootstrapServers()).bindAddress("127.0.0.1").port(0)
+        return ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
+                .developmentMode(true).bindAddress("127.0.0.1").port(0)
                 .topic(TOPIC).topicPartitions(3).serverId("test-server");
     }
 

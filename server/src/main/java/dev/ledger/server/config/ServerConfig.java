@@ -17,6 +17,12 @@ import java.util.Set;
  * @param producerProperties extra Kafka producer settings; they override the server's producer defaults, except
  *     {@code acks=all}, {@code enable.idempotence=true} and {@code max.block.ms=0}, which cannot be changed
  * @param authTokens accepted Hello tokens; empty = authentication off
+ * @param allowWeakDurability production mode only: start even when the topic cannot keep the durability promise
+ *     (replication factor below 3, {@code min.insync.replicas} below 2 or above RF - 1, unclean leader election
+ *     on), with a warning repeated every minute; without it such a topic stops startup
+ * @param developmentMode the broker is the embedded single-node development broker: a weak topic is expected
+ *     and only warned about once. Not a flag: {@link dev.ledger.server.ServerMain} sets it when it starts the
+ *     embedded broker, and tests against the embedded test kit set it the same way
  */
 public record ServerConfig(
         String bootstrapServers,
@@ -35,7 +41,9 @@ public record ServerConfig(
         long drainTimeoutMs,
         Map<String, String> producerProperties,
         Set<String> authTokens,
-        String serverId) {
+        String serverId,
+        boolean allowWeakDurability,
+        boolean developmentMode) {
 
     /** The defaults, each named once. */
     public static final class Defaults {
@@ -53,6 +61,7 @@ public record ServerConfig(
         public static final long IDLE_TIMEOUT_MS = 60_000;
         public static final int MAX_CONNECTIONS = 10_000;
         public static final long DRAIN_TIMEOUT_MS = 10_000;
+        public static final boolean ALLOW_WEAK_DURABILITY = false;
 
         private Defaults() {
         }
@@ -74,7 +83,8 @@ public record ServerConfig(
                 .maxFrameBytes(maxFrameBytes).maxEventsPerSubmit(maxEventsPerSubmit)
                 .maxInFlightEventsPerConnection(maxInFlightEventsPerConnection).ackTimeoutMs(ackTimeoutMs)
                 .handshakeTimeoutMs(handshakeTimeoutMs).idleTimeoutMs(idleTimeoutMs).maxConnections(maxConnections)
-                .drainTimeoutMs(drainTimeoutMs).authTokens(List.copyOf(authTokens)).serverId(serverId);
+                .drainTimeoutMs(drainTimeoutMs).authTokens(List.copyOf(authTokens)).serverId(serverId)
+                .allowWeakDurability(allowWeakDurability).developmentMode(developmentMode);
         producerProperties.forEach(b::producerProperty);
         return b;
     }
@@ -89,7 +99,8 @@ public record ServerConfig(
                 + " ackTimeoutMs=" + ackTimeoutMs + " handshakeTimeoutMs=" + handshakeTimeoutMs
                 + " idleTimeoutMs=" + idleTimeoutMs + " maxConnections=" + maxConnections
                 + " drainTimeoutMs=" + drainTimeoutMs + " authTokens=" + authTokens.size()
-                + " serverId=" + serverId + " producerProperties=" + producerProperties;
+                + " serverId=" + serverId + " allowWeakDurability=" + allowWeakDurability
+                + " developmentMode=" + developmentMode + " producerProperties=" + producerProperties;
     }
 
     /** Collects settings; setters take anything, {@link #build()} checks everything once. Not thread-safe. */
@@ -111,6 +122,8 @@ public record ServerConfig(
         private final Map<String, String> producerProperties = new LinkedHashMap<>();
         private List<String> authTokens = List.of();
         private String serverId;
+        private boolean allowWeakDurability = Defaults.ALLOW_WEAK_DURABILITY;
+        private boolean developmentMode;
 
         private Builder() {
         }
@@ -132,6 +145,10 @@ public record ServerConfig(
         public Builder drainTimeoutMs(long v) { drainTimeoutMs = v; return this; }
         public Builder authTokens(List<String> v) { authTokens = List.copyOf(v); return this; }
         public Builder serverId(String v) { serverId = v; return this; }
+        /** Production mode: start on a topic that cannot keep the durability promise, warning every minute. */
+        public Builder allowWeakDurability(boolean v) { allowWeakDurability = v; return this; }
+        /** The broker is the embedded development broker: a weak topic is warned about once, never refused. */
+        public Builder developmentMode(boolean v) { developmentMode = v; return this; }
 
         /** Overrides one Kafka producer setting, e.g. {@code ("compression.type", "lz4")}. */
         public Builder producerProperty(String key, String value) {
@@ -170,7 +187,8 @@ public record ServerConfig(
             String id = serverId == null || serverId.isBlank() ? defaultServerId() : serverId;
             return new ServerConfig(bootstrapServers, bindAddress, port, topic, topicPartitions, topicReplicationFactor,
                     maxFrameBytes, maxEventsPerSubmit, maxInFlightEventsPerConnection, ackTimeoutMs, handshakeTimeoutMs,
-                    idleTimeoutMs, maxConnections, drainTimeoutMs, producerProperties, Set.copyOf(authTokens), id);
+                    idleTimeoutMs, maxConnections, drainTimeoutMs, producerProperties, Set.copyOf(authTokens), id,
+                    allowWeakDurability, developmentMode);
         }
 
         private void pinned(String key, String... allowed) {

@@ -87,6 +87,13 @@ public final class ServerOptions {
             description = "Id in Welcome and the server-id header. Env LEDGER_SERVER_ID. Default: <hostname>-<pid>.")
     String serverId;
 
+    @Option(names = "--allow-weak-durability", arity = "0..1", fallbackValue = "true",
+            defaultValue = "${env:LEDGER_ALLOW_WEAK_DURABILITY:-" + Defaults.ALLOW_WEAK_DURABILITY + "}",
+            description = "Production mode: start even if the topic's replication factor is below 3 or its "
+                    + "min.insync.replicas is not in 2..RF-1 (or unclean leader election is on), warning every "
+                    + "minute. Env LEDGER_ALLOW_WEAK_DURABILITY. Default: ${DEFAULT-VALUE}.")
+    boolean allowWeakDurability;
+
     @Option(names = "--dev-data-dir", defaultValue = "${env:LEDGER_DEV_DATA_DIR:-./data/kafka}",
             description = "Development mode only: data directory of the embedded broker (wiped at start). Env LEDGER_DEV_DATA_DIR. Default: ${DEFAULT-VALUE}.")
     Path devDataDir;
@@ -122,7 +129,7 @@ public final class ServerOptions {
                 .ackTimeoutMs(ackTimeoutMs).handshakeTimeoutMs(handshakeTimeoutMs).idleTimeoutMs(idleTimeoutMs)
                 .maxConnections(maxConnections).drainTimeoutMs(drainTimeoutMs)
                 .authTokens(authTokens == null ? List.of() : authTokens.stream().filter(t -> !t.isBlank()).toList())
-                .serverId(serverId);
+                .serverId(serverId).allowWeakDurability(allowWeakDurability);
         String fromEnv = System.getenv("LEDGER_PRODUCER_PROPERTIES");
         if (fromEnv != null && !fromEnv.isBlank()) {
             for (String pair : Arrays.stream(fromEnv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {

@@ -10,21 +10,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns one validated event into Kafka record(s) and reports its outcome to a {@link ResultSink}, exactly once.
  *
  * <p>Key: Transfer → payer, TopUp → account_id, CreateAccount → account_id (UTF-8). A Snapshot is written to
  * every partition (explicit partition, key = event_id) and is ACCEPTED only when every copy is stored; its result
- * carries the lowest partition and that copy's offset. Value: the event bytes exactly as the client sent them.
+ * carries the lowest partition and that copy's offset. The partition list follows the producer's metadata: {@link
+ * #refreshPartitions} runs on the {@link KafkaMaintenance} thread and swaps in a new list when partitions were
+ * added; event loops only read the latest list. Value: the event bytes exactly as the client sent them.
  * Headers: {@code ingest-ts} (epoch millis as a decimal ASCII string), {@code client-name}, {@code server-id}.
  *
  * <p>Before sending it checks the {@link KafkaCircuit} (UNAVAILABLE at once when Kafka is known to be down) and
  * takes room in the {@link ByteBudget} (OVERLOADED when there is none). {@code send()} never waits
  * ({@code max.block.ms=0}); if it throws anyway the event is answered through {@link EventResults#fromThrowable}.
+ * Sends go to the {@link ProducerSlot}'s current producer; every failure is reported to the slot, which replaces
+ * a fatally failed producer, and while it does so new events are answered UNAVAILABLE at once.
  *
  * <p>Thread-safe; shared by every connection.
  */
@@ -37,16 +44,18 @@ public final class KafkaEventWriter {
     private static final String HEADER_CLIENT_NAME = "client-name";
     private static final String HEADER_SERVER_ID = "server-id";
 
-    private final Producer<byte[], byte[]> producer;
+    private static final Logger log = LoggerFactory.getLogger(KafkaEventWriter.class);
+
+    private final ProducerSlot producers;
     private final String topic;
-    private final List<Integer> partitions;
+    private volatile List<Integer> partitions;
     private final byte[] serverId;
     private final ByteBudget budget;
     private final KafkaCircuit circuit;
 
-    public KafkaEventWriter(Producer<byte[], byte[]> producer, String topic, List<Integer> partitions, String serverId,
+    public KafkaEventWriter(ProducerSlot producers, String topic, List<Integer> partitions, String serverId,
             ByteBudget budget, KafkaCircuit circuit) {
-        this.producer = producer;
+        this.producers = producers;
         this.topic = topic;
         this.partitions = List.copyOf(partitions);
         this.serverId = serverId.getBytes(StandardCharsets.UTF_8);
@@ -88,11 +97,17 @@ public final class KafkaEventWriter {
     public void write(MutationEvent event, ByteString bytes, SubmitHeaders submitHeaders, ResultSink sink,
             int index) {
         String eventId = event.getEventId();
+        if (producers.isReplacing()) {
+            sink.complete(index, EventResults.of(eventId, Status.STATUS_UNAVAILABLE, "Kafka producer is being "
+                    + "replaced after a fatal error (" + producers.lastFatal() + "); retry with the same event_id"));
+            return;
+        }
         if (!circuit.allowSend()) {
             sink.complete(index, EventResults.of(eventId, Status.STATUS_UNAVAILABLE, circuit.refusalReason()));
             return;
         }
         boolean snapshot = event.getBodyCase() == MutationEvent.BodyCase.SNAPSHOT;
+        List<Integer> partitions = this.partitions; // the partitions that exist now, as the producer knows them
         int copies = snapshot ? partitions.size() : 1;
         byte[] key = (snapshot ? eventId : key(event)).getBytes(StandardCharsets.UTF_8);
         // What the record really occupies in the producer's buffer: value, key, headers and framing.
@@ -129,8 +144,40 @@ public final class KafkaEventWriter {
         return budget;
     }
 
+    /** The topic's partitions as last read from the producer's metadata, ascending. */
     public List<Integer> partitions() {
         return partitions;
+    }
+
+    /** The producer in use and its replacement after fatal failures. */
+    public ProducerSlot producers() {
+        return producers;
+    }
+
+    /**
+     * Reads the topic's partitions from the current producer's cached metadata and adopts a longer list. Call it
+     * off the event loops (the {@link KafkaMaintenance} thread): {@code partitionsFor} takes the producer's
+     * metadata lock. It never waits for a metadata fetch ({@code max.block.ms=0}); the producer refreshes its
+     * metadata every {@code metadata.max.age.ms}, so a new partition is seen at most that long plus this call's
+     * period after it was added. Partitions are never removed in Kafka, so a shorter list is ignored.
+     */
+    public void refreshPartitions() {
+        if (producers.isReplacing()) {
+            return;
+        }
+        List<PartitionInfo> infos;
+        try {
+            infos = producers.current().partitionsFor(topic);
+        } catch (RuntimeException e) {
+            return; // no metadata right now (a broker outage, a producer being replaced): keep the list we have
+        }
+        List<Integer> seen = infos.stream().map(PartitionInfo::partition).sorted().toList();
+        List<Integer> known = partitions;
+        if (seen.size() > known.size()) {
+            partitions = seen;
+            log.warn("topic {} now has {} partitions (was {}): keys hash over {} partitions from now on, and "
+                    + "Snapshots go to every one of them", topic, seen.size(), known.size(), seen.size());
+        }
     }
 
     private interface Outcome {
@@ -139,23 +186,27 @@ public final class KafkaEventWriter {
 
     private void send(ProducerRecord<byte[], byte[]> record, long cost, Outcome outcome) {
         AtomicInteger once = new AtomicInteger();
+        Producer<byte[], byte[]> producer = producers.current();
         try {
             producer.send(record, (metadata, failure) -> {
                 if (once.getAndIncrement() == 0) {
-                    finish(cost, metadata, failure, outcome);
+                    finish(producer, cost, metadata, failure, outcome);
                 }
             });
         } catch (RuntimeException e) {
             if (once.getAndIncrement() == 0) {
-                finish(cost, null, e, outcome);
+                finish(producer, cost, null, e, outcome);
             }
         }
     }
 
-    private void finish(long cost, RecordMetadata metadata, Throwable failure, Outcome outcome) {
+    private void finish(Producer<byte[], byte[]> producer, long cost, RecordMetadata metadata, Throwable failure,
+            Outcome outcome) {
         budget.release(cost);
         if (failure == null) {
             circuit.onSuccess();
+        } else if (producers.onFailure(producer, failure)) {
+            log.debug("fatal producer failure handed to the producer slot: {}", failure.toString());
         } else if (EventResults.isKafkaUnavailable(failure)) {
             circuit.onFailure(String.valueOf(failure.getMessage()));
         }

@@ -37,6 +37,9 @@ public final class ProducerSettings {
         // Keep the topic's metadata even when no event arrives for a while, so the first send after a quiet
         // period does not find it evicted (which with max.block.ms=0 would fail that send).
         p.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, Long.toString(24L * 60 * 60 * 1000));
+        // Refresh metadata every minute (Kafka's default is 5): partitions added to the topic are seen, and
+        // followed by keyed events and Snapshots, within about a minute.
+        p.put(ProducerConfig.METADATA_MAX_AGE_CONFIG, "60000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
         p.putAll(overrides);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -1,20 +1,31 @@
 package dev.ledger.server.kafka;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Startup-only Kafka work, done on the starting thread before any event loop runs: create the topic if missing
- * and load its metadata into the producer, so that sends on event loops never wait for metadata.
+ * (with the durability settings of {@link #creationConfigs}), describe what it can promise ({@link
+ * TopicDurability}), and load its metadata into a producer, so that sends on event loops never wait for metadata.
+ * {@link #loadPartitions} is also used by {@link ProducerSlot} on its own thread for a replacement producer.
  *
  * <p>Blocking by design; never call it from an event loop. Thread-safe (stateless).
  */
@@ -24,12 +35,13 @@ public final class TopicInitializer {
     }
 
     /**
-     * Creates {@code topic} unless it exists.
+     * Creates {@code topic} unless it exists, then describes it.
      *
      * @param replicationFactor 0 for min(3, number of brokers)
+     * @return what the topic (created now or found) can promise
      */
-    public static void ensureTopic(String bootstrapServers, String topic, int partitions, int replicationFactor,
-            Duration timeout) {
+    public static TopicDurability ensureTopic(String bootstrapServers, String topic, int partitions,
+            int replicationFactor, Duration timeout) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
@@ -39,18 +51,83 @@ public final class TopicInitializer {
                 int brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
                 rf = Math.max(1, Math.min(3, brokers));
             }
-            NewTopic newTopic = new NewTopic(topic, partitions, (short) rf);
-            admin.createTopics(List.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+            NewTopic newTopic = new NewTopic(topic, partitions, (short) rf).configs(creationConfigs(rf));
+            try {
+                admin.createTopics(List.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+                }
             }
+            return describe(admin, topic, timeout);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe the cluster at " + bootstrapServers + ": " + e.getCause(),
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + topic, e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within " + timeout, e);
         }
+    }
+
+    /**
+     * The topic settings the server sets when it creates the topic: {@code min.insync.replicas=2} once there are
+     * at least 3 replicas (the broker default is 1, which lets {@code acks=all} acknowledge a record only the
+     * leader holds), and {@code unclean.leader.election.enable=false} always, so that no broker default can
+     * weaken it.
+     */
+    public static Map<String, String> creationConfigs(int replicationFactor) {
+        Map<String, String> configs = new LinkedHashMap<>();
+        if (replicationFactor >= TopicDurability.REQUIRED_REPLICATION_FACTOR) {
+            configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                    String.valueOf(TopicDurability.REQUIRED_MIN_INSYNC_REPLICAS));
+        }
+        configs.put(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false");
+        return configs;
+    }
+
+    /**
+     * Describes the topic's replicas and its effective durability settings. A topic created a moment ago may not
+     * be known yet to the broker that answers ({@code UnknownTopicOrPartitionException}, retriable): that is
+     * retried every 100 ms until {@code timeout}.
+     */
+    static TopicDurability describe(Admin admin, String topic, Duration timeout)
+            throws InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return describeOnce(admin, topic, timeout);
+            } catch (IllegalStateException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static TopicDurability describeOnce(Admin admin, String topic, Duration timeout)
+            throws InterruptedException, java.util.concurrent.TimeoutException {
+        try {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            Config config = admin.describeConfigs(List.of(resource)).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
+            int rf = description.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+            int partitions = (int) description.partitions().stream().map(TopicPartitionInfo::partition).count();
+            return new TopicDurability(topic, partitions, rf,
+                    Integer.parseInt(value(config, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1")),
+                    Boolean.parseBoolean(value(config, TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false")));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static String value(Config config, String name, String fallback) {
+        ConfigEntry entry = config.get(name);
+        return entry == null || entry.value() == null ? fallback : entry.value().trim();
     }
 
     /**

@@ -61,4 +61,22 @@ class ServerConfigTest {
         assertThat(c.authTokens()).containsExactlyInAnyOrder("a", "b");
         assertThat(c.idleTimeoutMs()).isZero();
     }
+
+    @Test
+    void weakDurabilityIsRefusedByDefaultAndAllowedByFlagWithAnEnvTwin() throws NoSuchFieldException {
+        ServerOptions options = new ServerOptions();
+        CommandLine cli = new CommandLine(options);
+        cli.parseArgs();
+        assertThat(options.toConfig("127.0.0.1:9092").allowWeakDurability()).isFalse();
+        assertThat(ServerOptions.class.getDeclaredField("allowWeakDurability")
+                .getAnnotation(picocli.CommandLine.Option.class).defaultValue())
+                .startsWith("${env:LEDGER_ALLOW_WEAK_DURABILITY:-");
+        ServerOptions flagged = new ServerOptions();
+        new CommandLine(flagged).parseArgs("--allow-weak-durability");
+        ServerConfig c = flagged.toConfig("127.0.0.1:9092");
+        assertThat(c.allowWeakDurability()).isTrue();
+        assertThat(c.developmentMode()).isFalse();
+        assertThat(c.toBuilder().build().allowWeakDurability()).isTrue();
+        assertThat(c.describe()).contains("allowWeakDurability=true");
+    }
 }

@@ -64,7 +64,9 @@ public final class Bench {
                         + work.resolve("server.log") + ")");
                 List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--bind-address",
                         "127.0.0.1", "--port", String.valueOf(port), "--topic", s.topic(), "--topic-partitions",
-                        String.valueOf(s.partitions())));
+                        String.valueOf(s.partitions()),
+                        // the bench topic has replication factor 1 (it measures speed, it keeps nothing)
+                        "--allow-weak-durability"));
                 args.addAll(s.serverArgs());
                 server = ChildProcess.startJava("server", s.serverJvmOpts(), "dev.ledger.server.ServerMain", args,
                         null, work.resolve("server.log"));

@@ -68,7 +68,7 @@ public final class Demo {
         out.println("starting embedded Kafka (single node) ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.startSingleNode()) {
             LedgerServer server = LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
-                    .bindAddress("127.0.0.1").port(0).topic(TOPIC).topicPartitions(3).build());
+                    .developmentMode(true).bindAddress("127.0.0.1").port(0).topic(TOPIC).topicPartitions(3).build());
             try {
                 out.printf("Kafka at %s, server %s listening on 127.0.0.1:%d%n", kafka.bootstrapServers(),
                         server.serverId(), server.port());
