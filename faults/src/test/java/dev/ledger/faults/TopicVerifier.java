@@ -1,5 +1,6 @@
 package dev.ledger.faults;
 
+import dev.ledger.core.journal.MutationHeaders;
 import dev.ledger.proto.MutationEvent;
 import dev.ledger.stress.verify.TopicScanner;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ final class TopicVerifier {
             @Override
             public void onRecord(ConsumerRecord<byte[], byte[]> record, MutationEvent event) {
                 recordsAndUnparsable[0]++;
-                Header serverId = record.headers().lastHeader("server-id");
+                Header serverId = record.headers().lastHeader(MutationHeaders.SERVER_ID);
                 byServer.merge(serverId == null ? "?" : new String(serverId.value(), StandardCharsets.UTF_8),
                         1L, Long::sum);
                 if (event == null) {

@@ -2,6 +2,7 @@ package dev.ledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ledger.core.journal.MutationHeaders;
 import dev.ledger.devkafka.EmbeddedKafka;
 import dev.ledger.proto.Ack;
 import dev.ledger.proto.ClientFrame;
@@ -96,9 +97,9 @@ class LedgerServerTest {
                 result.getOffset());
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(key);
         assertThat(r.value()).isEqualTo(sent.toByteArray());
-        assertThat(new String(r.headers().lastHeader("client-name").value(), StandardCharsets.UTF_8)).isEqualTo(clientName);
-        assertThat(new String(r.headers().lastHeader("server-id").value(), StandardCharsets.UTF_8)).isEqualTo("test-server");
-        long ingestTs = Long.parseLong(new String(r.headers().lastHeader("ingest-ts").value(), StandardCharsets.US_ASCII));
+        assertThat(new String(r.headers().lastHeader(MutationHeaders.CLIENT_NAME).value(), StandardCharsets.UTF_8)).isEqualTo(clientName);
+        assertThat(new String(r.headers().lastHeader(MutationHeaders.SERVER_ID).value(), StandardCharsets.UTF_8)).isEqualTo("test-server");
+        long ingestTs = Long.parseLong(new String(r.headers().lastHeader(MutationHeaders.INGEST_TS).value(), StandardCharsets.US_ASCII));
         assertThat(ingestTs).isBetween(System.currentTimeMillis() - 60_000, System.currentTimeMillis());
     }
 

@@ -1,6 +1,7 @@
 package dev.ledger.server.kafka;
 
 import com.google.protobuf.ByteString;
+import dev.ledger.core.journal.MutationHeaders;
 import dev.ledger.proto.EventResult;
 import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.Status;
@@ -40,9 +41,10 @@ public final class KafkaEventWriter {
     /** Per-record bytes beyond value, key and headers (record framing, batch share) counted against the budget. */
     static final int RECORD_OVERHEAD_BYTES = 64;
 
-    private static final String HEADER_INGEST_TS = "ingest-ts";
-    private static final String HEADER_CLIENT_NAME = "client-name";
-    private static final String HEADER_SERVER_ID = "server-id";
+    // Header names are a wire fact shared with the core, owned by MutationHeaders.
+    private static final String HEADER_INGEST_TS = MutationHeaders.INGEST_TS;
+    private static final String HEADER_CLIENT_NAME = MutationHeaders.CLIENT_NAME;
+    private static final String HEADER_SERVER_ID = MutationHeaders.SERVER_ID;
 
     private static final Logger log = LoggerFactory.getLogger(KafkaEventWriter.class);
 
