@@ -22,12 +22,12 @@ final class Uuids {
         return true;
     }
 
-    /** The high 64 bits; only for a string {@link #isUuid} accepted. */
+    /** The high 64 bits (the first three groups, 16 hex digits); only for a string {@link #isUuid} accepted. */
     static long msb(String s) {
-        return bits(s, 0, 23);
+        return bits(s, 0, 18);
     }
 
-    /** The low 64 bits; only for a string {@link #isUuid} accepted. */
+    /** The low 64 bits (the last two groups, 16 hex digits); only for a string {@link #isUuid} accepted. */
     static long lsb(String s) {
         return bits(s, 19, 36);
     }

@@ -525,6 +525,17 @@ class LedgerRulesTest {
         assertThat(balance("bob")).isEqualTo(200);
     }
 
+    @Test
+    void uuidsThatDifferOnlyInTheirFirstFourDigitsAreDifferentEventIds() {
+        decide(transfer("0000abcd-1111-4222-8333-444455556666", "alice", "bob", 100, "EUR"));
+
+        Decision other = decide(transfer("ffffabcd-1111-4222-8333-444455556666", "alice", "bob", 100, "EUR"));
+
+        assertThat(other.getDuplicate()).isFalse();
+        assertThat(other.getOutcome()).isEqualTo(Outcome.OUTCOME_APPLIED);
+        assertThat(balance("bob")).isEqualTo(200);
+    }
+
     // ------------------------------------------------------------------------------------------- stream
 
     @Test
