@@ -198,7 +198,7 @@ class LedgerPropertyTest {
                 case CREATE_OTHER_ATTRIBUTES -> create(a.id(), s.c() % 2 == 0 ? "EUR" : "USD",
                         AccountGroup.forNumber(1 + s.d() % 4), s.b() % 2 == 0 ? "name of " + a.id() : "other");
                 case TOP_UP -> MutationEvent.newBuilder().setTopUp(dev.ledger.proto.TopUp.newBuilder()
-                        .setAccountId(a.id()).setSettlementAccountId(s.b() % 4 == 0 ? b.id() : settlement(s, a))
+                        .setAccountId(a.id()).setSettlementAccountId(s.b() % 4 == 0 ? b.id() : settlement(a))
                         .setAmountMinor(s.amount()).setCurrency(currency(s, a)));
                 case SNAPSHOT -> MutationEvent.newBuilder().setSnapshot(dev.ledger.proto.Snapshot.newBuilder()
                         .setLabel("s" + s.ref()));
@@ -211,7 +211,7 @@ class LedgerPropertyTest {
                     .setAccountId(id).setCurrency(currency).setGroup(group).setDisplayName(name));
         }
 
-        private static String settlement(Step s, Spec account) {
+        private static String settlement(Spec account) {
             return account.currency().equals("EUR") ? "bankE" : "bankU";
         }
 
@@ -229,7 +229,7 @@ class LedgerPropertyTest {
                     .setPayerAccountId(payer.id()).setPayeeAccountId(payee.id()).setAmountMinor(amount)
                     .setCurrency(currency(s, payer));
             if (s.c() % 3 != 0) { // a fee leg: usually the payer currency's fee account, sometimes any account
-                long fee = Math.max(1, amount / 100 * (s.c() % 10)) ;
+                long fee = Math.max(1, amount / 100 * (s.c() % 10));
                 t.setFeeMinor(Math.min(fee, amount / 2)).setFeeAccountId(s.c() % 5 == 0
                         ? ACCOUNTS.get(s.c() % ACCOUNTS.size()).id() : payer.currency().equals("EUR") ? "feeE" : "feeU");
             }
