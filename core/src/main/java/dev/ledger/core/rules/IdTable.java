@@ -39,6 +39,12 @@ public final class IdTable {
     private long foundSequence;
     private int foundCode;
 
+    // The last id parsed, by reference: decide() looks an id up and then puts the same String, so it is parsed once.
+    private String parsedId;
+    private boolean parsedIsUuid;
+    private long parsedMsb;
+    private long parsedLsb;
+
     public IdTable() {
         allocate(MIN_CAPACITY);
     }
@@ -53,8 +59,8 @@ public final class IdTable {
 
     /** True if the id was kept; then {@link #foundBodyHash()} and friends describe it. */
     public boolean lookup(String id) {
-        if (Uuids.isUuid(id)) {
-            int slot = slotOf(Uuids.msb(id), Uuids.lsb(id));
+        if (parse(id)) {
+            int slot = slotOf(parsedMsb, parsedLsb);
             if (codes[slot] == 0) {
                 return false;
             }
@@ -87,8 +93,8 @@ public final class IdTable {
 
     /** Keeps an id (replacing an earlier entry for it, which the ledger never asks for). */
     public void put(String id, long bodyHash, long sequence, int code) {
-        if (Uuids.isUuid(id)) {
-            putUuid(Uuids.msb(id), Uuids.lsb(id), bodyHash, sequence, code);
+        if (parse(id)) {
+            putUuid(parsedMsb, parsedLsb, bodyHash, sequence, code);
         } else {
             others.put(id, new Kept(bodyHash, sequence, code));
         }
@@ -124,6 +130,19 @@ public final class IdTable {
     /** Bytes of the UUID table's arrays (not counting the map of other ids); for the memory report. */
     public long uuidTableBytes() {
         return (long) codes.length * (8 * 4 + 1);
+    }
+
+    /** Whether id is UUID-shaped; if so its bits are in parsedMsb and parsedLsb. */
+    private boolean parse(String id) {
+        if (id != parsedId) { // Strings are immutable: the same instance parses the same
+            parsedIsUuid = Uuids.isUuid(id);
+            if (parsedIsUuid) {
+                parsedMsb = Uuids.msb(id);
+                parsedLsb = Uuids.lsb(id);
+            }
+            parsedId = id;
+        }
+        return parsedIsUuid;
     }
 
     private int slotOf(long msb, long lsb) {

@@ -7,6 +7,19 @@ package dev.ledger.core.rules;
  */
 final class Uuids {
 
+    /** Value of each ASCII char as a lowercase hex digit, or -1. */
+    private static final byte[] HEX = new byte[128];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int c = '0'; c <= '9'; c++) {
+            HEX[c] = (byte) (c - '0');
+        }
+        for (int c = 'a'; c <= 'f'; c++) {
+            HEX[c] = (byte) (c - 'a' + 10);
+        }
+    }
+
     private Uuids() {
     }
 
@@ -22,12 +35,12 @@ final class Uuids {
         return true;
     }
 
-    /** The high 64 bits; only for a string {@link #isUuid} accepted. */
+    /** The high 64 bits (the first three groups, 16 hex digits); only for a string {@link #isUuid} accepted. */
     static long msb(String s) {
-        return bits(s, 0, 23);
+        return bits(s, 0, 18);
     }
 
-    /** The low 64 bits; only for a string {@link #isUuid} accepted. */
+    /** The low 64 bits (the last two groups, 16 hex digits); only for a string {@link #isUuid} accepted. */
     static long lsb(String s) {
         return bits(s, 19, 36);
     }
@@ -48,12 +61,6 @@ final class Uuids {
     }
 
     private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        return -1;
+        return c < 128 ? HEX[c] : -1;
     }
 }

@@ -1,0 +1,61 @@
+package dev.ledger.core.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class UuidsTest {
+
+    @Test
+    void canonicalFormParsesToTheBitsOfJavaUtilUuid() {
+        Random random = new Random(1);
+        for (int i = 0; i < 10_000; i++) {
+            UUID u = new UUID(random.nextLong(), random.nextLong());
+            String s = u.toString();
+            assertThat(Uuids.isUuid(s)).as(s).isTrue();
+            assertThat(Uuids.msb(s)).isEqualTo(u.getMostSignificantBits());
+            assertThat(Uuids.lsb(s)).isEqualTo(u.getLeastSignificantBits());
+            assertThat(Uuids.format(Uuids.msb(s), Uuids.lsb(s))).isEqualTo(s);
+        }
+    }
+
+    @Test
+    void extremeBitPatternsRoundTrip() {
+        for (String s : new String[] {"00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",
+                "80000000-0000-0000-8000-000000000000", "7fffffff-ffff-ffff-7fff-ffffffffffff"}) {
+            assertThat(Uuids.isUuid(s)).isTrue();
+            assertThat(Uuids.format(Uuids.msb(s), Uuids.lsb(s))).isEqualTo(s);
+        }
+    }
+
+    @Test
+    void uuidsThatDifferOnlyInTheirFirstDigitsHaveDifferentBits() {
+        String a = "0000abcd-1111-4222-8333-444455556666";
+        String b = "ffffabcd-1111-4222-8333-444455556666";
+        assertThat(Uuids.msb(a)).isNotEqualTo(Uuids.msb(b));
+        assertThat(Uuids.msb(b)).isEqualTo(0xffffabcd11114222L);
+        assertThat(Uuids.lsb(b)).isEqualTo(0x8333444455556666L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "6F1C2B3A-4D5E-4F60-8A7B-9C0D1E2F3A4B", // upper case
+        "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3A4b", // one upper-case digit
+        "6f1c2b3a4d5e4f608a7b9c0d1e2f3a4b",     // no dashes
+        "{6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b}",
+        "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4",   // 35 chars
+        "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b0", // 37 chars
+        "6f1c2b3a4-d5e-4f60-8a7b-9c0d1e2f3a4b",  // dash one place late
+        "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4g",  // not hex
+        "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f-a4b",  // dash in a digit place
+        "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4\u0663", // a non-ASCII digit
+        "",
+        "order-17"})
+    void otherSpellingsAreNotUuidShaped(String s) {
+        assertThat(Uuids.isUuid(s)).isFalse();
+    }
+}
