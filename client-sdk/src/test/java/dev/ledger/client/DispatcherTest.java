@@ -72,8 +72,9 @@ class DispatcherTest {
 
     @Test
     void unavailableWhenTheBackoffWouldOutlastTheDeadlineIsNotResent() throws Exception {
-        Dispatcher dispatcher = dispatcher(2_000 * MS, 4_000 * MS);
-        PendingEvent soon = event(System.nanoTime() + 200 * MS);
+        // Far apart, so a slow event loop cannot carry the event past its deadline before the Ack is handled.
+        Dispatcher dispatcher = dispatcher(20_000 * MS, 40_000 * MS);
+        PendingEvent soon = event(System.nanoTime() + 10_000 * MS);
 
         int held = onLoop(() -> {
             dispatcher.onAck(List.of(soon), unavailable(), FROM);

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +28,7 @@ class LedgerClientResendBoundTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final Duration INITIAL_BACKOFF = Duration.ofMillis(50);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    private static final long STABLE_MS = 100;
 
     /** The bound as the issue states it: log2(timeout / initial) + timeout / max + 2, about 11.1 here. */
     static double approximateBound(Duration timeout, Duration initial, Duration max) {
@@ -46,8 +48,9 @@ class LedgerClientResendBoundTest {
             CompletableFuture<Receipt> f = client.submitAsync(Mutations.snapshot("one-event", "resend bound"));
 
             Throwable failure = failureOf(f, Duration.ofSeconds(20));
+            // The last send may still be on its way to the server's counter when the future fails.
+            int sends = awaitStable(() -> server.sendsPerEvent().get("one-event").get());
             ClientStats stats = client.stats();
-            int sends = server.sendsPerEvent().get("one-event").get();
             System.out.printf("RESEND-BOUND single event: sends=%d framesSent=%d eventsRetried=%d bound=%.1f"
                     + " guaranteed=%d%n", sends, stats.framesSent(), stats.eventsRetried(),
                     approximateBound(TIMEOUT, INITIAL_BACKOFF, MAX_BACKOFF), worstCaseSends());
@@ -78,6 +81,7 @@ class LedgerClientResendBoundTest {
                     timedOut++;
                 }
             }
+            awaitStable(() -> server.sendsPerEvent().values().stream().mapToInt(AtomicInteger::get).sum());
             IntSummaryStatistics perEvent = server.sendsPerEvent().values().stream()
                     .mapToInt(AtomicInteger::get).summaryStatistics();
             ClientStats stats = client.stats();
@@ -93,6 +97,26 @@ class LedgerClientResendBoundTest {
                     .isLessThanOrEqualTo((int) approximateBound(TIMEOUT, INITIAL_BACKOFF, MAX_BACKOFF))
                     .isLessThanOrEqualTo(worstCaseSends());
         }
+    }
+
+    /**
+     * Polls {@code count} until it has not changed for {@value #STABLE_MS} ms (at most 5 s), so frames the client
+     * already wrote are counted by the server's thread before the test compares.
+     */
+    private static int awaitStable(IntSupplier count) {
+        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int last = count.getAsInt();
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() - stableSince < TimeUnit.MILLISECONDS.toNanos(STABLE_MS)
+                && System.nanoTime() - giveUpAt < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            int now = count.getAsInt();
+            if (now != last) {
+                last = now;
+                stableSince = System.nanoTime();
+            }
+        }
+        return last;
     }
 
     /** The guarantee from the backoff itself: every jittered delay at its shortest. */

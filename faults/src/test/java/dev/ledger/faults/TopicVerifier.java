@@ -50,7 +50,11 @@ final class TopicVerifier {
 
     static Verification verify(String bootstrapServers, String topic, Collection<String> acceptedIds,
             Duration timeout) {
-        TopicContents contents = readAll(bootstrapServers, topic, timeout);
+        return compare(readAll(bootstrapServers, topic, timeout), acceptedIds);
+    }
+
+    /** Compares a topic already read with the ids the SDK reported ACCEPTED. */
+    static Verification compare(TopicContents contents, Collection<String> acceptedIds) {
         Set<String> missing = acceptedIds.stream()
                 .filter(id -> !contents.contains(id))
                 .collect(Collectors.toCollection(TreeSet::new));

@@ -99,12 +99,19 @@ public final class LoadDriver {
     private void setup(Submitter submitter, Workload workload, Duration drain) throws InterruptedException {
         submitter.measuring(false);
         long t0 = System.nanoTime();
+        long failedBefore = submitter.unmeasuredFailures();
         var events = workload.setupEvents();
         for (MutationEvent e : events) {
             submitter.submit(e, System.nanoTime());
         }
         if (!submitter.awaitIdle(drain)) {
             throw new IllegalStateException("setup did not finish within " + drain);
+        }
+        long failed = submitter.unmeasuredFailures() - failedBefore;
+        if (failed > 0) {
+            // The measured load would run against accounts that may not exist: its results would mislead.
+            throw new IllegalStateException("setup failed: " + failed + " of " + events.size()
+                    + " events were not accepted (last: " + submitter.lastUnmeasuredFailure() + ")");
         }
         if (progress != null) {
             progress.printf("setup: %d accounts opened and topped up in %.1f s%n", settings.accounts(),

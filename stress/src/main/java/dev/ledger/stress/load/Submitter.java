@@ -19,6 +19,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Sends events through the SDK on a fixed set of lanes and accounts for every outcome. A lane is one
@@ -28,9 +31,10 @@ import java.util.function.Consumer;
  *
  * <p>Latency is recorded from the time the caller passes to {@link #submit} (the intended send time in open
  * loop). If the SDK answers with backpressure, the event is offered again after a pause that grows with each
- * refusal ({@link BackpressurePause}), until its deadline (start plus the request timeout): then it counts as a
- * backpressure failure. The wait shows in its latency. Completions arrive on SDK threads and only touch
- * wait-free or lock-free structures.
+ * refusal ({@link BackpressurePause}), until its deadline (start plus the request timeout) or until the driver
+ * thread is interrupted: then it counts as a backpressure failure. The wait shows in its latency. Completions
+ * arrive on SDK threads and only touch wait-free or lock-free structures. Failures of unmeasured events (setup,
+ * warm-up) are counted apart ({@link #unmeasuredFailures()}) so that a setup can refuse to go on without them.
  *
  * <p>Thread-safety: {@link #submit} is called by one driver thread; completions may run on any thread.
  */
@@ -46,6 +50,8 @@ public final class Submitter implements AutoCloseable {
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong backpressureRetries = new AtomicLong();
+    private final AtomicLong unmeasuredFailures = new AtomicLong();
+    private volatile String lastUnmeasuredFailure = "none";
     private volatile boolean measuring = true;
 
     /**
@@ -86,7 +92,9 @@ public final class Submitter implements AutoCloseable {
 
     /**
      * Sends one event whose latency counts from {@code startNanos}; in closed loop first waits for room in the
-     * window. Returns a future that completes (never exceptionally) once the outcome is recorded.
+     * window. Returns a future that completes (never exceptionally) once the outcome is recorded. If the thread is
+     * interrupted while the event waits out backpressure, the event ends with its backpressure failure and the
+     * interrupt flag stays set for the caller.
      */
     public CompletableFuture<Void> submit(MutationEvent event, long startNanos) throws InterruptedException {
         if (window != null) {
@@ -99,26 +107,51 @@ public final class Submitter implements AutoCloseable {
         inFlight.incrementAndGet();
         submitted.incrementAndGet();
         LedgerClient client = lanes.get(lane);
-        CompletableFuture<Receipt> f = client.submitAsync(event);
-        BackpressurePause pause = null;
-        while (f.isCompletedExceptionally() && causeOf(f) instanceof LedgerBackpressureException) {
-            if (pause == null) {
-                pause = new BackpressurePause(startNanos + requestTimeoutNanos);
-            }
-            long pauseNanos = pause.nextPauseNanos(System.nanoTime());
-            if (pauseNanos == BackpressurePause.GIVE_UP) {
-                break; // the refusal is the outcome: no offer after the pause could be answered in time
-            }
-            backpressureRetries.incrementAndGet();
-            LockSupport.parkNanos(pauseNanos);
-            f = client.submitAsync(event);
-        }
+        CompletableFuture<Receipt> f = offerWhileBackpressured(() -> client.submitAsync(event),
+                startNanos + requestTimeoutNanos, System::nanoTime, LockSupport::parkNanos,
+                backpressureRetries::incrementAndGet);
         final long start = startNanos;
         final boolean measured = measuring;
         return f.handle((receipt, ex) -> {
             complete(key, lane, seq, start, measured, receipt, ex);
             return null;
         });
+    }
+
+    /**
+     * Offers an event, and while the SDK refuses it with backpressure offers it again after a growing pause
+     * ({@link BackpressurePause}). No offer goes out at or after {@code deadlineNanos}, checked both before a pause
+     * (none that would end past it) and after (a park can overshoot on a loaded machine); an interrupt ends the
+     * pauses at once (a park returns at once while the flag is set, which would otherwise spin to the deadline) and
+     * is left set. In both cases the last refusal is the outcome.
+     *
+     * @param onReoffer called before each offer after the first
+     * @return the future of the last offer
+     */
+    static <T> CompletableFuture<T> offerWhileBackpressured(Supplier<CompletableFuture<T>> offer, long deadlineNanos,
+            LongSupplier clock, LongConsumer park, Runnable onReoffer) {
+        CompletableFuture<T> f = offer.get();
+        BackpressurePause pause = null;
+        while (f.isCompletedExceptionally() && causeOf(f) instanceof LedgerBackpressureException) {
+            if (pause == null) {
+                pause = new BackpressurePause(deadlineNanos);
+            }
+            long pauseNanos = pause.nextPauseNanos(clock.getAsLong());
+            if (pauseNanos == BackpressurePause.GIVE_UP) {
+                break; // the refusal is the outcome: no offer after the pause could be answered in time
+            }
+            park.accept(pauseNanos);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt(); // for the caller: the driver is being stopped
+                break;
+            }
+            if (deadlineNanos - clock.getAsLong() <= 0) {
+                break; // the park overshot the deadline
+            }
+            onReoffer.run();
+            f = offer.get();
+        }
+        return f;
     }
 
     private void complete(String key, int lane, long seq, long startNanos, boolean measured, Receipt receipt,
@@ -136,6 +169,9 @@ public final class Submitter implements AutoCloseable {
         } else if (measured) {
             latency.recordError();
             outcomes.add(outcomeName(ex));
+        } else {
+            lastUnmeasuredFailure = outcomeName(ex);
+            unmeasuredFailures.incrementAndGet();
         }
         inFlight.decrementAndGet();
         if (window != null) {
@@ -181,6 +217,16 @@ public final class Submitter implements AutoCloseable {
 
     public long submitted() {
         return submitted.get();
+    }
+
+    /** Unmeasured events (setup, warm-up) that ended in a failure. */
+    public long unmeasuredFailures() {
+        return unmeasuredFailures.get();
+    }
+
+    /** The outcome of the latest failed unmeasured event, like {@link #outcomeName}; {@code none} before one. */
+    public String lastUnmeasuredFailure() {
+        return lastUnmeasuredFailure;
     }
 
     public long backpressureRetries() {
