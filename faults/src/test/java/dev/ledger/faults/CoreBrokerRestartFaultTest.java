@@ -1,5 +1,7 @@
 package dev.ledger.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ledger.core.CoreNode;
 import dev.ledger.core.config.CoreConfig;
 import dev.ledger.devkafka.EmbeddedKafka;
@@ -9,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +52,7 @@ class CoreBrokerRestartFaultTest {
         try (MutationWriter writer = new MutationWriter(bootstrap, P + ".mutations", 300, 3).start();
                 CoreNode core = CoreNode.start(config)) {
             awaitDecisions(500);
+            assertDurableTopics();
             int leader = leaderOfJournalPartitionZero();
             cluster.stopBroker(leader);
             Thread.sleep(5000);
@@ -66,6 +71,25 @@ class CoreBrokerRestartFaultTest {
             FaultReport.record(new FaultReport.Row("core under a broker restart, then all brokers down 5 s",
                     mutations, journal.size(), 0, mutations - journal.size(), duplicates, 0,
                     "one decision per mutation, invariants hold; broker " + leader + " restarted first"));
+        }
+    }
+
+    /** The topics the core created keep their promise on 3 brokers: min ISR 2, no unclean election, and so on. */
+    private void assertDurableTopics() throws Exception {
+        try (Admin admin = cluster.admin()) {
+            ConfigResource journal = new ConfigResource(ConfigResource.Type.TOPIC, P + ".decisions");
+            ConfigResource snapshots = new ConfigResource(ConfigResource.Type.TOPIC, P + ".snapshots");
+            ConfigResource lease = new ConfigResource(ConfigResource.Type.TOPIC, P + ".lease");
+            Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(journal, snapshots, lease)).all()
+                    .get(30, TimeUnit.SECONDS);
+            for (ConfigResource r : List.of(journal, snapshots, lease)) {
+                assertThat(configs.get(r).get("min.insync.replicas").value()).as(r.name()).isEqualTo("2");
+                assertThat(configs.get(r).get("unclean.leader.election.enable").value()).as(r.name()).isEqualTo("false");
+            }
+            assertThat(configs.get(journal).get("retention.ms").value()).isEqualTo("-1");
+            assertThat(configs.get(snapshots).get("cleanup.policy").value()).isEqualTo("compact");
+            assertThat(admin.describeTopics(List.of(P + ".decisions")).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(P + ".decisions").partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
         }
     }
 

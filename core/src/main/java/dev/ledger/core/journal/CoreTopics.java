@@ -41,8 +41,11 @@ public final class CoreTopics {
             Map<String, String> durable = rf >= 3
                     ? Map.of("min.insync.replicas", "2", "unclean.leader.election.enable", "false")
                     : Map.of("unclean.leader.election.enable", "false");
+            // The journal is the source of truth and recovery may fold all of it: it is never deleted by age.
+            Map<String, String> journal = new java.util.HashMap<>(durable);
+            journal.put("retention.ms", "-1");
             add(missing, existing, new NewTopic(config.decisionsTopic(), config.decisionsPartitions(), (short) rf)
-                    .configs(durable));
+                    .configs(journal));
             Map<String, String> compacted = new java.util.HashMap<>(durable);
             compacted.put("cleanup.policy", "compact");
             compacted.put("max.message.bytes", String.valueOf(SnapshotStore.CHUNK_BYTES + 64 * 1024));
