@@ -161,6 +161,7 @@ class DurabilityGuardrailsFaultTest {
                 Thread.sleep(100);
             }
             assertThat(server.partitionCount()).as("partitions the server follows").isEqualTo(5);
+            assertThat(server.topicDurability().partitions()).as("the live count, not the startup one").isEqualTo(5);
 
             MutationEvent snapshot = Mutations.snapshot("after-growth");
             assertThat(client.submit(snapshot).status()).isEqualTo(Status.STATUS_ACCEPTED);

@@ -88,7 +88,7 @@ public final class LedgerServer implements AutoCloseable {
             KafkaEventWriter writer = new KafkaEventWriter(producers, config.topic(), partitions, config.serverId(),
                     new ByteBudget(ProducerSettings.budgetBytes(props)), new KafkaCircuit(3, 1000, config.ackTimeoutMs()));
             maintenance.every(PARTITION_REFRESH, "partition refresh", writer::refreshPartitions);
-            warnIfWeak(verdict, durability, config, maintenance);
+            warnIfWeak(verdict, durability, config, maintenance, writer);
             ServerContext context = new ServerContext(config, writer, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
             Channel channel = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
@@ -110,13 +110,15 @@ public final class LedgerServer implements AutoCloseable {
     }
 
     private static void warnIfWeak(TopicDurability.Verdict verdict, TopicDurability durability, ServerConfig config,
-            KafkaMaintenance maintenance) {
-        String warning = durability.warning(config.bootstrapServers(), config.developmentMode());
+            KafkaMaintenance maintenance, KafkaEventWriter writer) {
         if (verdict != TopicDurability.Verdict.DURABLE) {
-            log.warn(warning);
+            log.warn(durability.warning(config.bootstrapServers(), config.developmentMode()));
         }
         if (verdict == TopicDurability.Verdict.WARN_EVERY_MINUTE) {
-            maintenance.every(WEAK_DURABILITY_WARNING_PERIOD, "weak durability warning", () -> log.warn(warning));
+            // With the live partition count, so the fix command covers partitions added since startup.
+            maintenance.every(WEAK_DURABILITY_WARNING_PERIOD, "weak durability warning", () -> log.warn(durability
+                    .withPartitions(writer.partitions().size())
+                    .warning(config.bootstrapServers(), config.developmentMode())));
         }
     }
 
@@ -129,9 +131,12 @@ public final class LedgerServer implements AutoCloseable {
         return context.config().serverId();
     }
 
-    /** What the topic can promise, as described at startup (also in the startup log line). */
+    /**
+     * What the topic can promise: replication, min ISR and unclean election as described at startup (also in the
+     * startup log line), with the partition count the server follows now (it grows when partitions are added).
+     */
     public TopicDurability topicDurability() {
-        return durability;
+        return durability.withPartitions(partitionCount());
     }
 
     /** The topic's partition count as the server follows it (grows when partitions are added). */

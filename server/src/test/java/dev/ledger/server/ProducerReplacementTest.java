@@ -9,6 +9,7 @@ import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.ServerFrame;
 import dev.ledger.proto.Status;
 import dev.ledger.server.config.ServerConfig;
+import dev.ledger.server.kafka.KafkaCircuit;
 import dev.ledger.server.kafka.ProducerSlot;
 import java.io.IOException;
 import java.time.Duration;
@@ -109,6 +110,38 @@ class ProducerReplacementTest {
             // Late failures of the replaced producer start no second replacement.
             assertThat(slot.onFailure(fenced, new ProducerFencedException("late"))).isTrue();
             assertThat(slot.isReplacing()).isFalse();
+            assertThat(server.producerReplacements()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void recordsDroppedByTheReplacementDoNotOpenTheCircuit() throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        try (LedgerServer server = LedgerServer.start(config("ledger.replace-circuit").ackTimeoutMs(60_000).build(),
+                props -> lingeringFirst(props, made));
+                TestClient c = TestClient.connected(server.port(), "replace-circuit")) {
+            List<MutationEvent> buffered = List.of(TestEvents.topUp("rcc1", 1), TestEvents.topUp("rcc2", 2),
+                    TestEvents.topUp("rcc3", 3), TestEvents.topUp("rcc4", 4));
+            c.submit(1, buffered);
+            assertThat(c.readWithin(500)).as("the 4 events wait in the first producer's buffer").isNull();
+
+            ProducerSlot slot = server.context().writer().producers();
+            KafkaCircuit circuit = server.context().writer().circuit();
+            assertThat(slot.onFailure(slot.current(), new ProducerFencedException("injected by the test"))).isTrue();
+            ServerFrame answer = c.readWithin(15_000);
+            assertThat(answer).as("the dropped events are answered").isNotNull();
+            assertThat(answer.getAck().getResultsList()).hasSize(4)
+                    .allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(Status.STATUS_UNAVAILABLE));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (slot.isReplacing() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(slot.isReplacing()).as("replaced within 15 s").isFalse();
+
+            // 4 "Producer is closed forcefully." failures would open a 3-failure circuit for 1 s if they fed it.
+            assertThat(circuit.isOpen()).as(circuit.refusalReason()).isFalse();
+            EventResult next = c.submitAndAwait(2, List.of(TestEvents.topUp("rcc5", 5))).getResults(0);
+            assertThat(next.getStatus()).as(next.getReason()).isEqualTo(Status.STATUS_ACCEPTED);
             assertThat(server.producerReplacements()).isEqualTo(1);
         }
     }

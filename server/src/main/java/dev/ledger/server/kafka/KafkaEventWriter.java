@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * takes room in the {@link ByteBudget} (OVERLOADED when there is none). {@code send()} never waits
  * ({@code max.block.ms=0}); if it throws anyway the event is answered through {@link EventResults#fromThrowable}.
  * Sends go to the {@link ProducerSlot}'s current producer; every failure is reported to the slot, which replaces
- * a fatally failed producer, and while it does so new events are answered UNAVAILABLE at once.
+ * a fatally failed producer, and while it does so new events are answered UNAVAILABLE at once. Only failures the
+ * slot does not claim (Kafka's, not a broken or retired producer's) feed the circuit.
  *
  * <p>Thread-safe; shared by every connection.
  */
@@ -208,7 +209,9 @@ public final class KafkaEventWriter {
         if (failure == null) {
             circuit.onSuccess();
         } else if (producers.onFailure(producer, failure)) {
-            log.debug("fatal producer failure handed to the producer slot: {}", failure.toString());
+            // The producer's failure, not Kafka's: fatal, or a record dropped by closing a replaced producer
+            // ("Producer is closed forcefully."). Feeding the circuit would refuse events after a good replacement.
+            log.debug("failure of a fatally failed or replaced producer, kept out of the circuit: {}", failure.toString());
         } else if (EventResults.isKafkaUnavailable(failure)) {
             circuit.onFailure(String.valueOf(failure.getMessage()));
         }

@@ -16,22 +16,34 @@ import java.util.List;
  *
  * @param replicationFactor the smallest replica count of any partition
  * @param minInsyncReplicas the effective {@code min.insync.replicas} (topic setting or broker default)
+ * @param partitions the topic's partition count when described; the server follows later growth ({@code
+ *     KafkaEventWriter#partitions()}), and {@code LedgerServer#topicDurability()} reports the live count ({@link
+ *     #withPartitions})
  * @param uncleanLeaderElection the effective {@code unclean.leader.election.enable}
+ * @param brokers the brokers in the cluster when described (replication factor 3 needs at least 3)
  */
 public record TopicDurability(String topic, int partitions, int replicationFactor, int minInsyncReplicas,
-        boolean uncleanLeaderElection) {
+        boolean uncleanLeaderElection, int brokers) {
 
     /** The replication factor the durability promise needs. */
     public static final int REQUIRED_REPLICATION_FACTOR = 3;
     /** The smallest {@code min.insync.replicas} that makes {@code acks=all} mean "on two brokers". */
     public static final int REQUIRED_MIN_INSYNC_REPLICAS = 2;
 
+    /** The same facts with {@code partitions} replaced by the count the server follows now. */
+    public TopicDurability withPartitions(int livePartitions) {
+        return new TopicDurability(topic, livePartitions, replicationFactor, minInsyncReplicas, uncleanLeaderElection,
+                brokers);
+    }
+
     /** Why the topic cannot keep the promise; empty when it can. */
     public List<String> weaknesses() {
         List<String> out = new ArrayList<>();
         if (replicationFactor < REQUIRED_REPLICATION_FACTOR) {
             out.add("replication factor " + replicationFactor + " is below " + REQUIRED_REPLICATION_FACTOR
-                    + " (losing one broker can lose ACCEPTED events)");
+                    + " (losing one broker can lose ACCEPTED events)"
+                    + (brokers < REQUIRED_REPLICATION_FACTOR ? "; the cluster has " + brokers + " broker(s), "
+                            + REQUIRED_REPLICATION_FACTOR + " brokers are needed" : ""));
         }
         if (minInsyncReplicas < REQUIRED_MIN_INSYNC_REPLICAS) {
             out.add("min.insync.replicas " + minInsyncReplicas + " is below " + REQUIRED_MIN_INSYNC_REPLICAS
@@ -105,7 +117,8 @@ public record TopicDurability(String topic, int partitions, int replicationFacto
                 .append(String.join("; ", weaknesses()))
                 .append(". Found: replication factor ").append(replicationFactor)
                 .append(", min.insync.replicas ").append(minInsyncReplicas)
-                .append(", unclean.leader.election.enable ").append(uncleanLeaderElection).append(". Fix: ");
+                .append(", unclean.leader.election.enable ").append(uncleanLeaderElection)
+                .append(", brokers in the cluster ").append(brokers).append(". Fix: ");
         for (String command : fixCommands(bootstrapServers)) {
             m.append(command).append("; ");
         }
@@ -116,6 +129,10 @@ public record TopicDurability(String topic, int partitions, int replicationFacto
     /** Shell commands that make the topic durable (Kafka's own tools), in the order to run them. */
     public List<String> fixCommands(String bootstrapServers) {
         List<String> out = new ArrayList<>();
+        if (replicationFactor < REQUIRED_REPLICATION_FACTOR && brokers < REQUIRED_REPLICATION_FACTOR) {
+            out.add("add brokers: the cluster has " + brokers + " broker(s) and replication factor "
+                    + REQUIRED_REPLICATION_FACTOR + " needs at least " + REQUIRED_REPLICATION_FACTOR + " brokers");
+        }
         if (replicationFactor < REQUIRED_REPLICATION_FACTOR) {
             out.add("raise the replication factor to " + REQUIRED_REPLICATION_FACTOR
                     + " with kafka-reassign-partitions.sh --bootstrap-server " + bootstrapServers

@@ -46,11 +46,8 @@ public final class TopicInitializer {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(props)) {
-            int rf = replicationFactor;
-            if (rf == 0) {
-                int brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
-                rf = Math.max(1, Math.min(3, brokers));
-            }
+            int brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+            int rf = replicationFactor == 0 ? Math.max(1, Math.min(3, brokers)) : replicationFactor;
             NewTopic newTopic = new NewTopic(topic, partitions, (short) rf).configs(creationConfigs(rf));
             try {
                 admin.createTopics(List.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -59,7 +56,7 @@ public final class TopicInitializer {
                     throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
                 }
             }
-            return describe(admin, topic, timeout);
+            return describe(admin, topic, brokers, timeout);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot describe the cluster at " + bootstrapServers + ": " + e.getCause(),
                     e.getCause());
@@ -90,16 +87,25 @@ public final class TopicInitializer {
     /**
      * Describes the topic's replicas and its effective durability settings. A topic created a moment ago may not
      * be known yet to the broker that answers ({@code UnknownTopicOrPartitionException}, retriable): that is
-     * retried every 100 ms until {@code timeout}.
+     * retried every 100 ms. Every attempt waits only for what is left of {@code timeout}, so the whole call ends
+     * within it.
+     *
+     * @param brokers the cluster's broker count, recorded in the result
+     * @throws java.util.concurrent.TimeoutException when {@code timeout} passes before Kafka answers
      */
-    static TopicDurability describe(Admin admin, String topic, Duration timeout)
+    static TopicDurability describe(Admin admin, String topic, int brokers, Duration timeout)
             throws InterruptedException, java.util.concurrent.TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            long remainingNanos = deadline - System.nanoTime();
+            if (remainingNanos <= 0) {
+                throw new java.util.concurrent.TimeoutException("topic " + topic + " not described within " + timeout);
+            }
             try {
-                return describeOnce(admin, topic, timeout);
+                return describeOnce(admin, topic, brokers, remainingNanos);
             } catch (IllegalStateException e) {
-                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                if (!(e.getCause() instanceof RetriableException)
+                        || deadline - System.nanoTime() <= TimeUnit.MILLISECONDS.toNanos(100)) {
                     throw e;
                 }
                 Thread.sleep(100);
@@ -107,19 +113,22 @@ public final class TopicInitializer {
         }
     }
 
-    private static TopicDurability describeOnce(Admin admin, String topic, Duration timeout)
+    private static TopicDurability describeOnce(Admin admin, String topic, int brokers, long timeoutNanos)
             throws InterruptedException, java.util.concurrent.TimeoutException {
+        // One deadline for both calls: describeConfigs gets what describeTopics left.
+        long deadline = System.nanoTime() + timeoutNanos;
         try {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+                    .get(timeoutNanos, TimeUnit.NANOSECONDS).get(topic);
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             Config config = admin.describeConfigs(List.of(resource)).all()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).get(resource);
             int rf = description.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
             int partitions = (int) description.partitions().stream().map(TopicPartitionInfo::partition).count();
             return new TopicDurability(topic, partitions, rf,
                     Integer.parseInt(value(config, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1")),
-                    Boolean.parseBoolean(value(config, TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false")));
+                    Boolean.parseBoolean(value(config, TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false")),
+                    brokers);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause(), e.getCause());
         }
