@@ -34,6 +34,7 @@ public final class MutationFill {
     private final SplittableRandom random;
     private final Workload workload;
     private final String[] customers;
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
     private long overdrafts;
 
     /**
@@ -108,8 +109,6 @@ public final class MutationFill {
         }
         return Workload.transfer(uuid(), customers[payer], customers[payee], amount, amount / 100, amount / 200);
     }
-
-    private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     private void send(KafkaProducer<byte[], byte[]> producer, MutationEvent e) {
         Exception f = failure.get();

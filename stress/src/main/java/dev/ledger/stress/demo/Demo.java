@@ -155,8 +155,10 @@ public final class Demo {
         out.printf("overdraft attempts: %d sent, %d ACCEPTED by the server, %d REJECTED INSUFFICIENT_FUNDS by the "
                 + "core%n", OVERDRAFTS, OVERDRAFTS, d.rejected("INSUFFICIENT_FUNDS"));
         for (String account : List.of(PAYER, SMALL_PAYER)) {
-            out.printf("%-12s final balance %s, lowest balance in the journal %s (never below zero)%n", account,
-                    major(d.balancesMinor().get(account)), major(d.lowestBalancesMinor().get(account)));
+            Long lowest = d.lowestBalancesMinor().get(account);
+            out.printf("%-12s final balance %s, lowest balance in the journal %s%s%n", account,
+                    major(d.balancesMinor().get(account)), major(lowest),
+                    lowest != null && lowest >= 0 ? " (never below zero)" : " (BELOW ZERO)");
         }
         out.printf("expected accepted %d, balances as expected: %s%n", result.expectedAccepted(),
                 result.balancesAsExpected());
