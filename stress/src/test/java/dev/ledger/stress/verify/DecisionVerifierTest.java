@@ -135,7 +135,7 @@ class DecisionVerifierTest {
         DecisionReport r = verify(j);
 
         assertThat(r.unbalanced()).isPositive();
-        assertThat(r.violationSample()).anySatisfy(v -> assertThat(v).startsWith("decision 4 moves 1000 USD"));
+        assertThat(r.violationSample().toString()).contains("decision 4 moves 1000 USD");
         assertThat(r.totalsByCurrency().get("USD")).isNotZero();
         assertThat(r.passed()).isFalse();
     }
