@@ -17,7 +17,10 @@ import picocli.CommandLine.Option;
                 + "this jar unless --bootstrap-servers / --target point at external ones.",
             "With --rate, both phases run open loop at that rate instead, latency measured from each event's "
                 + "intended send time.",
-            "Prints events/s, p50, p99 and CPU seconds per process, and the ratio b/a."})
+            "Prints events/s, p50, p99 and CPU seconds per process, and the ratio b/a.",
+            "--phases core: pre-fills fresh topics with accounts, top-ups and transfers (--events, default 2,000,000), "
+                + "starts the ledger core as its own JVM and times it until every mutation is decided "
+                + "(decisions/s, core CPU us per event), then its restart time from snapshots and from empty."})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap-servers", description = "External Kafka; default: start a broker process")
@@ -54,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
     int repeat;
 
     @Option(names = "--phases", defaultValue = "raw,tcp", split = ",",
-            description = "Which phases: raw, tcp (default: raw,tcp)")
+            description = "Which phases: raw, tcp, core (default: raw,tcp)")
     List<String> phases;
 
     @Option(names = "--connections", defaultValue = "2", description = "SDK connections (default: 2)")
@@ -84,6 +87,23 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--server-arg", description = "Extra argument passed to ServerMain (repeatable)")
     List<String> serverArgs;
 
+    @Option(names = "--core-jvm-opts", split = " ",
+            description = "JVM options of the core process (default: -Xmx sized for --events, ~300 bytes each)")
+    List<String> coreJvmOpts;
+
+    @Option(names = "--core-jar", defaultValue = "core/target/ledger-core.jar",
+            description = "The core's runnable jar (default: ${DEFAULT-VALUE}); if absent, the core runs from "
+                    + "this jar's class path")
+    Path coreJar;
+
+    @Option(names = "--core-arg", description = "Extra argument passed to the core (repeatable), e.g. "
+            + "--core-arg=--snapshot-every=500000")
+    List<String> coreArgs;
+
+    @Option(names = "--overdraft-percent", defaultValue = "2",
+            description = "Core phase: percent of transfers that would overdraw their payer (default: 2)")
+    double overdraftPercent;
+
     @Option(names = "--work-dir", description = "Where child logs go (default: a temporary directory)")
     Path workDir;
 
@@ -96,7 +116,9 @@ final class BenchCommand implements Callable<Integer> {
                 partitions, duration, warmup, events, rate, repeat, phases.contains("raw"), phases.contains("tcp"),
                 connections,
                 window, batch, linger, accounts, brokerJvmOpts, serverJvmOpts,
-                serverArgs == null ? List.of() : serverArgs, workDir, json);
+                serverArgs == null ? List.of() : serverArgs, workDir, json, phases.contains("core"),
+                coreJvmOpts == null ? List.of() : coreJvmOpts, coreJar, coreArgs == null ? List.of() : coreArgs,
+                overdraftPercent / 100);
         return new Bench(s).run();
     }
 }

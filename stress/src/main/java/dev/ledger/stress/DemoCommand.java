@@ -10,11 +10,14 @@ import picocli.CommandLine.Option;
 
 /** {@code demo}: the whole path in one command, no setup. Exit 0 only when verified. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts an embedded Kafka and an in-process server on 127.0.0.1, opens payer, payee, fee, "
-                + "tax and settlement accounts, tops the payer up with 1,000,000.00 USD, sends transfers of 100.00 "
-                + "(fee 10.00, tax 5.00) with a snapshot half way, then verifies the topic (as 'verify' does) and "
-                + "replays the balances.",
-            "Exit code 0 only when verified: all accepted, lost = 0, every entry balanced, nobody overdrawn."})
+        description = {"Starts an embedded Kafka, an in-process server on 127.0.0.1 and an in-process ledger core, "
+                + "opens payer, payee, fee, tax, settlement and small-payer accounts, tops the payer up with "
+                + "1,000,000.00 USD and small-payer with 50.00, sends transfers of 100.00 (fee 10.00, tax 5.00) with "
+                + "a snapshot half way, then 100 transfers of 100.00 from small-payer (accepted by the server, "
+                + "rejected by the core), then verifies the topic and the decision journal (as 'verify --decisions' "
+                + "does).",
+            "Exit code 0 only when verified: all accepted, lost = 0, one original decision per event, the 100 "
+                + "overdrafts REJECTED INSUFFICIENT_FUNDS, every entry balanced, nobody below zero."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--transfers", defaultValue = "10000", description = "Transfers to send (default: ${DEFAULT-VALUE})")

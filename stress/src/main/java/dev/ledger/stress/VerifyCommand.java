@@ -3,11 +3,14 @@ package dev.ledger.stress;
 import dev.ledger.stress.report.ReportFiles;
 import dev.ledger.stress.verify.AckedEntry;
 import dev.ledger.stress.verify.AckedLog;
+import dev.ledger.stress.verify.DecisionReport;
+import dev.ledger.stress.verify.DecisionVerifier;
 import dev.ledger.stress.verify.Verifier;
 import dev.ledger.stress.verify.VerifyReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +20,11 @@ import picocli.CommandLine.Option;
         description = {"Reads the topic back from Kafka (all partitions, beginning to the end offsets captured at "
                 + "start) and checks the acked log: every acknowledged id present (lost = 0), duplicates "
                 + "counted, per-key order kept for events sent in order on one connection.",
-            "Exit code 0 = PASS, 1 = lost events or order violations."})
+            "With --decisions, also reads the core's decision journal (read_committed) and checks that every acked "
+                + "event has exactly one original decision, that sequences run 0..n-1, and that folding the journal "
+                + "keeps the invariants: balances sum to 0 per currency, no non-settlement account below zero, "
+                + "each event id applied at most once.",
+            "Exit code 0 = PASS, 1 = lost events, order violations or (with --decisions) any journal violation."})
 final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,...]")
@@ -28,6 +35,13 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--acked-log", required = true, description = "Acked log written by 'run --acked-log'")
     Path ackedLog;
+
+    @Option(names = "--decisions", description = "Also verify the core's decision journal")
+    boolean decisions;
+
+    @Option(names = "--decisions-topic", defaultValue = "ledger.decisions",
+            description = "The decision journal (default: ${DEFAULT-VALUE})")
+    String decisionsTopic;
 
     @Option(names = "--timeout", defaultValue = "120s", converter = DurationConverter.class,
             description = "Give up reading the topic after this long (default: ${DEFAULT-VALUE})")
@@ -41,9 +55,15 @@ final class VerifyCommand implements Callable<Integer> {
         List<AckedEntry> acked = AckedLog.read(ackedLog);
         VerifyReport report = Verifier.verifyTopic(bootstrapServers, topic, acked, timeout);
         System.out.print(report.format());
-        if (json != null) {
-            ReportFiles.writeJson(json, report);
+        DecisionReport journal = null;
+        if (decisions) {
+            journal = DecisionVerifier.verifyTopic(bootstrapServers, decisionsTopic,
+                    acked.stream().map(AckedEntry::eventId).toList(), timeout);
+            System.out.print(journal.format());
         }
-        return report.passed() ? 0 : 1;
+        if (json != null) {
+            ReportFiles.writeJson(json, journal == null ? report : Map.of("topic", report, "decisions", journal));
+        }
+        return report.passed() && (journal == null || journal.passed()) ? 0 : 1;
     }
 }

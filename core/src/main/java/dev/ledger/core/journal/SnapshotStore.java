@@ -128,7 +128,8 @@ final class SnapshotStore {
             for (byte[] p : parts) {
                 streams.add(new ByteArrayInputStream(p));
             }
-            Ledger ledger = SnapshotCodec.decode(new SequenceInputStream(Collections.enumeration(streams)));
+            Ledger ledger = SnapshotCodec.decode(new SequenceInputStream(Collections.enumeration(streams)),
+                    m.getKeptIds());
             if (ledger.nextSequence() != m.getNextSequence()) {
                 log.warn("snapshot {} holds sequence {}; replaying the journal instead", m.getSnapshotId(),
                         ledger.nextSequence());

@@ -118,6 +118,20 @@ public final class IdTable {
         codes[slot] = (byte) code;
     }
 
+    /** Grows the UUID table now so that {@code expectedIds} fit without growing again (e.g. before a bulk load). */
+    public void reserve(long expectedIds) {
+        long capacity = codes.length;
+        while ((expectedIds + 1) * 3L > capacity * 2L) {
+            capacity *= 2;
+        }
+        if (capacity > Integer.MAX_VALUE / 2 + 1) {
+            throw new IllegalArgumentException("too many ids for one table: " + expectedIds);
+        }
+        while (codes.length < capacity) {
+            grow();
+        }
+    }
+
     public void forEach(Visitor visitor) {
         for (int i = 0; i < codes.length; i++) {
             if (codes[i] != 0) {

@@ -36,6 +36,7 @@ public final class Bench {
     private final BenchSettings s;
     private final List<BenchRow> rows = new ArrayList<>();
     private final List<RunReport> reports = new ArrayList<>();
+    private final List<CoreBenchResult> coreResults = new ArrayList<>();
 
     public Bench(BenchSettings settings) {
         this.s = settings;
@@ -55,8 +56,10 @@ public final class Bench {
                         List.of(), Pattern.compile("BOOTSTRAP=(\\S+)"), work.resolve("broker.log"));
                 bootstrap = broker.awaitReady(START_TIMEOUT);
             }
-            createTopic(bootstrap, s.topic());
-            createTopic(bootstrap, s.topic() + ".raw");
+            if (s.raw() || s.tcp()) {
+                createTopic(bootstrap, s.topic());
+                createTopic(bootstrap, s.topic() + ".raw");
+            }
             List<String> targets = s.targets();
             if (s.tcp() && targets.isEmpty()) {
                 int port = freePort();
@@ -85,10 +88,19 @@ public final class Bench {
                     List<String> t = targets;
                     allAcked &= phase("sdk-server-kafka", i, broker, server, () -> tcp(t));
                 }
+                if (s.core()) {
+                    System.out.printf("%n--- core (repeat %d) ---%n", i);
+                    coreResults.add(new CoreBench(bootstrap, s, work, broker).run());
+                }
             }
             BenchTable table = new BenchTable(rows);
             System.out.println();
-            System.out.print(table.format());
+            if (!rows.isEmpty()) {
+                System.out.print(table.format());
+            }
+            for (CoreBenchResult c : coreResults) {
+                System.out.print(c.format());
+            }
             if (s.json() != null) {
                 Map<String, Object> json = new LinkedHashMap<>();
                 json.put("date", Instant.now().toString());
@@ -96,6 +108,7 @@ public final class Bench {
                 json.put("rows", rows);
                 json.put("ratioTcpToRaw", table.ratio());
                 json.put("reports", reports);
+                json.put("core", coreResults);
                 ReportFiles.writeJson(s.json(), json);
             }
             return allAcked ? 0 : 1;

@@ -10,14 +10,26 @@ import java.util.List;
  * @param bootstrapServers external Kafka, or {@code null} to start a broker process
  * @param targets external servers, or empty to start a server process
  * @param ratePerSecond open-loop rate of both phases, or 0 for as fast as possible (closed loop)
+ * @param core run the core phase ({@link CoreBench}); its event count is {@code events}, or
+ *     {@link #CORE_EVENTS} when {@code events} is unbounded
+ * @param coreJvmOpts options of the core JVM; empty = a heap sized for the run
+ * @param coreJar the core's runnable jar; when absent the core runs from this jar's class path
+ * @param coreArgs extra arguments of the core
+ * @param overdraftShare fraction of the core phase's transfers that would overdraw their payer
  */
 public record BenchSettings(String bootstrapServers, List<String> targets, String topic, int partitions,
         Duration duration, Duration warmup, long events, double ratePerSecond, int repeat, boolean raw, boolean tcp,
         int connections, int window,
         int batch, Duration linger, int accounts, List<String> brokerJvmOpts, List<String> serverJvmOpts,
-        List<String> serverArgs, Path workDir, Path json) {
+        List<String> serverArgs, Path workDir, Path json, boolean core, List<String> coreJvmOpts, Path coreJar,
+        List<String> coreArgs, double overdraftShare) {
+
+    /** Events of the core phase when {@code --events} is not given. */
+    public static final long CORE_EVENTS = 2_000_000;
 
     public BenchSettings {
+        coreJvmOpts = List.copyOf(coreJvmOpts);
+        coreArgs = List.copyOf(coreArgs);
         targets = List.copyOf(targets);
         brokerJvmOpts = List.copyOf(brokerJvmOpts);
         serverJvmOpts = List.copyOf(serverJvmOpts);

@@ -53,13 +53,29 @@ public final class ChildProcess implements AutoCloseable {
      */
     public static ChildProcess startJava(String name, List<String> jvmArgs, String mainClass, List<String> args,
             Pattern readyLine, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmArgs);
+        List<String> cmd = new ArrayList<>(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);
         cmd.addAll(args);
+        return start(name, cmd, readyLine, log);
+    }
+
+    /** Starts {@code java <jvmArgs> -jar <jar> <args>}; the jar's manifest names its class path (e.g. lib/). */
+    public static ChildProcess startJar(String name, List<String> jvmArgs, Path jar, List<String> args,
+            Pattern readyLine, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(jvmArgs);
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        cmd.addAll(args);
+        return start(name, cmd, readyLine, log);
+    }
+
+    private static ChildProcess start(String name, List<String> javaArgs, Pattern readyLine, Path log)
+            throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(javaArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         LIVE.add(p);
         return new ChildProcess(name, p, readyLine, log);

@@ -1,7 +1,6 @@
 /**
- * The {@code bench} command: a broker and a server as child processes, then the raw-producer ceiling and the
- * SDK → server → Kafka path back to back, with CPU time per process.
- *
- * <p>Entry point: {@link dev.ledger.stress.bench.Bench#run()}, called by {@code BenchCommand} only.
+ * The {@code bench} command: broker, server and ledger core as child JVMs ({@link dev.ledger.stress.bench.ChildProcess}),
+ * the raw-producer ceiling, the SDK → server → Kafka path ({@link dev.ledger.stress.bench.Bench}) and the core end
+ * to end with its restart times ({@link dev.ledger.stress.bench.CoreBench}). Entry point: {@code BenchCommand}.
  */
 package dev.ledger.stress.bench;

@@ -1,6 +1,9 @@
 package dev.ledger.stress.demo;
 
 import dev.ledger.client.Mutations;
+import dev.ledger.core.CoreNode;
+import dev.ledger.core.config.CoreConfig;
+import dev.ledger.core.rules.Ledger;
 import dev.ledger.devkafka.EmbeddedKafka;
 import dev.ledger.proto.AccountGroup;
 import dev.ledger.proto.MutationEvent;
@@ -16,7 +19,8 @@ import dev.ledger.stress.report.LatencySummary;
 import dev.ledger.stress.report.ProgressTicker;
 import dev.ledger.stress.report.RunReport;
 import dev.ledger.stress.verify.AckedEntry;
-import dev.ledger.stress.verify.LedgerReplay;
+import dev.ledger.stress.verify.DecisionReport;
+import dev.ledger.stress.verify.DecisionVerifier;
 import dev.ledger.stress.verify.Verifier;
 import dev.ledger.stress.verify.VerifyReport;
 import java.io.PrintStream;
@@ -26,11 +30,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The one-command demo: an embedded single-node Kafka and an in-process server on 127.0.0.1, five accounts,
- * a 1,000,000.00 USD top-up, transfers of 100.00 (fee 10.00, tax 5.00) at a steady rate with a snapshot half
- * way, then the same verification as {@code verify} and a replay of the balances. Not thread-safe; run once.
+ * The one-command demo: an embedded single-node Kafka, an in-process server on 127.0.0.1 and an in-process ledger
+ * core deciding what the server stores; six accounts, a 1,000,000.00 USD top-up, transfers of 100.00 (fee 10.00,
+ * tax 5.00) at a steady rate with a snapshot half way, then {@value #OVERDRAFTS} transfers from an account that
+ * holds only 50.00, which the server accepts and the core rejects. Then the same verification as
+ * {@code verify --decisions}: the topic against the acknowledged ids, and the decision journal folded with the
+ * core's rules. Not thread-safe; run once.
  */
 public final class Demo {
 
@@ -45,10 +55,18 @@ public final class Demo {
     public static final long AMOUNT_MINOR = 10_000L;
     public static final long FEE_MINOR = 1_000L;
     public static final long TAX_MINOR = 500L;
+    public static final String DECISIONS_TOPIC = "ledger.decisions";
+    /** A customer topped up with less than one transfer: every transfer it sends would overdraw it. */
+    public static final String SMALL_PAYER = "small-payer";
+    public static final long SMALL_TOP_UP_MINOR = 5_000L;
+    public static final int OVERDRAFTS = 100;
+    /** Events besides the transfers: 6 accounts, 2 top-ups, 1 snapshot and the overdraft attempts. */
+    public static final int SCRIPTED_EXTRA = 9 + OVERDRAFTS;
 
     private final int transfers;
     private final double ratePerSecond;
     private final PrintStream out;
+    private CoreNode core;
 
     /**
      * @param transfers how many transfers (the default script sends 10,000)
@@ -69,26 +87,86 @@ public final class Demo {
         try (EmbeddedKafka kafka = EmbeddedKafka.startSingleNode()) {
             LedgerServer server = LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
                     .developmentMode(true).bindAddress("127.0.0.1").port(0).topic(TOPIC).topicPartitions(3).build());
-            try {
-                out.printf("Kafka at %s, server %s listening on 127.0.0.1:%d%n", kafka.bootstrapServers(),
-                        server.serverId(), server.port());
+            try (CoreNode core = CoreNode.start(CoreConfig.builder().bootstrapServers(kafka.bootstrapServers())
+                    .mutationsTopic(TOPIC).decisionsTopic(DECISIONS_TOPIC).adminBindAddress("127.0.0.1").adminPort(0)
+                    .coreId("demo-core").build())) {
+                this.core = core;
+                out.printf("Kafka at %s, server %s listening on 127.0.0.1:%d, ledger core admin on 127.0.0.1:%d%n",
+                        kafka.bootstrapServers(), server.serverId(), server.port(), core.adminPort());
                 ConcurrentLinkedQueue<AckedEntry> acked = new ConcurrentLinkedQueue<>();
                 RunReport run = send("127.0.0.1:" + server.port(), acked);
                 out.print(run.format());
-                LedgerReplay replay = new LedgerReplay();
                 VerifyReport verify = Verifier.verifyTopic(kafka.bootstrapServers(), TOPIC, new ArrayList<>(acked),
-                        Duration.ofSeconds(60), replay);
-                DemoResult result = new DemoResult(run, transfers + 7L, verify, replay.replay(), expected());
+                        Duration.ofSeconds(60));
                 out.print(verify.format());
-                out.print(result.replay().format());
-                out.printf("expected accepted %d, balances as expected: %s%n", result.expectedAccepted(),
-                        result.balancesAsExpected());
-                out.println(result.passed() ? "DEMO VERIFIED" : "DEMO FAILED");
+                DecisionReport decisions = awaitDecisions(kafka.bootstrapServers(), core, verify.recordsScanned(),
+                        acked.stream().map(AckedEntry::eventId).toList(), Duration.ofSeconds(60));
+                out.print(decisions.format());
+                DemoResult result = new DemoResult(run, transfers + (long) SCRIPTED_EXTRA, verify, decisions,
+                        expected(), OVERDRAFTS);
+                printOutcome(result);
                 return result;
             } finally {
                 server.shutdownGracefully(Duration.ofSeconds(10));
             }
         }
+    }
+
+    /**
+     * Waits until the core has journaled a decision for each of the {@code records} mutation records, then verifies
+     * the journal; a scan that finds fewer (the last transaction not yet committed) is repeated until the timeout.
+     */
+    private DecisionReport awaitDecisions(String bootstrap, CoreNode core, long records, List<String> ackedIds,
+            Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (nextSequence(core) < records && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        DecisionReport r = DecisionVerifier.verifyTopic(bootstrap, DECISIONS_TOPIC, ackedIds, timeout);
+        while (r.decisions() < records && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            r = DecisionVerifier.verifyTopic(bootstrap, DECISIONS_TOPIC, ackedIds, timeout);
+        }
+        out.printf("ledger core decided %d of %d mutation records%n", r.decisions(), records);
+        return r;
+    }
+
+    private void awaitDecided(long decisions, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (nextSequence(core) < decisions) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the ledger core did not decide " + decisions + " events in "
+                        + timeout + "; it is " + core.loop().role());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static long nextSequence(CoreNode core) throws InterruptedException {
+        try {
+            return core.loop().read(Ledger::nextSequence).get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return -1; // the state is being loaded: ask again
+        }
+    }
+
+    private void printOutcome(DemoResult result) {
+        DecisionReport d = result.decisions();
+        out.printf("overdraft attempts: %d sent, %d ACCEPTED by the server, %d REJECTED INSUFFICIENT_FUNDS by the "
+                + "core%n", OVERDRAFTS, OVERDRAFTS, d.rejected("INSUFFICIENT_FUNDS"));
+        for (String account : List.of(PAYER, SMALL_PAYER)) {
+            Long lowest = d.lowestBalancesMinor().get(account);
+            out.printf("%-12s final balance %s, lowest balance in the journal %s%s%n", account,
+                    major(d.balancesMinor().get(account)), major(lowest),
+                    lowest != null && lowest >= 0 ? " (never below zero)" : " (BELOW ZERO)");
+        }
+        out.printf("expected accepted %d, balances as expected: %s%n", result.expectedAccepted(),
+                result.balancesAsExpected());
+        out.println(result.passed() ? "DEMO VERIFIED" : "DEMO FAILED");
+    }
+
+    private static String major(Long minor) {
+        return minor == null ? "none" : String.format("%,.2f", minor / 100.0);
     }
 
     private RunReport send(String target, ConcurrentLinkedQueue<AckedEntry> acked) throws InterruptedException {
@@ -118,14 +196,20 @@ public final class Demo {
         for (MutationEvent e : List.of(create(PAYER, AccountGroup.ACCOUNT_GROUP_CUSTOMER),
                 create(PAYEE, AccountGroup.ACCOUNT_GROUP_CUSTOMER), create(FEE, AccountGroup.ACCOUNT_GROUP_FEE),
                 create(TAX, AccountGroup.ACCOUNT_GROUP_TAX),
-                create(SETTLEMENT, AccountGroup.ACCOUNT_GROUP_SETTLEMENT))) {
+                create(SETTLEMENT, AccountGroup.ACCOUNT_GROUP_SETTLEMENT),
+                create(SMALL_PAYER, AccountGroup.ACCOUNT_GROUP_CUSTOMER))) {
             submitter.submit(e, System.nanoTime());
             sent++;
         }
         awaitIdle(submitter, drain);
+        // The core consumes the partitions in no fixed order: like a real client, wait for the accounts' decisions
+        // before using them.
+        awaitDecided(sent, drain);
         submitter.submit(Mutations.topUp(PAYER, SETTLEMENT, TOP_UP_MINOR, USD), System.nanoTime());
-        sent++;
+        submitter.submit(Mutations.topUp(SMALL_PAYER, SETTLEMENT, SMALL_TOP_UP_MINOR, USD), System.nanoTime());
+        sent += 2;
         awaitIdle(submitter, drain);
+        awaitDecided(sent, drain);
         out.printf("accounts opened, payer topped up; %d transfers at %.0f/s%n", transfers, ratePerSecond);
         sent += transfers(submitter, transfers / 2);
         awaitIdle(submitter, drain);
@@ -135,14 +219,22 @@ public final class Demo {
         out.println("snapshot written to every partition");
         sent += transfers(submitter, transfers - transfers / 2);
         awaitIdle(submitter, drain);
+        out.printf("%d transfers of %s from %s, which holds %s%n", OVERDRAFTS, major(AMOUNT_MINOR), SMALL_PAYER,
+                major(SMALL_TOP_UP_MINOR));
+        sent += transfers(submitter, SMALL_PAYER, OVERDRAFTS);
+        awaitIdle(submitter, drain);
         return sent;
     }
 
     private long transfers(Submitter submitter, int count) throws InterruptedException {
+        return transfers(submitter, PAYER, count);
+    }
+
+    private long transfers(Submitter submitter, String payer, int count) throws InterruptedException {
         OpenLoopLimiter limiter = new OpenLoopLimiter(ratePerSecond, NanoClock.SYSTEM);
         for (int i = 0; i < count; i++) {
             long intended = limiter.acquire();
-            submitter.submit(Mutations.transfer(PAYER, PAYEE, AMOUNT_MINOR, FEE_MINOR, FEE, TAX_MINOR, TAX, USD),
+            submitter.submit(Mutations.transfer(payer, PAYEE, AMOUNT_MINOR, FEE_MINOR, FEE, TAX_MINOR, TAX, USD),
                     intended);
         }
         return count;
@@ -154,7 +246,8 @@ public final class Demo {
         m.put(PAYEE, transfers * (AMOUNT_MINOR - FEE_MINOR - TAX_MINOR));
         m.put(FEE, transfers * FEE_MINOR);
         m.put(TAX, transfers * TAX_MINOR);
-        m.put(SETTLEMENT, -TOP_UP_MINOR);
+        m.put(SMALL_PAYER, SMALL_TOP_UP_MINOR);
+        m.put(SETTLEMENT, -TOP_UP_MINOR - SMALL_TOP_UP_MINOR);
         return m;
     }
 

@@ -1,7 +1,6 @@
 /**
- * The {@code demo} command: an embedded single-node broker and a server in this JVM (development mode), a
- * scripted workload, then the topic read back and verified.
- *
- * <p>Entry point: {@link dev.ledger.stress.demo.Demo#run()}, called by {@code DemoCommand} and {@code DemoTest}.
+ * The one-command demo ({@link dev.ledger.stress.demo.Demo}): embedded Kafka, in-process server and ledger core, a
+ * scripted load through the SDK, then the topic and the decision journal verified. Entry point: the {@code demo}
+ * command.
  */
 package dev.ledger.stress.demo;

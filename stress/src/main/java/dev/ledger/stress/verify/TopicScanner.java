@@ -41,15 +41,34 @@ public final class TopicScanner {
     private final String bootstrapServers;
     private final String topic;
     private final Duration timeout;
+    private final boolean readCommitted;
 
     public TopicScanner(String bootstrapServers, String topic, Duration timeout) {
+        this(bootstrapServers, topic, timeout, false);
+    }
+
+    private TopicScanner(String bootstrapServers, String topic, Duration timeout, boolean readCommitted) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.timeout = timeout;
+        this.readCommitted = readCommitted;
+    }
+
+    /**
+     * The same scan with isolation {@code read_committed}: only records of committed transactions, up to the last
+     * stable offset (the decision journal is written in transactions).
+     */
+    public TopicScanner readCommitted() {
+        return new TopicScanner(bootstrapServers, topic, timeout, true);
     }
 
     /** Scans the topic; returns the number of partitions. Throws if the end offsets are not reached in time. */
     public int scan(Listener listener) {
+        return scanRecords(r -> listener.onRecord(r, parse(r.value())));
+    }
+
+    /** Scans the topic handing over raw records; returns the number of partitions. */
+    public int scanRecords(java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -57,6 +76,7 @@ public final class TopicScanner {
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024));
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024));
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "ledger-stress-verify");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
@@ -76,7 +96,7 @@ public final class TopicScanner {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     Long stop = end.get(new TopicPartition(r.topic(), r.partition()));
                     if (stop != null && r.offset() < stop) {
-                        listener.onRecord(r, parse(r.value()));
+                        sink.accept(r);
                     }
                 }
             }
