@@ -24,6 +24,8 @@ public record CoreConfig(
         int decisionsPartitions,
         int replicationFactor,
         long snapshotEvery,
+        long transactionMaxMs,
+        int transactionMaxRecords,
         String adminBindAddress,
         int adminPort,
         String groupId,
@@ -41,6 +43,9 @@ public record CoreConfig(
         /** 0 = min(3, number of brokers). */
         public static final int REPLICATION_FACTOR = 0;
         public static final long SNAPSHOT_EVERY = 1_000_000;
+        /** A transaction stays open across polls at most this long under load (decision latency vs commit cost). */
+        public static final long TRANSACTION_MAX_MS = 250;
+        public static final int TRANSACTION_MAX_RECORDS = 100_000;
         public static final String ADMIN_BIND_ADDRESS = "127.0.0.1";
         public static final int ADMIN_PORT = 9465;
         public static final String GROUP_ID = "ledger-core";
@@ -60,8 +65,9 @@ public record CoreConfig(
         return new Builder().bootstrapServers(bootstrapServers).mutationsTopic(mutationsTopic)
                 .decisionsTopic(decisionsTopic).snapshotsTopic(snapshotsTopic).leaseTopic(leaseTopic)
                 .decisionsPartitions(decisionsPartitions).replicationFactor(replicationFactor)
-                .snapshotEvery(snapshotEvery).adminBindAddress(adminBindAddress).adminPort(adminPort).groupId(groupId)
-                .transactionalId(transactionalId).sessionTimeoutMs(sessionTimeoutMs).coreId(coreId);
+                .snapshotEvery(snapshotEvery).transactionMaxMs(transactionMaxMs)
+                .transactionMaxRecords(transactionMaxRecords).adminBindAddress(adminBindAddress).adminPort(adminPort)
+                .groupId(groupId).transactionalId(transactionalId).sessionTimeoutMs(sessionTimeoutMs).coreId(coreId);
     }
 
     /** One line with the effective settings. */
@@ -70,6 +76,7 @@ public record CoreConfig(
                 + decisionsTopic + " snapshotsTopic=" + snapshotsTopic + " leaseTopic=" + leaseTopic
                 + " decisionsPartitions=" + decisionsPartitions + " replicationFactor="
                 + (replicationFactor == 0 ? "auto" : replicationFactor) + " snapshotEvery=" + snapshotEvery
+                + " transactionMaxMs=" + transactionMaxMs + " transactionMaxRecords=" + transactionMaxRecords
                 + " admin=" + (adminPort < 0 ? "off" : adminBindAddress + ":" + adminPort) + " groupId=" + groupId
                 + " transactionalId=" + transactionalId + " sessionTimeoutMs=" + sessionTimeoutMs
                 + " coreId=" + coreId;
@@ -85,6 +92,8 @@ public record CoreConfig(
         private int decisionsPartitions = Defaults.DECISIONS_PARTITIONS;
         private int replicationFactor = Defaults.REPLICATION_FACTOR;
         private long snapshotEvery = Defaults.SNAPSHOT_EVERY;
+        private long transactionMaxMs = Defaults.TRANSACTION_MAX_MS;
+        private int transactionMaxRecords = Defaults.TRANSACTION_MAX_RECORDS;
         private String adminBindAddress = Defaults.ADMIN_BIND_ADDRESS;
         private int adminPort = Defaults.ADMIN_PORT;
         private String groupId = Defaults.GROUP_ID;
@@ -103,6 +112,8 @@ public record CoreConfig(
         public Builder decisionsPartitions(int v) { decisionsPartitions = v; return this; }
         public Builder replicationFactor(int v) { replicationFactor = v; return this; }
         public Builder snapshotEvery(long v) { snapshotEvery = v; return this; }
+        public Builder transactionMaxMs(long v) { transactionMaxMs = v; return this; }
+        public Builder transactionMaxRecords(int v) { transactionMaxRecords = v; return this; }
         public Builder adminBindAddress(String v) { adminBindAddress = v; return this; }
         public Builder adminPort(int v) { adminPort = v; return this; }
         public Builder groupId(String v) { groupId = v; return this; }
@@ -128,6 +139,12 @@ public record CoreConfig(
             if (snapshotEvery < 1) {
                 throw new IllegalArgumentException("snapshotEvery must be >= 1: " + snapshotEvery);
             }
+            if (transactionMaxMs < 0 || transactionMaxMs > 30_000) {
+                throw new IllegalArgumentException("transactionMaxMs must be 0..30000: " + transactionMaxMs);
+            }
+            if (transactionMaxRecords < 1) {
+                throw new IllegalArgumentException("transactionMaxRecords must be >= 1: " + transactionMaxRecords);
+            }
             if (adminPort < -1 || adminPort > 65535) {
                 throw new IllegalArgumentException("adminPort must be -1 (off), 0 (any) or 1..65535: " + adminPort);
             }
@@ -141,7 +158,8 @@ public record CoreConfig(
             }
             String id = coreId == null || coreId.isBlank() ? defaultCoreId() : coreId;
             return new CoreConfig(bootstrapServers, mutationsTopic, decisionsTopic, snapshotsTopic, leaseTopic,
-                    decisionsPartitions, replicationFactor, snapshotEvery, adminBindAddress, adminPort, groupId,
+                    decisionsPartitions, replicationFactor, snapshotEvery, transactionMaxMs, transactionMaxRecords,
+                    adminBindAddress, adminPort, groupId,
                     transactionalId, sessionTimeoutMs, id);
         }
 

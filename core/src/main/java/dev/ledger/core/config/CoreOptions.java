@@ -43,6 +43,16 @@ public final class CoreOptions {
             description = "Snapshot after this many decisions (and on every Snapshot event). Env LEDGER_CORE_SNAPSHOT_EVERY. Default: ${DEFAULT-VALUE}.")
     long snapshotEvery;
 
+    @Option(names = "--transaction-max-ms",
+            defaultValue = "${env:LEDGER_CORE_TRANSACTION_MAX_MS:-" + Defaults.TRANSACTION_MAX_MS + "}",
+            description = "Under load, commit a transaction that has been open this long (it spans polls). Env LEDGER_CORE_TRANSACTION_MAX_MS. Default: ${DEFAULT-VALUE}.")
+    long transactionMaxMs;
+
+    @Option(names = "--transaction-max-records",
+            defaultValue = "${env:LEDGER_CORE_TRANSACTION_MAX_RECORDS:-" + Defaults.TRANSACTION_MAX_RECORDS + "}",
+            description = "Commit a transaction holding this many decisions. Env LEDGER_CORE_TRANSACTION_MAX_RECORDS. Default: ${DEFAULT-VALUE}.")
+    int transactionMaxRecords;
+
     @Option(names = "--admin-bind-address",
             defaultValue = "${env:LEDGER_CORE_ADMIN_BIND_ADDRESS:-" + Defaults.ADMIN_BIND_ADDRESS + "}",
             description = "Address of the admin HTTP port. Env LEDGER_CORE_ADMIN_BIND_ADDRESS. Default: ${DEFAULT-VALUE}.")
@@ -73,7 +83,8 @@ public final class CoreOptions {
         return CoreConfig.builder().bootstrapServers(bootstrapServers).mutationsTopic(mutationsTopic)
                 .decisionsTopic(decisionsTopic).snapshotsTopic(snapshotsTopic).leaseTopic(leaseTopic)
                 .decisionsPartitions(decisionsPartitions).replicationFactor(replicationFactor)
-                .snapshotEvery(snapshotEvery).adminBindAddress(adminBindAddress).adminPort(adminPort).groupId(groupId)
+                .snapshotEvery(snapshotEvery).transactionMaxMs(transactionMaxMs)
+                .transactionMaxRecords(transactionMaxRecords).adminBindAddress(adminBindAddress).adminPort(adminPort).groupId(groupId)
                 .transactionalId(transactionalId).sessionTimeoutMs(sessionTimeoutMs).coreId(coreId).build();
     }
 }

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Promote: {@code initTransactions()} with the fixed transactional id fences any earlier active and aborts
  *       its open transaction; then fold the journal to its end, then consume mutations from the group's committed
  *       offsets, which were committed in the same transactions as the decisions.</li>
- *   <li>Active: per poll batch, one transaction: decide each record, send each decision, send the consumed
- *       offsets, commit. A failure of any kind aborts, throws the in-memory state away and rebuilds it from the
+ *   <li>Active: one transaction over one or more polls: decide each record, send each decision, then send the
+ *       consumed offsets and commit (when the input is drained, or the transaction is big or old enough). A failure of any kind aborts, throws the in-memory state away and rebuilds it from the
  *       snapshot and the journal: the state is always exactly the committed journal.</li>
  * </ul>
  *
@@ -77,6 +77,10 @@ public final class CoreLoop implements Runnable, LedgerView {
     private KafkaProducer<byte[], byte[]> producer;
     private JournalFolder folder;
     private long decidedSinceSnapshot;
+    private boolean inTransaction;
+    private long transactionStartNanos;
+    private long transactionRecords;
+    private final Map<TopicPartition, OffsetAndMetadata> transactionOffsets = new HashMap<>();
     private long partitionsCheckedNanos;
 
     public CoreLoop(CoreConfig config, CoreMetrics metrics) {
@@ -136,6 +140,9 @@ public final class CoreLoop implements Runnable, LedgerView {
                 }
                 serveReads();
             }
+            if (role == Role.ACTIVE && inTransaction) {
+                commit(); // a graceful stop hands over what it decided
+            }
         } catch (RuntimeException e) {
             log.error("core loop failed", e);
         } finally {
@@ -148,6 +155,8 @@ public final class CoreLoop implements Runnable, LedgerView {
     /** Throws the state away and loads it again from the newest snapshot and the journal; becomes standby. */
     private void rebuild() {
         closeProducer();
+        inTransaction = false; // closing the producer abandoned it; the next active (or this one) aborts it
+        transactionOffsets.clear();
         if (role == Role.ACTIVE) {
             metrics.role(false);
         }
@@ -246,22 +255,36 @@ public final class CoreLoop implements Runnable, LedgerView {
         partitionsCheckedNanos = System.nanoTime();
     }
 
-    /** One poll batch, one transaction. */
+    /**
+     * One poll: decides its records inside the open transaction (beginning one if needed), then commits when the
+     * input is drained, or the transaction reached {@code transactionMaxRecords} or {@code transactionMaxMs}. A
+     * commit costs a few broker round trips whatever its size, so under load one transaction spans many polls.
+     */
     private void decideBatch() {
-        if (System.nanoTime() - partitionsCheckedNanos > PARTITION_REFRESH_NANOS) {
-            assignMutations(); // partitions added to the mutations topic are picked up here
+        if (!inTransaction && System.nanoTime() - partitionsCheckedNanos > PARTITION_REFRESH_NANOS) {
+            assignMutations(); // partitions added to the mutations topic are picked up here (between transactions)
             partitionsCheckedNanos = System.nanoTime();
         }
-        ConsumerRecords<byte[], byte[]> records = mutations.poll(POLL);
-        if (records.isEmpty()) {
-            if (caughtUp(mutations)) {
-                lastCaughtUpNanos = System.nanoTime();
+        ConsumerRecords<byte[], byte[]> records = mutations.poll(inTransaction ? Duration.ZERO : POLL);
+        if (!records.isEmpty()) {
+            if (!inTransaction) {
+                producer.beginTransaction();
+                inTransaction = true;
+                transactionStartNanos = System.nanoTime();
+                transactionRecords = 0;
             }
-            return;
+            decide(records);
         }
+        if (inTransaction && (records.isEmpty() || transactionRecords >= config.transactionMaxRecords()
+                || System.nanoTime() - transactionStartNanos >= config.transactionMaxMs() * 1_000_000L)) {
+            commit();
+        } else if (!inTransaction && caughtUp(mutations)) {
+            lastCaughtUpNanos = System.nanoTime();
+        }
+    }
+
+    private void decide(ConsumerRecords<byte[], byte[]> records) {
         Ledger ledger = folder.ledger();
-        producer.beginTransaction();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             Decision d = ledger.decide(r.value() == null ? NO_KEY : r.value(), r.partition(), r.offset());
             Header server = r.headers().lastHeader(MutationHeaders.SERVER_ID);
@@ -272,17 +295,24 @@ public final class CoreLoop implements Runnable, LedgerView {
                         }
                     });
             metrics.decided(d);
-            offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+            transactionOffsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
         }
-        producer.sendOffsetsToTransaction(offsets, mutations.groupMetadata());
+        transactionRecords += records.count();
+    }
+
+    /** Commits the open transaction: its decisions and the next input offsets, together. */
+    private void commit() {
+        producer.sendOffsetsToTransaction(transactionOffsets, mutations.groupMetadata());
         producer.commitTransaction();
+        inTransaction = false;
+        transactionOffsets.clear();
         metrics.transaction(true);
-        decidedSinceSnapshot += records.count();
+        decidedSinceSnapshot += transactionRecords;
         publishState();
         if (caughtUp(mutations)) {
             lastCaughtUpNanos = System.nanoTime();
         }
-        if (ledger.takeSnapshotRequest() || decidedSinceSnapshot >= config.snapshotEvery()) {
+        if (folder.ledger().takeSnapshotRequest() || decidedSinceSnapshot >= config.snapshotEvery()) {
             snapshot();
         }
     }
@@ -315,6 +345,8 @@ public final class CoreLoop implements Runnable, LedgerView {
         log.warn("core {} failed ({}); rebuilding from the journal", role.name().toLowerCase(), e.toString());
         if (producer != null) {
             try {
+                inTransaction = false;
+                transactionOffsets.clear();
                 producer.abortTransaction();
                 metrics.transaction(false);
             } catch (RuntimeException ignored) {
