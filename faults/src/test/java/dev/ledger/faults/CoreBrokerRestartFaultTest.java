@@ -62,11 +62,12 @@ class CoreBrokerRestartFaultTest {
             Thread.sleep(5000);
             cluster.startAllBrokers();
             awaitDecisions(afterOne + 500);
-            writer.close();
+            writer.stopAndFlush();
             List<Decision> journal = CoreJournal.awaitAllDecided(cluster.bootstrapServers(), P + ".mutations",
                     P + ".decisions", Duration.ofSeconds(120));
             long mutations = CoreJournal.count(cluster.bootstrapServers(), P + ".mutations");
             CoreJournal.check(journal, mutations);
+            assertThat(core.loop().role()).as("the core is still the active one").isEqualTo("active");
             long duplicates = journal.stream().filter(Decision::getDuplicate).count();
             FaultReport.record(new FaultReport.Row("core under a broker restart, then all brokers down 5 s",
                     mutations, journal.size(), 0, mutations - journal.size(), duplicates, 0,

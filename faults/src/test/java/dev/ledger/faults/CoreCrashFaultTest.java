@@ -54,7 +54,7 @@ class CoreCrashFaultTest {
             try (ChildJvm second = core("crash-2", p)) {
                 second.awaitLine(ACTIVE, Duration.ofSeconds(60));
                 awaitDecisions(p, decisions(p).size() + 300);
-                writer.close();
+                writer.stopAndFlush();
                 List<Decision> journal = CoreJournal.awaitAllDecided(kafka.bootstrapServers(), p + ".mutations",
                         p + ".decisions", Duration.ofSeconds(60));
                 long mutations = CoreJournal.count(kafka.bootstrapServers(), p + ".mutations");
@@ -91,7 +91,7 @@ class CoreCrashFaultTest {
                     c.awaitLine(ACTIVE, Duration.ofSeconds(60));
                     awaitDecisions(p, mid + 1);
                     takeoverMs.add((System.nanoTime() - killed2) / 1_000_000);
-                    writer.close();
+                    writer.stopAndFlush();
                     List<Decision> journal = CoreJournal.awaitAllDecided(kafka.bootstrapServers(), p + ".mutations",
                             p + ".decisions", Duration.ofSeconds(60));
                     long mutations = CoreJournal.count(kafka.bootstrapServers(), p + ".mutations");

@@ -103,9 +103,16 @@ final class MutationWriter implements AutoCloseable {
         });
     }
 
-    /** Stops writing and waits until every record sent is acknowledged. */
     @Override
     public void close() {
+        stopAndFlush();
+    }
+
+    /** Stops writing and waits until every record sent is acknowledged; idempotent. */
+    void stopAndFlush() {
+        if (!thread.isAlive() && !running) {
+            return;
+        }
         running = false;
         try {
             thread.join(10_000);

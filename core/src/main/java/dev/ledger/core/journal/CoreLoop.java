@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -440,10 +441,11 @@ public final class CoreLoop implements Runnable, LedgerView {
         }
         role = Role.STOPPED;
         closeProducer();
-        for (KafkaConsumer<byte[], byte[]> c : new KafkaConsumer[] {lease, mutations, journal}) {
+        // The lease consumer first: leaving its group hands the lease to a standby at once.
+        for (KafkaConsumer<byte[], byte[]> c : java.util.Arrays.asList(lease, mutations, journal)) {
             if (c != null) {
                 try {
-                    c.close(Duration.ofSeconds(5));
+                    c.close(CloseOptions.timeout(Duration.ofSeconds(5)));
                 } catch (RuntimeException e) {
                     log.debug("consumer close: {}", e.toString());
                 }
