@@ -3,7 +3,7 @@ package dev.ledger.core;
 import dev.ledger.core.config.CoreConfig;
 import dev.ledger.core.config.CoreOptions;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -46,11 +46,18 @@ public final class CoreMain implements Callable<Integer> {
             log.error("startup failed: {}", e.getMessage());
             return 1;
         }
+        AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             log.info("shutdown requested");
             node.close();
         }, "ledger-core-shutdown"));
-        new CountDownLatch(1).await();
-        return 0;
+        node.join();
+        if (stopping.get()) {
+            return 0;
+        }
+        // The loop recovers from every failure it knows; if it still ended, the process must not stay up doing nothing.
+        log.error("the core loop ended without a shutdown request; exiting");
+        return 1;
     }
 }

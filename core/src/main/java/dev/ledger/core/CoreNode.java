@@ -67,6 +67,11 @@ public final class CoreNode implements AutoCloseable {
         return admin == null ? -1 : admin.port();
     }
 
+    /** Waits until the core's loop has ended: after {@link #close()}, or if it failed for good. */
+    public void join() throws InterruptedException {
+        thread.join();
+    }
+
     /** Stops the loop (leaving the lease group so a standby takes over at once), then the admin port. */
     @Override
     public void close() {

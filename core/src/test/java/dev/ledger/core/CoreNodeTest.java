@@ -64,6 +64,8 @@ class CoreNodeTest {
                     .contains("\"lastEventId\":\"" + t1 + "\"");
             assertThat(get(core.adminPort(), "/decisions/" + t1, 200)).contains("OUTCOME_APPLIED");
             get(core.adminPort(), "/accounts/nobody", 404);
+            get(core.adminPort(), "/accounts/a%zz", 400);
+            get(core.adminPort(), "/accounts/al%69ce", 200);
             assertThat(get(core.adminPort(), "/metrics", 200)).contains("ledger_core_decisions_total");
             get(core.adminPort(), "/livez", 200);
         }
@@ -71,6 +73,7 @@ class CoreNodeTest {
         f.write(List.of(CoreFixture.transfer(t1, "alice", "bob", 600), CoreFixture.topUp("bob", "bank", 5)));
         try (CoreNode core = CoreNode.start(f.config().snapshotEvery(3).build())) {
             List<Decision> j = f.awaitJournal(first.size() + 2, Duration.ofSeconds(60));
+            assertThat(core.loop().loadedSnapshotId()).as("started from the snapshot taken at sequence 7").isEqualTo(7);
             assertThat(j).hasSize(first.size() + 2);
             assertThat(j).extracting(Decision::getSequence).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
             Decision resend = j.get(7);

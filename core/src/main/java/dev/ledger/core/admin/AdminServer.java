@@ -11,7 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +34,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class AdminServer implements AutoCloseable {
 
-    static final long READY_LAG_MS = 1000;
+    /** Ready means: had nothing left to read at most this long ago. */
+    public static final long READY_LAG_MS = 1000;
     static final long LIVE_TICK_MS = 30_000;
     private static final long READ_TIMEOUT_MS = 2000;
 
@@ -99,6 +100,8 @@ public final class AdminServer implements AutoCloseable {
             }
         } catch (Busy e) {
             send(ex, 503, "application/json", json("error", e.getMessage()));
+        } catch (BadRequest e) {
+            send(ex, 400, "application/json", json("error", e.getMessage()));
         } catch (RuntimeException e) {
             send(ex, 500, "application/json", json("error", e.toString()));
         }
@@ -154,6 +157,15 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
+    /** The request itself is wrong: 400. */
+    private static final class BadRequest extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** The loop could not answer a read: 503, retry later. */
     private static final class Busy extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -179,8 +191,13 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
+    /** Percent-decodes a raw path segment; {@code +} stays a plus sign, as in any URI path. */
     private static String decode(String raw) {
-        return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        try {
+            return URI.create("http://h/" + raw).getPath().substring(1);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("malformed path segment: " + raw);
+        }
     }
 
     private static String json(String key, String value) {

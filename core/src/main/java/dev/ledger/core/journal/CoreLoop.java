@@ -1,5 +1,6 @@
 package dev.ledger.core.journal;
 
+import dev.ledger.core.admin.AdminServer;
 import dev.ledger.core.admin.CoreMetrics;
 import dev.ledger.core.admin.LedgerView;
 import dev.ledger.core.config.CoreConfig;
@@ -11,7 +12,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +60,12 @@ public final class CoreLoop implements Runnable, LedgerView {
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final long PARTITION_REFRESH_NANOS = 10_000_000_000L;
+    /** Bound on one blocking Kafka call of a rebuild or promotion; the loop retries after it. */
+    private static final Duration KAFKA_WAIT = Duration.ofSeconds(10);
+    private static final long LAG_CHECK_NANOS = 500_000_000L;
+    private static final Duration LAG_CHECK_TIMEOUT = Duration.ofSeconds(1);
+    /** How far (in sequences) one journal partition may run ahead of the fold before it is paused. */
+    static final long REORDER_WINDOW = 200_000;
     private static final byte[] NO_KEY = new byte[0];
 
     private final CoreConfig config;
@@ -83,6 +89,10 @@ public final class CoreLoop implements Runnable, LedgerView {
     private long transactionRecords;
     private final Map<TopicPartition, OffsetAndMetadata> transactionOffsets = new HashMap<>();
     private long partitionsCheckedNanos;
+    private long lagCheckedNanos;
+    private volatile long loadedSnapshotId = -1;
+    private final Map<TopicPartition, Long> journalHeads = new HashMap<>();
+    private final Set<TopicPartition> pausedJournal = new java.util.HashSet<>();
 
     public CoreLoop(CoreConfig config, CoreMetrics metrics) {
         this.config = config;
@@ -134,12 +144,15 @@ public final class CoreLoop implements Runnable, LedgerView {
                 } catch (ProducerFencedException | InvalidProducerEpochException e) {
                     log.warn("another core became active and fenced this one ({}); standing by", e.toString());
                     recover(e);
-                } catch (KafkaException | IllegalStateException e) {
+                } catch (RuntimeException e) {
+                    // Kafka failures, a journal that cannot be folded, a bug: never a dead loop in a live process.
                     if (running) {
                         recover(e);
                     }
                 }
-                serveReads();
+                if (!inTransaction) {
+                    serveReads(); // reads see committed decisions only; an open transaction is at most 250 ms old
+                }
             }
             if (role == Role.ACTIVE && inTransaction) {
                 commit(); // a graceful stop hands over what it decided
@@ -164,20 +177,15 @@ public final class CoreLoop implements Runnable, LedgerView {
         role = Role.STANDBY;
         folder = null;
         mutations.assign(List.of());
-        SnapshotStore.Loaded loaded = SnapshotStore.loadLatest(config, STARTUP_TIMEOUT);
+        SnapshotStore.Loaded loaded = SnapshotStore.loadLatest(config, KAFKA_WAIT, this::tick);
+        loadedSnapshotId = loaded == null ? -1 : loaded.manifest().getSnapshotId();
         Ledger ledger = loaded == null ? new Ledger() : loaded.ledger();
         folder = new JournalFolder(ledger);
         Map<Integer, Long> from = loaded == null ? Map.of() : loaded.journalPositions();
-        List<TopicPartition> parts = partitions(journal, config.decisionsTopic());
-        journal.assign(parts);
-        for (TopicPartition tp : parts) {
-            Long offset = from.get(tp.partition());
-            if (offset == null) {
-                journal.seekToBeginning(List.of(tp));
-            } else {
-                journal.seek(tp, offset);
-            }
-        }
+        journal.assign(List.of());
+        pausedJournal.clear();
+        journalHeads.clear();
+        assignJournal(from);
         log.info("state loaded from {}; folding the journal from sequence {}",
                 loaded == null ? "an empty ledger" : "snapshot " + loaded.manifest().getSnapshotId(),
                 ledger.nextSequence());
@@ -186,10 +194,35 @@ public final class CoreLoop implements Runnable, LedgerView {
 
     /** Standby: fold whatever the journal has. */
     private void tail() {
-        ConsumerRecords<byte[], byte[]> records = journal.poll(POLL);
-        fold(records);
-        if (caughtUp(journal)) {
-            lastCaughtUpNanos = System.nanoTime();
+        if (System.nanoTime() - partitionsCheckedNanos > PARTITION_REFRESH_NANOS) {
+            assignJournal(Map.of()); // a partition added to the journal is read from its beginning
+            partitionsCheckedNanos = System.nanoTime();
+        }
+        fold(journal.poll(POLL));
+        checkCaughtUp(journal, folder.waiting() == 0);
+    }
+
+    /**
+     * Assigns every partition of the journal; a partition not assigned yet starts at {@code from} (a snapshot's
+     * position) or at its beginning.
+     */
+    private void assignJournal(Map<Integer, Long> from) {
+        List<TopicPartition> parts = partitions(journal, config.decisionsTopic());
+        Set<TopicPartition> current = journal.assignment();
+        if (current.size() == parts.size() && current.containsAll(parts)) {
+            return;
+        }
+        journal.assign(parts);
+        for (TopicPartition tp : parts) {
+            if (current.contains(tp)) {
+                continue; // assign() keeps the position of a partition that stays assigned
+            }
+            Long offset = from.get(tp.partition());
+            if (offset == null) {
+                journal.seekToBeginning(List.of(tp));
+            } else {
+                journal.seek(tp, offset);
+            }
         }
     }
 
@@ -198,11 +231,34 @@ public final class CoreLoop implements Runnable, LedgerView {
         int n = 0;
         for (ConsumerRecord<byte[], byte[]> r : records) {
             n += folder.offer(r.value(), r.partition(), r.offset());
+            long seq = folder.lastOfferedSequence();
+            if (seq >= 0) {
+                journalHeads.put(new TopicPartition(r.topic(), r.partition()), seq);
+            }
         }
         metrics.folded(n);
         metrics.unreadable(folder.unreadable() - before);
         if (n > 0) {
             publishState();
+        }
+        balanceJournalReads();
+    }
+
+    /**
+     * Keeps the reorder buffer bounded: a partition whose records run more than {@link #REORDER_WINDOW} sequences
+     * ahead of the next one to fold is paused until the others catch up (journal partitions fill unevenly, since
+     * decisions are keyed by server).
+     */
+    private void balanceJournalReads() {
+        long next = folder.ledger().nextSequence();
+        for (TopicPartition tp : journal.assignment()) {
+            Long head = journalHeads.get(tp);
+            boolean ahead = head != null && head - next > REORDER_WINDOW;
+            if (ahead && pausedJournal.add(tp)) {
+                journal.pause(List.of(tp));
+            } else if (!ahead && pausedJournal.remove(tp)) {
+                journal.resume(List.of(tp));
+            }
         }
     }
 
@@ -213,13 +269,14 @@ public final class CoreLoop implements Runnable, LedgerView {
         producer = KafkaClients.transactionalProducer(config);
         producer.initTransactions(); // fences the previous active and aborts its open transaction
         // Fold every committed decision, including the last ones of the previous active.
-        List<TopicPartition> journalParts = partitions(journal, config.decisionsTopic());
-        Map<TopicPartition, Long> ends = journal.endOffsets(journalParts);
+        assignJournal(Map.of());
+        Map<TopicPartition, Long> ends = journal.endOffsets(journal.assignment(), KAFKA_WAIT);
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (!reached(journal, ends)) {
             if (System.nanoTime() > deadline || !running) {
                 throw new IllegalStateException("journal catch-up did not reach " + ends + " in " + STARTUP_TIMEOUT);
             }
+            tick();
             fold(journal.poll(POLL));
             serveReads();
         }
@@ -279,8 +336,8 @@ public final class CoreLoop implements Runnable, LedgerView {
         if (inTransaction && (records.isEmpty() || transactionRecords >= config.transactionMaxRecords()
                 || System.nanoTime() - transactionStartNanos >= config.transactionMaxMs() * 1_000_000L)) {
             commit();
-        } else if (!inTransaction && caughtUp(mutations)) {
-            lastCaughtUpNanos = System.nanoTime();
+        } else if (!inTransaction) {
+            checkCaughtUp(mutations, true);
         }
     }
 
@@ -310,9 +367,8 @@ public final class CoreLoop implements Runnable, LedgerView {
         metrics.transaction(true);
         decidedSinceSnapshot += transactionRecords;
         publishState();
-        if (caughtUp(mutations)) {
-            lastCaughtUpNanos = System.nanoTime();
-        }
+        serveReads(); // reads wait while a transaction is open: they are answered as soon as it commits
+        checkCaughtUp(mutations, true);
         if (folder.ledger().takeSnapshotRequest() || decidedSinceSnapshot >= config.snapshotEvery()) {
             snapshot();
         }
@@ -367,6 +423,7 @@ public final class CoreLoop implements Runnable, LedgerView {
 
     private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        tick();
         while (true) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic);
             if (infos != null && !infos.isEmpty()) {
@@ -380,6 +437,7 @@ public final class CoreLoop implements Runnable, LedgerView {
             if (System.nanoTime() > deadline || !running) {
                 throw new IllegalStateException("topic " + topic + " does not exist (waited " + STARTUP_TIMEOUT + ")");
             }
+            tick(); // waiting for a topic is not a stalled loop
             pause(200);
         }
     }
@@ -393,15 +451,36 @@ public final class CoreLoop implements Runnable, LedgerView {
         return true;
     }
 
-    private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer) {
-        Collection<TopicPartition> parts = consumer.assignment();
-        for (TopicPartition tp : parts) {
-            OptionalLong lag = consumer.currentLag(tp);
-            if (lag.isEmpty() || lag.getAsLong() > 0) {
-                return false;
-            }
+    /**
+     * Readiness: at most twice a second, asks Kafka for the end offsets (read_committed: the last stable offset) of
+     * the consumer's partitions and, when its position has reached every one (and {@code nothingPending}), records
+     * the time. A core cut off from Kafka therefore stops being ready after {@link AdminServer#READY_LAG_MS}.
+     */
+    private void checkCaughtUp(KafkaConsumer<byte[], byte[]> consumer, boolean nothingPending) {
+        long now = System.nanoTime();
+        if (now - lagCheckedNanos < LAG_CHECK_NANOS) {
+            return;
         }
-        return !parts.isEmpty();
+        lagCheckedNanos = now;
+        Set<TopicPartition> parts = consumer.assignment();
+        if (parts.isEmpty() || !nothingPending) {
+            return;
+        }
+        try {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(parts, LAG_CHECK_TIMEOUT);
+            for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+                if (consumer.position(e.getKey(), LAG_CHECK_TIMEOUT) < e.getValue()) {
+                    return;
+                }
+            }
+            lastCaughtUpNanos = now;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            // Kafka unreachable: not caught up, and readiness lapses on its own
+        }
+    }
+
+    private void tick() {
+        lastTickNanos = System.nanoTime();
     }
 
     private void publishState() {
@@ -476,9 +555,16 @@ public final class CoreLoop implements Runnable, LedgerView {
             }
         });
         if (role == Role.STOPPED) {
-            serveReads();
+            // No loop thread any more: answer here rather than run reads concurrently on the HTTP threads.
+            reads.clear();
+            f.completeExceptionally(new IllegalStateException("the core has stopped"));
         }
         return f;
+    }
+
+    /** The snapshot the state was last loaded from, or -1 for an empty start; for tests and logs. */
+    public long loadedSnapshotId() {
+        return loadedSnapshotId;
     }
 
     @Override

@@ -22,6 +22,7 @@ final class JournalFolder {
             new PriorityQueue<>((a, b) -> Long.compareUnsigned(a.getSequence(), b.getSequence()));
     private long folded;
     private long unreadable;
+    private long lastOffered = -1;
 
     JournalFolder(Ledger ledger) {
         this.ledger = ledger;
@@ -33,6 +34,7 @@ final class JournalFolder {
 
     /** Offers one journal record's value; returns how many decisions were folded as a result. */
     int offer(byte[] value, int partition, long offset) {
+        lastOffered = -1;
         Decision d;
         try {
             d = Decision.parseFrom(value == null ? new byte[0] : value);
@@ -42,6 +44,7 @@ final class JournalFolder {
                     e.getMessage());
             return 0;
         }
+        lastOffered = d.getSequence();
         if (d.getSequence() < ledger.nextSequence()) {
             return 0;
         }
@@ -53,7 +56,7 @@ final class JournalFolder {
                 try {
                     ledger.apply(next);
                     n++;
-                } catch (IllegalStateException e) {
+                } catch (RuntimeException e) {
                     unreadable++; // a journal that contradicts itself: counted and logged, never a stalled core
                     log.error("journal record {}@{} cannot be folded: {}", partition, offset, e.getMessage());
                 }
@@ -61,6 +64,11 @@ final class JournalFolder {
         }
         folded += n;
         return n;
+    }
+
+    /** The sequence of the last record offered that parsed, or -1. */
+    long lastOfferedSequence() {
+        return lastOffered;
     }
 
     /** Decisions read but waiting for an earlier sequence. */

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -82,12 +83,19 @@ final class SnapshotStore {
         return manifest;
     }
 
-    /** The newest complete snapshot, or null when there is none (or it cannot be read: then the journal is replayed). */
-    static Loaded loadLatest(CoreConfig config, Duration timeout) {
+    /**
+     * The newest complete snapshot, or null when there is none (or it cannot be read: then the journal is replayed).
+     *
+     * @param timeout bound on each Kafka call and on a read that makes no progress (a large snapshot may take longer
+     *     in all, as long as records keep coming)
+     * @param progress called as records arrive, so the caller can show it is alive
+     * @throws org.apache.kafka.common.KafkaException when Kafka does not answer in time (the caller retries)
+     */
+    static Loaded loadLatest(CoreConfig config, Duration timeout, Runnable progress) {
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(config, "snapshot-loader")) {
             SnapshotManifest manifest = null;
             TopicPartition manifests = new TopicPartition(config.snapshotsTopic(), MANIFEST_PARTITION);
-            for (ConsumerRecord<byte[], byte[]> r : readToEnd(consumer, manifests, -1, timeout, null)) {
+            for (ConsumerRecord<byte[], byte[]> r : readToEnd(consumer, manifests, -1, timeout, progress, null)) {
                 try {
                     manifest = SnapshotManifest.parseFrom(r.value());
                 } catch (InvalidProtocolBufferException e) {
@@ -106,7 +114,7 @@ final class SnapshotStore {
             List<byte[]> parts = new ArrayList<>(Collections.nCopies(m.getChunkCount(), (byte[]) null));
             int[] found = {0};
             TopicPartition chunks = new TopicPartition(config.snapshotsTopic(), CHUNK_PARTITION);
-            readToEnd(consumer, chunks, m.getFirstChunkOffset(), timeout, r -> {
+            readToEnd(consumer, chunks, m.getFirstChunkOffset(), timeout, progress, r -> {
                 try {
                     SnapshotChunk c = SnapshotChunk.parseFrom(r.value());
                     if (c.getSnapshotId() == m.getSnapshotId() && c.getIndex() < parts.size()
@@ -142,9 +150,12 @@ final class SnapshotStore {
         }
     }
 
-    /** Reads one partition from {@code from} (-1 = beginning) to its end offset, or until the visitor says stop. */
+    /**
+     * Reads one partition from {@code from} (-1 = beginning) to its end offset, or until the visitor says stop; fails
+     * when {@code timeout} passes without a record.
+     */
     private static List<ConsumerRecord<byte[], byte[]>> readToEnd(KafkaConsumer<byte[], byte[]> consumer,
-            TopicPartition tp, long from, Duration timeout,
+            TopicPartition tp, long from, Duration timeout, Runnable progress,
             java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> visitor) {
         consumer.assign(List.of(tp));
         if (from < 0) {
@@ -157,9 +168,15 @@ final class SnapshotStore {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (consumer.position(tp, timeout) < end) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("reading " + tp + " to offset " + end + " took longer than " + timeout);
+                throw new org.apache.kafka.common.errors.TimeoutException("reading " + tp + " to offset " + end
+                        + ": no record for " + timeout);
             }
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            progress.run();
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+            if (!records.isEmpty()) {
+                deadline = System.nanoTime() + timeout.toNanos();
+            }
+            for (ConsumerRecord<byte[], byte[]> r : records) {
                 if (visitor == null) {
                     kept.add(r);
                 } else if (!visitor.test(r)) {

@@ -102,6 +102,7 @@ public final class DecisionVerifier {
         final Ledger ledger = new Ledger();
         final Map<String, Integer> originals = new HashMap<>();
         final Map<String, Boolean> appliedIds = new HashMap<>();
+        final java.util.Set<String> records = new java.util.HashSet<>();
         final Map<String, Long> rejectedByReason = new TreeMap<>();
         final Map<String, Long> lowest = new TreeMap<>();
         final List<String> violations = new ArrayList<>();
@@ -137,6 +138,12 @@ public final class DecisionVerifier {
         }
 
         private void count(Decision d) {
+            // Exactly one decision per mutation record: a second one (even a duplicate=true one) means the record
+            // was decided twice, which exactly-once forbids.
+            if (!records.add(d.getMutationPartition() + "@" + d.getMutationOffset())) {
+                violation("mutation record " + d.getMutationPartition() + "@" + d.getMutationOffset()
+                        + " decided again at sequence " + d.getSequence());
+            }
             if (d.getDuplicate()) {
                 duplicates++;
             } else if (d.getOutcome() == Outcome.OUTCOME_REJECTED) {

@@ -85,6 +85,18 @@ class DecisionVerifierTest {
     }
 
     @Test
+    void aMutationRecordDecidedTwiceFailsEvenAsADuplicate() {
+        List<Decision> j = journal();
+        // The resend of e6 at sequence 7 names the record of the original (offset 5): one record, two decisions.
+        j.set(7, j.get(7).toBuilder().setMutationOffset(5).build());
+
+        DecisionReport r = verify(j);
+
+        assertThat(r.passed()).isFalse();
+        assertThat(r.violationSample()).anyMatch(v -> v.contains("mutation record 0@5 decided again"));
+    }
+
+    @Test
     void aRepeatedSequenceFails() {
         List<Decision> j = journal();
         j.add(j.get(3));
