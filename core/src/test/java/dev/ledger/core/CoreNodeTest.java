@@ -64,7 +64,7 @@ class CoreNodeTest {
                     .contains("\"lastEventId\":\"" + t1 + "\"");
             assertThat(get(core.adminPort(), "/decisions/" + t1, 200)).contains("OUTCOME_APPLIED");
             get(core.adminPort(), "/accounts/nobody", 404);
-            get(core.adminPort(), "/accounts/a%zz", 400);
+            assertThat(rawStatusLine(core.adminPort(), "/accounts/a%zz")).contains(" 400 ");
             get(core.adminPort(), "/accounts/al%69ce", 200);
             assertThat(get(core.adminPort(), "/metrics", 200)).contains("ledger_core_decisions_total");
             get(core.adminPort(), "/livez", 200);
@@ -142,6 +142,17 @@ class CoreNodeTest {
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             last = r.body();
             Thread.sleep(50);
+        }
+    }
+
+    /** A request java.net.http refuses to send (a malformed escape), over a plain socket. */
+    private static String rawStatusLine(int port, String path) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
         }
     }
 

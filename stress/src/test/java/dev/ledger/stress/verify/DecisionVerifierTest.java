@@ -147,8 +147,8 @@ class DecisionVerifierTest {
         DecisionReport r = verify(j);
 
         assertThat(r.unbalanced()).isPositive();
+        // Balances are absolute, so later decisions hide it in the final totals: the per-decision check catches it.
         assertThat(r.violationSample().toString()).contains("decision 4 moves 1000 USD");
-        assertThat(r.totalsByCurrency().get("USD")).isNotZero();
         assertThat(r.passed()).isFalse();
     }
 
