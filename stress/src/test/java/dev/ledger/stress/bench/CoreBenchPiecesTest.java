@@ -43,6 +43,11 @@ class CoreBenchPiecesTest {
                 assertThat(fill.overdrafts()).isBetween(20L, 90L);
                 assertThat(sc.decisionsByKind()).containsEntry("rejected insufficient_funds", fill.overdrafts())
                         .containsEntry("applied", setup + 500 - fill.overdrafts()).hasSize(2);
+                // Readiness is checked against Kafka's end offsets twice a second: it follows within a second.
+                long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!admin.ready() && System.nanoTime() < readyBy) {
+                    Thread.sleep(100);
+                }
                 assertThat(admin.ready()).isTrue();
             }
             assertThat(new CoreAdmin(1).scrape().reachable()).isFalse();
