@@ -3,8 +3,8 @@ package dev.ledger.core.journal;
 import dev.ledger.core.admin.CoreMetrics;
 import dev.ledger.core.admin.LedgerView;
 import dev.ledger.core.config.CoreConfig;
+import dev.ledger.core.rules.DecisionOut;
 import dev.ledger.core.rules.Ledger;
-import dev.ledger.proto.Decision;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -77,6 +77,7 @@ public final class CoreLoop implements Runnable, LedgerView {
     private KafkaProducer<byte[], byte[]> producer;
     private JournalFolder folder;
     private long decidedSinceSnapshot;
+    private final DecisionOut decision = new DecisionOut(); // the hot path's reused encoding buffer
     private long partitionsCheckedNanos;
 
     public CoreLoop(CoreConfig config, CoreMetrics metrics) {
@@ -263,15 +264,15 @@ public final class CoreLoop implements Runnable, LedgerView {
         producer.beginTransaction();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            Decision d = ledger.decide(r.value() == null ? NO_KEY : r.value(), r.partition(), r.offset());
+            ledger.decideInto(r.value() == null ? NO_KEY : r.value(), r.partition(), r.offset(), decision);
             Header server = r.headers().lastHeader(MutationHeaders.SERVER_ID);
             producer.send(new ProducerRecord<>(config.decisionsTopic(), server == null ? NO_KEY : server.value(),
-                    d.toByteArray()), (md, e) -> {
+                    decision.toByteArray()), (md, e) -> {
                         if (e == null) {
                             journalEnds.merge(md.partition(), md.offset() + 1, Math::max);
                         }
                     });
-            metrics.decided(d);
+            metrics.decided(decision.outcome(), decision.reasonCode(), decision.duplicate());
             offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
         }
         producer.sendOffsetsToTransaction(offsets, mutations.groupMetadata());

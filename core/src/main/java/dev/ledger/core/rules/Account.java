@@ -1,23 +1,35 @@
 package dev.ledger.core.rules;
 
 import dev.ledger.proto.AccountGroup;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * One account of the in-memory ledger: attributes fixed at creation, the balance and the last decision that
  * changed it. Mutable, owned by the single thread that runs {@link Ledger}; never shared.
+ *
+ * <p>The id is kept as UTF-8 bytes too: the ledger finds an account by the bytes of the mutation record and writes
+ * them into the decision without a String. The last event id is kept as two longs when it is UUID-shaped (as the SDK
+ * makes them), as text otherwise.
  */
 public final class Account {
 
     private final String id;
+    private final byte[] idUtf8;
+    private final int idHash;
     private final String currency;
     private final AccountGroup group;
     private final String displayName;
     long balanceMinor;
     long lastSequence = -1;
-    String lastEventId = "";
+    private long lastIdMsb;
+    private long lastIdLsb;
+    private String lastIdText = ""; // null when the last event id is the UUID lastIdMsb, lastIdLsb
 
     Account(String id, String currency, AccountGroup group, String displayName) {
         this.id = id;
+        this.idUtf8 = id.getBytes(StandardCharsets.UTF_8);
+        this.idHash = hash(idUtf8, 0, idUtf8.length);
         this.currency = currency;
         this.group = group;
         this.displayName = displayName;
@@ -50,7 +62,7 @@ public final class Account {
 
     /** Event id of the last decision that changed this account, or "". */
     public String lastEventId() {
-        return lastEventId;
+        return lastIdText != null ? lastIdText : Uuids.format(lastIdMsb, lastIdLsb);
     }
 
     /** Only settlement accounts stand for money outside the ledger and may go below zero. */
@@ -60,6 +72,59 @@ public final class Account {
 
     boolean sameAttributes(String currency, AccountGroup group, String displayName) {
         return this.currency.equals(currency) && this.group == group && this.displayName.equals(displayName);
+    }
+
+    byte[] idUtf8() {
+        return idUtf8;
+    }
+
+    int idHash() {
+        return idHash;
+    }
+
+    boolean idEquals(byte[] b, int off, int len) {
+        return Arrays.equals(idUtf8, 0, idUtf8.length, b, off, off + len);
+    }
+
+    /** Whether the currency equals the (ASCII) bytes. */
+    boolean currencyEquals(byte[] b, int off, int len) {
+        String c = currency;
+        if (c.length() != len) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (c.charAt(i) != (b[off + i] & 0xff)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void touch(long balance, long sequence, String eventId) {
+        if (Uuids.isUuid(eventId)) {
+            touchUuid(balance, sequence, Uuids.msb(eventId), Uuids.lsb(eventId));
+        } else {
+            balanceMinor = balance;
+            lastSequence = sequence;
+            lastIdText = eventId;
+        }
+    }
+
+    void touchUuid(long balance, long sequence, long msb, long lsb) {
+        balanceMinor = balance;
+        lastSequence = sequence;
+        lastIdMsb = msb;
+        lastIdLsb = lsb;
+        lastIdText = null;
+    }
+
+    /** The hash the account table files an id under: over its UTF-8 bytes. */
+    static int hash(byte[] b, int off, int len) {
+        int h = 0x811c9dc5;
+        for (int i = off; i < off + len; i++) {
+            h = (h ^ b[i]) * 0x01000193;
+        }
+        return h ^ (h >>> 16);
     }
 
     @Override
