@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ledger.proto.Decision;
 import dev.ledger.proto.MutationEvent;
+import dev.ledger.proto.ReasonCode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import net.jqwik.api.AfterFailureMode;
@@ -21,6 +24,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.statistics.Statistics;
 
 /**
@@ -40,6 +44,15 @@ class DecideIntoPropertyTest {
     @Provide
     Arbitrary<List<Long>> seeds() {
         return Arbitraries.longs().list().ofMinSize(1).ofMaxSize(150);
+    }
+
+    private static final Set<ReasonCode> REASONS_SEEN = EnumSet.noneOf(ReasonCode.class);
+
+    @AfterContainer
+    static void everyReasonCodeWasReached() {
+        Set<ReasonCode> all = EnumSet.allOf(ReasonCode.class);
+        all.remove(ReasonCode.UNRECOGNIZED);
+        assertThat(REASONS_SEEN).as("reason codes the generator reached").isEqualTo(all);
     }
 
     @Property(tries = 400, afterFailure = AfterFailureMode.SAMPLE_FIRST)
@@ -69,6 +82,7 @@ class DecideIntoPropertyTest {
             assertThat(out.reasonCode()).isEqualTo(d.getReasonCodeValue());
             assertThat(out.duplicate()).isEqualTo(d.getDuplicate());
             Statistics.collect(d.getDuplicate() ? "duplicate" : d.getReasonCode());
+            REASONS_SEEN.add(d.getReasonCode());
             follower.apply(d);
             assertThat(ledger.takeSnapshotRequest()).isEqualTo(legacy.takeSnapshotRequest());
             compareValidators(value);
@@ -190,12 +204,13 @@ class DecideIntoPropertyTest {
             };
         }
 
+        /** Mostly an account the preamble may have opened. */
         private static String account(Random r) {
-            return ACCOUNTS[r.nextInt(ACCOUNTS.length)];
+            return ACCOUNTS[r.nextInt(4) != 0 ? r.nextInt(8) : r.nextInt(ACCOUNTS.length)];
         }
 
         private static String currency(Random r) {
-            return CURRENCIES[r.nextInt(CURRENCIES.length)];
+            return r.nextInt(3) != 0 ? "EUR" : CURRENCIES[r.nextInt(CURRENCIES.length)];
         }
 
         private static String name(Random r) {
@@ -209,7 +224,7 @@ class DecideIntoPropertyTest {
         }
 
         private static long amount(Random r) {
-            return switch (r.nextInt(8)) {
+            return switch (r.nextInt(12)) {
                 case 0 -> 0;
                 case 1 -> -1 - r.nextInt(1000);
                 case 2 -> Long.MAX_VALUE - r.nextInt(1000);

@@ -4,7 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ledger.proto.AccountBalance;
 import dev.ledger.proto.AccountGroup;
 import dev.ledger.proto.AccountOpened;
-import dev.ledger.proto.CreateLegacyAccount;
+import dev.ledger.proto.CreateAccount;
 import dev.ledger.proto.Decision;
 import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.Outcome;
@@ -35,7 +35,7 @@ final class LegacyLedger {
     private boolean snapshotRequested;
 
     // Scratch space of one decision's legs (at most payer, payee, fee, tax); single-threaded, so reused.
-    private final LegacyAccount[] legLegacyAccounts = new LegacyAccount[4];
+    private final LegacyAccount[] legAccounts = new LegacyAccount[4];
     private final long[] legDeltas = new long[4];
     private final long[] legBalances = new long[4];
     private int legCount;
@@ -76,7 +76,7 @@ final class LegacyLedger {
         }
         d.setBodyHash(bodyHash);
         switch (event.getBodyCase()) {
-            case CREATE_ACCOUNT -> createLegacyAccount(d, event.getCreateLegacyAccount());
+            case CREATE_ACCOUNT -> createAccount(d, event.getCreateAccount());
             case TOP_UP -> topUp(d, event.getTopUp());
             case TRANSFER -> transfer(d, event.getTransfer());
             default -> { // SNAPSHOT: the caller snapshots after this decision
@@ -101,14 +101,14 @@ final class LegacyLedger {
         nextSequence = d.getSequence() + 1;
         if (d.hasOpened()) {
             AccountOpened o = d.getOpened();
-            accounts.put(o.getLegacyAccountId(), new LegacyAccount(o.getLegacyAccountId(), o.getCurrency().intern(), o.getGroup(),
+            accounts.put(o.getAccountId(), new LegacyAccount(o.getAccountId(), o.getCurrency().intern(), o.getGroup(),
                     o.getDisplayName()));
         }
         for (AccountBalance b : d.getBalancesList()) {
-            LegacyAccount a = accounts.get(b.getLegacyAccountId());
+            LegacyAccount a = accounts.get(b.getAccountId());
             if (a == null) {
                 throw new IllegalStateException("decision " + d.getSequence() + " names unknown account "
-                        + b.getLegacyAccountId());
+                        + b.getAccountId());
             }
             touch(a, b.getBalanceMinor(), d.getSequence(), d.getEventId());
         }
@@ -143,7 +143,7 @@ final class LegacyLedger {
     }
 
     /** Restores one account from a snapshot. */
-    public void restoreLegacyAccount(String id, String currency, AccountGroup group, String displayName, long balanceMinor,
+    public void restoreAccount(String id, String currency, AccountGroup group, String displayName, long balanceMinor,
             long lastSequence, String lastEventId) {
         LegacyAccount a = new LegacyAccount(id, currency.intern(), group, displayName);
         a.balanceMinor = balanceMinor;
@@ -171,31 +171,31 @@ final class LegacyLedger {
                 .setReason("duplicate of decision " + original + (reason == ReasonCode.REASON_NONE ? "" : ": " + reason));
     }
 
-    private void createLegacyAccount(Decision.Builder d, CreateLegacyAccount c) {
-        LegacyAccount existing = accounts.get(c.getLegacyAccountId());
+    private void createAccount(Decision.Builder d, CreateAccount c) {
+        LegacyAccount existing = accounts.get(c.getAccountId());
         if (existing != null) {
             if (existing.sameAttributes(c.getCurrency(), c.getGroup(), c.getDisplayName())) {
-                d.setOutcome(Outcome.OUTCOME_APPLIED).setReason("account " + c.getLegacyAccountId()
+                d.setOutcome(Outcome.OUTCOME_APPLIED).setReason("account " + c.getAccountId()
                         + " already open with the same attributes");
                 return;
             }
-            reject(d, ReasonCode.REASON_ACCOUNT_EXISTS, "account " + c.getLegacyAccountId() + " exists as "
+            reject(d, ReasonCode.REASON_ACCOUNT_EXISTS, "account " + c.getAccountId() + " exists as "
                     + existing.currency() + " " + existing.group() + " \"" + existing.displayName() + "\"");
             return;
         }
-        LegacyAccount a = new LegacyAccount(c.getLegacyAccountId(), c.getCurrency().intern(), c.getGroup(), c.getDisplayName());
+        LegacyAccount a = new LegacyAccount(c.getAccountId(), c.getCurrency().intern(), c.getGroup(), c.getDisplayName());
         accounts.put(a.id(), a);
         touch(a, 0, d.getSequence(), d.getEventId());
         d.setOutcome(Outcome.OUTCOME_APPLIED)
-                .setOpened(AccountOpened.newBuilder().setLegacyAccountId(a.id()).setCurrency(a.currency())
+                .setOpened(AccountOpened.newBuilder().setAccountId(a.id()).setCurrency(a.currency())
                         .setGroup(a.group()).setDisplayName(a.displayName()))
-                .addBalances(AccountBalance.newBuilder().setLegacyAccountId(a.id()).setBalanceMinor(0));
+                .addBalances(AccountBalance.newBuilder().setAccountId(a.id()).setBalanceMinor(0));
     }
 
     private void topUp(Decision.Builder d, TopUp t) {
-        LegacyAccount account = existing(d, "top_up.account_id", t.getLegacyAccountId());
+        LegacyAccount account = existing(d, "top_up.account_id", t.getAccountId());
         LegacyAccount settlement = account == null ? null
-                : existing(d, "top_up.settlement_account_id", t.getSettlementLegacyAccountId());
+                : existing(d, "top_up.settlement_account_id", t.getSettlementAccountId());
         if (settlement == null) {
             return;
         }
@@ -214,17 +214,17 @@ final class LegacyLedger {
     }
 
     private void transfer(Decision.Builder d, Transfer t) {
-        LegacyAccount payer = existing(d, "transfer.payer_account_id", t.getPayerLegacyAccountId());
-        LegacyAccount payee = payer == null ? null : existing(d, "transfer.payee_account_id", t.getPayeeLegacyAccountId());
+        LegacyAccount payer = existing(d, "transfer.payer_account_id", t.getPayerAccountId());
+        LegacyAccount payee = payer == null ? null : existing(d, "transfer.payee_account_id", t.getPayeeAccountId());
         if (payee == null) {
             return;
         }
         LegacyAccount fee = null;
         LegacyAccount tax = null;
-        if (t.getFeeMinor() > 0 && (fee = existing(d, "transfer.fee_account_id", t.getFeeLegacyAccountId())) == null) {
+        if (t.getFeeMinor() > 0 && (fee = existing(d, "transfer.fee_account_id", t.getFeeAccountId())) == null) {
             return;
         }
-        if (t.getTaxMinor() > 0 && (tax = existing(d, "transfer.tax_account_id", t.getTaxLegacyAccountId())) == null) {
+        if (t.getTaxMinor() > 0 && (tax = existing(d, "transfer.tax_account_id", t.getTaxAccountId())) == null) {
             return;
         }
         String c = t.getCurrency();
@@ -253,19 +253,19 @@ final class LegacyLedger {
     /** Adds a delta for an account, merging legs that name the same account. */
     private void leg(LegacyAccount a, long delta) {
         for (int i = 0; i < legCount; i++) {
-            if (legLegacyAccounts[i] == a) {
+            if (legAccounts[i] == a) {
                 legDeltas[i] += delta; // bounded by the amounts of one valid event: cannot overflow
                 return;
             }
         }
-        legLegacyAccounts[legCount] = a;
+        legAccounts[legCount] = a;
         legDeltas[legCount++] = delta;
     }
 
     /** All legs or none: computes every new balance exactly before changing any. */
     private void applyLegs(Decision.Builder d) {
         for (int i = 0; i < legCount; i++) {
-            LegacyAccount a = legLegacyAccounts[i];
+            LegacyAccount a = legAccounts[i];
             try {
                 legBalances[i] = Math.addExact(a.balanceMinor, legDeltas[i]);
             } catch (ArithmeticException e) {
@@ -276,9 +276,9 @@ final class LegacyLedger {
             }
         }
         for (int i = 0; i < legCount; i++) {
-            LegacyAccount a = legLegacyAccounts[i];
+            LegacyAccount a = legAccounts[i];
             touch(a, legBalances[i], d.getSequence(), d.getEventId());
-            d.addBalances(AccountBalance.newBuilder().setLegacyAccountId(a.id()).setBalanceMinor(legBalances[i]));
+            d.addBalances(AccountBalance.newBuilder().setAccountId(a.id()).setBalanceMinor(legBalances[i]));
         }
         d.setOutcome(Outcome.OUTCOME_APPLIED);
         clearLegs();
@@ -286,7 +286,7 @@ final class LegacyLedger {
 
     private void clearLegs() {
         for (int i = 0; i < legCount; i++) {
-            legLegacyAccounts[i] = null;
+            legAccounts[i] = null;
         }
         legCount = 0;
     }
@@ -317,7 +317,6 @@ final class LegacyLedger {
     private static Decision.Builder reject(Decision.Builder d, ReasonCode reason, String text) {
         return d.setOutcome(Outcome.OUTCOME_REJECTED).setReasonCode(reason).setReason(text);
     }
-
     /** The account of the old implementation. */
     static final class LegacyAccount {
         private final String id;
