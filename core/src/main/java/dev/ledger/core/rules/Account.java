@@ -16,7 +16,6 @@ public final class Account {
 
     private final String id;
     private final byte[] idUtf8;
-    private final int idHash;
     private final String currency;
     private final AccountGroup group;
     private final String displayName;
@@ -29,7 +28,6 @@ public final class Account {
     Account(String id, String currency, AccountGroup group, String displayName) {
         this.id = id;
         this.idUtf8 = id.getBytes(StandardCharsets.UTF_8);
-        this.idHash = hash(idUtf8, 0, idUtf8.length);
         this.currency = currency;
         this.group = group;
         this.displayName = displayName;
@@ -78,10 +76,6 @@ public final class Account {
         return idUtf8;
     }
 
-    int idHash() {
-        return idHash;
-    }
-
     boolean idEquals(byte[] b, int off, int len) {
         return Arrays.equals(idUtf8, 0, idUtf8.length, b, off, off + len);
     }
@@ -116,15 +110,6 @@ public final class Account {
         lastIdMsb = msb;
         lastIdLsb = lsb;
         lastIdText = null;
-    }
-
-    /** The hash the account table files an id under: over its UTF-8 bytes. */
-    static int hash(byte[] b, int off, int len) {
-        int h = 0x811c9dc5;
-        for (int i = off; i < off + len; i++) {
-            h = (h ^ b[i]) * 0x01000193;
-        }
-        return h ^ (h >>> 16);
     }
 
     @Override

@@ -40,6 +40,11 @@ public final class IdTable {
     private long foundSequence;
     private int foundCode;
 
+    /** Largest batch {@link #prefetch} takes. */
+    static final int PREFETCH_BATCH = 64;
+    private final int[] homes = new int[PREFETCH_BATCH];
+    private long prefetchSink; // keeps the prefetch loads from being optimized away
+
     // The slot the last UUID lookup ended at: decide() looks an id up and then puts the same id, so it probes once.
     private int probedSlot = -1;
     private long probedMsb;
@@ -128,6 +133,24 @@ public final class IdTable {
         slots[slot + 1] = lsb;
         slots[slot + 2] = bodyHash;
         slots[slot + 3] = sequence << 8 | code;
+    }
+
+    /**
+     * Touches the home slots of {@code count} UUIDs ({@code uuids[2k], uuids[2k + 1]}) one after another, so that
+     * their cache misses overlap instead of each stalling its own decision. Changes nothing.
+     */
+    void prefetch(long[] uuids, int count) {
+        int mask = capacity - 1;
+        int[] at = homes;
+        for (int k = 0; k < count; k++) {
+            at[k] = ((int) mix(uuids[2 * k], uuids[2 * k + 1]) & mask) * STRIDE + 3;
+        }
+        long[] s = slots;
+        long sum = 0;
+        for (int k = 0; k < count; k++) {
+            sum += s[at[k]];
+        }
+        prefetchSink += sum;
     }
 
     public void forEach(Visitor visitor) {

@@ -85,7 +85,7 @@ final class MutationView implements EventFields {
                 return false;
             }
             if (field == MutationEvent.EVENT_ID_FIELD_NUMBER) {
-                if (seenId || !Utf8.isValid(value, pos, pos + n)) {
+                if (seenId) {
                     return false;
                 }
                 seenId = true;
@@ -108,7 +108,8 @@ final class MutationView implements EventFields {
         }
         bodyHash = h;
         parseUuid();
-        return true;
+        // A UUID-shaped id is ASCII; any other is checked here.
+        return uuid || Utf8.isValid(value, idOff, idOff + idLen);
     }
 
     /** Takes an event protobuf parsed (the fallback path); {@code hash} is {@link BodyHash#of} the record. */
@@ -252,25 +253,70 @@ final class MutationView implements EventFields {
         if (b[o + 8] != '-' || b[o + 13] != '-' || b[o + 18] != '-' || b[o + 23] != '-') {
             return;
         }
+        // Branch-free: an invalid digit reads as -1, which sets the sign bit of the or of all digits.
+        int any = 0;
         long hi = 0;
+        for (int i = o; i < o + 8; i++) {
+            int d = HEX[b[i] & 0xff];
+            any |= d;
+            hi = hi << 4 | d & 15;
+        }
+        for (int i = o + 9; i < o + 13; i++) {
+            int d = HEX[b[i] & 0xff];
+            any |= d;
+            hi = hi << 4 | d & 15;
+        }
+        for (int i = o + 14; i < o + 18; i++) {
+            int d = HEX[b[i] & 0xff];
+            any |= d;
+            hi = hi << 4 | d & 15;
+        }
         long lo = 0;
-        for (int i = 0; i < 36; i++) {
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                continue;
-            }
-            int d = HEX[b[o + i] & 0xff];
-            if (d < 0) {
-                return;
-            }
-            if (i < 18) {
-                hi = hi << 4 | d;
-            } else {
-                lo = lo << 4 | d;
-            }
+        for (int i = o + 19; i < o + 23; i++) {
+            int d = HEX[b[i] & 0xff];
+            any |= d;
+            lo = lo << 4 | d & 15;
+        }
+        for (int i = o + 24; i < o + 36; i++) {
+            int d = HEX[b[i] & 0xff];
+            any |= d;
+            lo = lo << 4 | d & 15;
+        }
+        if (any < 0) {
+            return;
         }
         msb = hi;
         lsb = lo;
         uuid = true;
+    }
+
+    /**
+     * The two longs of a record's event id when the record starts with it in the SDK's layout (tag, length 36, the
+     * canonical UUID text), for {@link IdTable#prefetch}; false otherwise (then nothing is prefetched for it). A hint
+     * only: the decision reads the record again in full.
+     */
+    static boolean peekUuid(byte[] value, long[] into, int at) {
+        if (value.length < 38 || value[0] != (MutationEvent.EVENT_ID_FIELD_NUMBER << 3 | 2) || value[1] != 36) {
+            return false;
+        }
+        int any = 0;
+        long hi = 0;
+        long lo = 0;
+        for (int i = 2; i < 38; i++) {
+            if (i == 10 || i == 15 || i == 20 || i == 25) {
+                continue;
+            }
+            int d = HEX[value[i] & 0xff];
+            any |= d;
+            if (i < 20) {
+                hi = hi << 4 | d & 15;
+            } else {
+                lo = lo << 4 | d & 15;
+            }
+        }
+        into[at] = hi;
+        into[at + 1] = lo;
+        return any >= 0;
     }
 
     // ------------------------------------------------------------------------------------------------- reading

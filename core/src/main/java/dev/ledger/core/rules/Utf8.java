@@ -11,6 +11,9 @@ final class Utf8 {
 
     static boolean isValid(byte[] b, int from, int to) {
         int i = from;
+        while (i < to && b[i] >= 0) {
+            i++; // ASCII: the common case, one compare per byte
+        }
         while (i < to) {
             int c = b[i];
             if (c >= 0) {
