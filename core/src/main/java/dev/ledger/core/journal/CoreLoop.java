@@ -263,6 +263,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         Ledger ledger = folder.ledger();
         producer.beginTransaction();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        prefetchIds(ledger, records);
         for (ConsumerRecord<byte[], byte[]> r : records) {
             ledger.decideInto(r.value() == null ? NO_KEY : r.value(), r.partition(), r.offset(), decision);
             Header server = r.headers().lastHeader(MutationHeaders.SERVER_ID);
@@ -286,6 +287,16 @@ public final class CoreLoop implements Runnable, LedgerView {
         if (ledger.takeSnapshotRequest() || decidedSinceSnapshot >= config.snapshotEvery()) {
             snapshot();
         }
+    }
+
+    /** Lets the ledger load the id-table slots of the whole batch at once (a hint; decisions do not depend on it). */
+    private static void prefetchIds(Ledger ledger, ConsumerRecords<byte[], byte[]> records) {
+        byte[][] values = new byte[records.count()][];
+        int n = 0;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            values[n++] = r.value() == null ? NO_KEY : r.value();
+        }
+        ledger.prefetch(values, 0, n);
     }
 
     private void snapshot() {
