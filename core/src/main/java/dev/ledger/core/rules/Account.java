@@ -6,11 +6,11 @@ import java.util.Arrays;
 
 /**
  * One account of the in-memory ledger: attributes fixed at creation, the balance and the last decision that
- * changed it. Mutable, owned by the single thread that runs {@link Ledger}; never shared.
+ * changed it. Owned by the single thread that runs {@link Ledger}; never shared.
  *
- * <p>The id is kept as UTF-8 bytes too: the ledger finds an account by the bytes of the mutation record and writes
- * them into the decision without a String. The last event id is kept as two longs when it is UUID-shaped (as the SDK
- * makes them), as text otherwise.
+ * <p>This object holds the attributes only; the balance and the last decision live in the {@link AccountTable}'s
+ * compact arrays (the hot path reads and writes those without touching this object), which the getters read. The
+ * last event id is kept there as two longs when it is UUID-shaped (as the SDK makes them), as text otherwise.
  */
 public final class Account {
 
@@ -19,11 +19,9 @@ public final class Account {
     private final String currency;
     private final AccountGroup group;
     private final String displayName;
-    long balanceMinor;
-    long lastSequence = -1;
-    private long lastIdMsb;
-    private long lastIdLsb;
-    private String lastIdText = ""; // null when the last event id is the UUID lastIdMsb, lastIdLsb
+    // Where the mutable state lives: the table's arrays, at index (set when the account is filed).
+    private AccountTable table;
+    private int index;
 
     Account(String id, String currency, AccountGroup group, String displayName) {
         this.id = id;
@@ -31,6 +29,11 @@ public final class Account {
         this.currency = currency;
         this.group = group;
         this.displayName = displayName;
+    }
+
+    void filed(AccountTable table, int index) {
+        this.table = table;
+        this.index = index;
     }
 
     public String id() {
@@ -50,22 +53,17 @@ public final class Account {
     }
 
     public long balanceMinor() {
-        return balanceMinor;
+        return table == null ? 0 : table.balance(index);
     }
 
     /** Sequence of the last decision that changed this account, or -1. */
     public long lastSequence() {
-        return lastSequence;
+        return table == null ? -1 : table.lastSequence(index);
     }
 
     /** Event id of the last decision that changed this account, or "". */
     public String lastEventId() {
-        return lastIdText != null ? lastIdText : Uuids.format(lastIdMsb, lastIdLsb);
-    }
-
-    /** Only settlement accounts stand for money outside the ledger and may go below zero. */
-    boolean mayGoNegative() {
-        return group == AccountGroup.ACCOUNT_GROUP_SETTLEMENT;
+        return table == null ? "" : table.lastEventId(index);
     }
 
     boolean sameAttributes(String currency, AccountGroup group, String displayName) {
@@ -80,40 +78,14 @@ public final class Account {
         return Arrays.equals(idUtf8, 0, idUtf8.length, b, off, off + len);
     }
 
-    /** Whether the currency equals the (ASCII) bytes. */
+    /** Whether the currency equals the bytes. */
     boolean currencyEquals(byte[] b, int off, int len) {
-        String c = currency;
-        if (c.length() != len) {
-            return false;
-        }
-        for (int i = 0; i < len; i++) {
-            if (c.charAt(i) != (b[off + i] & 0xff)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    void touch(long balance, long sequence, String eventId) {
-        if (Uuids.isUuid(eventId)) {
-            touchUuid(balance, sequence, Uuids.msb(eventId), Uuids.lsb(eventId));
-        } else {
-            balanceMinor = balance;
-            lastSequence = sequence;
-            lastIdText = eventId;
-        }
-    }
-
-    void touchUuid(long balance, long sequence, long msb, long lsb) {
-        balanceMinor = balance;
-        lastSequence = sequence;
-        lastIdMsb = msb;
-        lastIdLsb = lsb;
-        lastIdText = null;
+        byte[] c = currency.getBytes(StandardCharsets.UTF_8);
+        return Arrays.equals(c, 0, c.length, b, off, off + len);
     }
 
     @Override
     public String toString() {
-        return id + "{" + currency + ", " + group + ", balance " + balanceMinor + "}";
+        return id + "{" + currency + ", " + group + ", balance " + balanceMinor() + "}";
     }
 }

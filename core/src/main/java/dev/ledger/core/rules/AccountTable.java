@@ -1,5 +1,6 @@
 package dev.ledger.core.rules;
 
+import dev.ledger.proto.AccountGroup;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -13,7 +14,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * The ledger's accounts by id, found by the id's UTF-8 bytes (as they sit in a mutation record) without creating a
+ * The ledger's accounts by id, with their balances, found by the id's UTF-8 bytes (as they sit in a mutation record) without creating a
  * String. Open addressing over one {@code long[]} with four longs per slot: the id's first 16 bytes as two
  * little-endian longs, its length and hash, and the account's index in a dense array. An id of at most 16 bytes (the
  * common case) is compared in the slot alone, so a lookup reads one cache line of the table and then the account;
@@ -27,7 +28,16 @@ final class AccountTable {
 
     private long[] slots = new long[64 * STRIDE]; // [k0, k1, len << 32 | hash, index + 1]; the last is 0 when empty
     private int capacity = 64;
+    private static final int STATE = 4;
+    private static final int CURRENCY_MASK = 0xFFFFFF;
+
+    // Per account, by index (dense, in the order accounts were opened): the account object (attributes, cold), its
+    // state as four longs [balance, last sequence, last event id msb, lsb], its last event id when not UUID-shaped
+    // (else null), and its currency and settlement flag. The hot path reads and writes only the compact arrays.
     private Account[] dense = new Account[64];
+    private long[] state = new long[64 * STATE];
+    private String[] texts = new String[64];
+    private int[] attrs = new int[64];
     private int size;
     private final Map<String, Account> view = new View();
 
@@ -40,11 +50,16 @@ final class AccountTable {
         return size;
     }
 
-    Account get(byte[] b, int off, int len) {
+    /** The index of the account with this id (UTF-8 bytes), or -1. */
+    int find(byte[] b, int off, int len) {
         key(b, off, len);
-        int slot = find(b, off, len);
-        long ref = slots[slot + 3];
-        return ref == 0 ? null : dense[(int) ref - 1];
+        long ref = slots[slot(b, off, len) + 3];
+        return (int) ref - 1;
+    }
+
+    Account get(byte[] b, int off, int len) {
+        int i = find(b, off, len);
+        return i < 0 ? null : dense[i];
     }
 
     Account get(String id) {
@@ -52,24 +67,108 @@ final class AccountTable {
         return get(b, 0, b.length);
     }
 
-    /** Files an account, replacing the one with the same id if any. */
-    void put(Account a) {
+    Account account(int index) {
+        return dense[index];
+    }
+
+    /**
+     * Files an account, replacing the one with the same id if any (the new one starts afresh: balance 0, no last
+     * decision). Returns its index.
+     */
+    int put(Account a) {
         if ((size + 1) * 2L > capacity) {
             grow();
         }
         byte[] id = a.idUtf8();
         key(id, 0, id.length);
-        int slot = find(id, 0, id.length);
+        int slot = slot(id, 0, id.length);
         long ref = slots[slot + 3];
+        int index;
         if (ref != 0) {
-            dense[(int) ref - 1] = a;
-            return;
+            index = (int) ref - 1;
+        } else {
+            if (size == dense.length) {
+                int n = size * 2;
+                dense = Arrays.copyOf(dense, n);
+                state = Arrays.copyOf(state, n * STATE);
+                texts = Arrays.copyOf(texts, n);
+                attrs = Arrays.copyOf(attrs, n);
+            }
+            index = size++;
+            fill(slot, index + 1);
         }
-        if (size == dense.length) {
-            dense = Arrays.copyOf(dense, size * 2);
+        dense[index] = a;
+        attrs[index] = attributes(a);
+        touchText(index, 0, -1, "");
+        a.filed(this, index);
+        return index;
+    }
+
+    // ------------------------------------------------------------------------------------------------- state
+
+    long balance(int index) {
+        return state[index * STATE];
+    }
+
+    long lastSequence(int index) {
+        return state[index * STATE + 1];
+    }
+
+    String lastEventId(int index) {
+        String text = texts[index];
+        return text != null ? text : Uuids.format(state[index * STATE + 2], state[index * STATE + 3]);
+    }
+
+    /** Whether the account may go below zero: only settlement accounts stand for money outside the ledger. */
+    boolean mayGoNegative(int index) {
+        return attrs[index] < 0;
+    }
+
+    /** Whether the account's currency is the bytes. */
+    boolean currencyEquals(int index, byte[] b, int off, int len) {
+        int code = attrs[index] & CURRENCY_MASK;
+        if (code == 0) {
+            return dense[index].currencyEquals(b, off, len); // not three ASCII letters: compare the text
         }
-        dense[size++] = a;
-        fill(slot, size);
+        return len == 3 && code == ((b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16);
+    }
+
+    void touch(int index, long balance, long sequence, String eventId) {
+        if (Uuids.isUuid(eventId)) {
+            touchUuid(index, balance, sequence, Uuids.msb(eventId), Uuids.lsb(eventId));
+        } else {
+            touchText(index, balance, sequence, eventId);
+        }
+    }
+
+    void touchUuid(int index, long balance, long sequence, long msb, long lsb) {
+        int at = index * STATE;
+        state[at] = balance;
+        state[at + 1] = sequence;
+        state[at + 2] = msb;
+        state[at + 3] = lsb;
+        if (texts[index] != null) {
+            texts[index] = null;
+        }
+    }
+
+    private void touchText(int index, long balance, long sequence, String eventId) {
+        int at = index * STATE;
+        state[at] = balance;
+        state[at + 1] = sequence;
+        state[at + 2] = 0;
+        state[at + 3] = 0;
+        texts[index] = eventId;
+    }
+
+    /** The currency as three ASCII bytes in an int (0 when it is not three ASCII chars), the sign bit: settlement. */
+    private static int attributes(Account a) {
+        String c = a.currency();
+        int code = 0;
+        if (c.length() == 3 && c.charAt(0) < 128 && c.charAt(1) < 128 && c.charAt(2) < 128 && c.charAt(0) != 0) {
+            code = c.charAt(0) | c.charAt(1) << 8 | c.charAt(2) << 16;
+        }
+        return a.group() == AccountGroup.ACCOUNT_GROUP_SETTLEMENT ? code | Integer.MIN_VALUE : code;
     }
 
     Map<String, Account> asMap() {
@@ -84,7 +183,7 @@ final class AccountTable {
     }
 
     /** The slot holding the id whose {@link #key} was computed last, or the empty slot where it would go. */
-    private int find(byte[] b, int off, int len) {
+    private int slot(byte[] b, int off, int len) {
         long[] s = slots;
         int mask = capacity - 1;
         for (int i = (int) meta & mask;; i = (i + 1) & mask) {

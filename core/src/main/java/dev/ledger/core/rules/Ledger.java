@@ -51,7 +51,7 @@ public final class Ledger {
     private Account opened;
 
     // Scratch space of one decision's legs (at most payer, payee, fee, tax); after applyLegs, the balances written.
-    private final Account[] legAccounts = new Account[4];
+    private final int[] legAccounts = new int[4]; // account indexes
     private final int[] legFields = new int[4]; // the record's field that names the leg's account
     private final long[] legDeltas = new long[4];
     private final long[] legBalances = new long[4];
@@ -255,12 +255,13 @@ public final class Ledger {
             accounts.put(new Account(o.getAccountId(), o.getCurrency().intern(), o.getGroup(), o.getDisplayName()));
         }
         for (AccountBalance b : d.getBalancesList()) {
-            Account a = accounts.get(b.getAccountId());
-            if (a == null) {
+            byte[] id = b.getAccountId().getBytes(StandardCharsets.UTF_8);
+            int a = accounts.find(id, 0, id.length);
+            if (a < 0) {
                 throw new IllegalStateException("decision " + d.getSequence() + " names unknown account "
                         + b.getAccountId());
             }
-            a.touch(b.getBalanceMinor(), d.getSequence(), d.getEventId());
+            accounts.touch(a, b.getBalanceMinor(), d.getSequence(), d.getEventId());
         }
         if (keeps(d)) {
             ids.put(d.getEventId(), d.getBodyHash(), d.getSequence(), code(d.getOutcome(), d.getReasonCode()));
@@ -303,9 +304,8 @@ public final class Ledger {
     /** Restores one account from a snapshot. */
     public void restoreAccount(String id, String currency, AccountGroup group, String displayName, long balanceMinor,
             long lastSequence, String lastEventId) {
-        Account a = new Account(id, currency.intern(), group, displayName);
-        a.touch(balanceMinor, lastSequence, lastEventId);
-        accounts.put(a);
+        int a = accounts.put(new Account(id, currency.intern(), group, displayName));
+        accounts.touch(a, balanceMinor, lastSequence, lastEventId);
     }
 
     /** Restores the sequence counter from a snapshot. */
@@ -331,12 +331,14 @@ public final class Ledger {
         reason = "duplicate of decision " + original + (r == ReasonCode.REASON_NONE ? "" : ": " + r);
     }
 
-    private Account find(int field) {
-        return accounts.get(v.buffer(), v.offset(field), v.length(field));
+    /** The index of the account the field names, or -1. */
+    private int find(int field) {
+        return accounts.find(v.buffer(), v.offset(field), v.length(field));
     }
 
     private void createAccount(String textId) {
-        Account existing = find(CreateAccount.ACCOUNT_ID_FIELD_NUMBER);
+        int found = find(CreateAccount.ACCOUNT_ID_FIELD_NUMBER);
+        Account existing = found < 0 ? null : accounts.account(found);
         String id = v.text(CreateAccount.ACCOUNT_ID_FIELD_NUMBER);
         String currency = v.text(CreateAccount.CURRENCY_FIELD_NUMBER);
         AccountGroup group = AccountGroup.forNumber(v.groupValue()); // the validator allows 1..4 only
@@ -352,26 +354,27 @@ public final class Ledger {
             return;
         }
         Account a = new Account(id, currency.intern(), group, displayName);
-        accounts.put(a);
-        touch(a, 0, textId);
+        int index = accounts.put(a);
+        touch(index, 0, textId);
         outcome = Outcome.OUTCOME_APPLIED_VALUE;
         opened = a;
-        legAccounts[0] = a;
+        legAccounts[0] = index;
         legFields[0] = CreateAccount.ACCOUNT_ID_FIELD_NUMBER;
         legBalances[0] = 0;
         legCount = 1;
     }
 
     private void topUp(String textId) {
-        Account account = existing("top_up.account_id", TopUp.ACCOUNT_ID_FIELD_NUMBER);
-        Account settlement = account == null ? null
+        int account = existing("top_up.account_id", TopUp.ACCOUNT_ID_FIELD_NUMBER);
+        int settlement = account < 0 ? -1
                 : existing("top_up.settlement_account_id", TopUp.SETTLEMENT_ACCOUNT_ID_FIELD_NUMBER);
-        if (settlement == null) {
+        if (settlement < 0) {
             return;
         }
-        if (settlement.group() != AccountGroup.ACCOUNT_GROUP_SETTLEMENT) {
+        if (!accounts.mayGoNegative(settlement)) {
+            Account s = accounts.account(settlement);
             reject(ReasonCode.REASON_NOT_SETTLEMENT_ACCOUNT, "top_up.settlement_account_id "
-                    + settlement.id() + " is in group " + settlement.group() + ", not ACCOUNT_GROUP_SETTLEMENT");
+                    + s.id() + " is in group " + s.group() + ", not ACCOUNT_GROUP_SETTLEMENT");
             return;
         }
         int c = TopUp.CURRENCY_FIELD_NUMBER;
@@ -386,30 +389,30 @@ public final class Ledger {
     }
 
     private void transfer(String textId) {
-        Account payer = existing("transfer.payer_account_id", Transfer.PAYER_ACCOUNT_ID_FIELD_NUMBER);
-        Account payee = payer == null ? null
-                : existing("transfer.payee_account_id", Transfer.PAYEE_ACCOUNT_ID_FIELD_NUMBER);
-        if (payee == null) {
+        int payer = existing("transfer.payer_account_id", Transfer.PAYER_ACCOUNT_ID_FIELD_NUMBER);
+        int payee = payer < 0 ? -1 : existing("transfer.payee_account_id", Transfer.PAYEE_ACCOUNT_ID_FIELD_NUMBER);
+        if (payee < 0) {
             return;
         }
         long amount = v.amount(Transfer.AMOUNT_MINOR_FIELD_NUMBER);
         long feeMinor = v.amount(Transfer.FEE_MINOR_FIELD_NUMBER);
         long taxMinor = v.amount(Transfer.TAX_MINOR_FIELD_NUMBER);
-        Account fee = null;
-        Account tax = null;
-        if (feeMinor > 0 && (fee = existing("transfer.fee_account_id", Transfer.FEE_ACCOUNT_ID_FIELD_NUMBER)) == null) {
+        int fee = -1;
+        int tax = -1;
+        if (feeMinor > 0 && (fee = existing("transfer.fee_account_id", Transfer.FEE_ACCOUNT_ID_FIELD_NUMBER)) < 0) {
             return;
         }
-        if (taxMinor > 0 && (tax = existing("transfer.tax_account_id", Transfer.TAX_ACCOUNT_ID_FIELD_NUMBER)) == null) {
+        if (taxMinor > 0 && (tax = existing("transfer.tax_account_id", Transfer.TAX_ACCOUNT_ID_FIELD_NUMBER)) < 0) {
             return;
         }
         int c = Transfer.CURRENCY_FIELD_NUMBER;
         if (!currency(payer, c, "transfer") || !currency(payee, c, "transfer")
-                || (fee != null && !currency(fee, c, "transfer")) || (tax != null && !currency(tax, c, "transfer"))) {
+                || (fee >= 0 && !currency(fee, c, "transfer")) || (tax >= 0 && !currency(tax, c, "transfer"))) {
             return;
         }
-        if (!payer.mayGoNegative() && payer.balanceMinor < amount) {
-            reject(ReasonCode.REASON_INSUFFICIENT_FUNDS, "payer " + payer.id() + " holds " + payer.balanceMinor
+        if (!accounts.mayGoNegative(payer) && accounts.balance(payer) < amount) {
+            reject(ReasonCode.REASON_INSUFFICIENT_FUNDS, "payer " + accounts.account(payer).id() + " holds "
+                    + accounts.balance(payer)
                     + ", transfer.amount_minor is " + amount + " (" + v.text(c) + " minor units)");
             return;
         }
@@ -417,17 +420,17 @@ public final class Ledger {
         leg(payer, Transfer.PAYER_ACCOUNT_ID_FIELD_NUMBER, -amount);
         // amount >= fee + tax is a stateless rule, so the payee's share is >= 0 and cannot overflow.
         leg(payee, Transfer.PAYEE_ACCOUNT_ID_FIELD_NUMBER, amount - feeMinor - taxMinor);
-        if (fee != null) {
+        if (fee >= 0) {
             leg(fee, Transfer.FEE_ACCOUNT_ID_FIELD_NUMBER, feeMinor);
         }
-        if (tax != null) {
+        if (tax >= 0) {
             leg(tax, Transfer.TAX_ACCOUNT_ID_FIELD_NUMBER, taxMinor);
         }
         applyLegs(textId);
     }
 
     /** Adds a delta for an account, merging legs that name the same account. */
-    private void leg(Account a, int field, long delta) {
+    private void leg(int a, int field, long delta) {
         for (int i = 0; i < legCount; i++) {
             if (legAccounts[i] == a) {
                 legDeltas[i] += delta; // bounded by the amounts of one valid event: cannot overflow
@@ -442,11 +445,11 @@ public final class Ledger {
     /** All legs or none: computes every new balance exactly before changing any; the legs become the balances. */
     private void applyLegs(String textId) {
         for (int i = 0; i < legCount; i++) {
-            Account a = legAccounts[i];
-            long before = a.balanceMinor;
+            int a = legAccounts[i];
+            long before = accounts.balance(a);
             long after = before + legDeltas[i];
             if (((before ^ after) & (legDeltas[i] ^ after)) < 0) {
-                reject(ReasonCode.REASON_AMOUNT_OVERFLOW, "balance of " + a.id() + " would leave the 64-bit range: "
+                reject(ReasonCode.REASON_AMOUNT_OVERFLOW, "balance of " + accounts.account(a).id() + " would leave the 64-bit range: "
                         + before + " + " + legDeltas[i]);
                 clearLegs();
                 return;
@@ -460,34 +463,32 @@ public final class Ledger {
     }
 
     private void clearLegs() {
-        for (int i = 0; i < legCount; i++) {
-            legAccounts[i] = null;
-        }
         legCount = 0;
     }
 
     /** Marks an account changed by the decision being made (its event id is UUID-shaped unless textId is set). */
-    private void touch(Account a, long balance, String textId) {
+    private void touch(int a, long balance, String textId) {
         if (textId == null) {
-            a.touchUuid(balance, sequence, v.msb(), v.lsb());
+            accounts.touchUuid(a, balance, sequence, v.msb(), v.lsb());
         } else {
-            a.touch(balance, sequence, textId);
+            accounts.touch(a, balance, sequence, textId);
         }
     }
 
-    private Account existing(String name, int field) {
-        Account a = find(field);
-        if (a == null) {
+    private int existing(String name, int field) {
+        int a = find(field);
+        if (a < 0) {
             reject(ReasonCode.REASON_ACCOUNT_NOT_FOUND, name + " not found: " + v.text(field));
         }
         return a;
     }
 
-    private boolean currency(Account a, int field, String what) {
-        if (a.currencyEquals(v.buffer(), v.offset(field), v.length(field))) {
+    private boolean currency(int a, int field, String what) {
+        if (accounts.currencyEquals(a, v.buffer(), v.offset(field), v.length(field))) {
             return true;
         }
-        reject(ReasonCode.REASON_CURRENCY_MISMATCH, "account " + a.id() + " holds " + a.currency() + ", "
+        Account account = accounts.account(a);
+        reject(ReasonCode.REASON_CURRENCY_MISMATCH, "account " + account.id() + " holds " + account.currency() + ", "
                 + what + ".currency is " + v.text(field));
         return false;
     }
