@@ -98,10 +98,10 @@ public final class EventValidator {
             r = "transfer.amount_minor must be > 0: " + amount;
         }
         if (r == null) {
-            r = leg(t, "transfer.fee", fee, Transfer.FEE_ACCOUNT_ID_FIELD_NUMBER);
+            r = leg(t, "transfer.fee", "transfer.fee_account_id", fee, Transfer.FEE_ACCOUNT_ID_FIELD_NUMBER);
         }
         if (r == null) {
-            r = leg(t, "transfer.tax", tax, Transfer.TAX_ACCOUNT_ID_FIELD_NUMBER);
+            r = leg(t, "transfer.tax", "transfer.tax_account_id", tax, Transfer.TAX_ACCOUNT_ID_FIELD_NUMBER);
         }
         // fee + tax <= amount, written as fee <= amount - tax: with amount > 0 and tax >= 0 that cannot overflow.
         if (r == null && fee > amount - tax) {
@@ -114,14 +114,15 @@ public final class EventValidator {
         return r;
     }
 
-    private static String leg(EventFields t, String name, long minor, int accountField) {
+    /** A fee or tax leg; {@code accountName} is {@code name + "_account_id"}, spelled out: a valid leg builds no text. */
+    private static String leg(EventFields t, String name, String accountName, long minor, int accountField) {
         if (minor < 0) {
             return name + "_minor must be >= 0: " + minor;
         }
         if (minor > 0 && t.isEmpty(accountField)) {
             return name + "_account_id must be set when " + name + "_minor > 0: " + minor;
         }
-        return maxBytes(t, name + "_account_id", accountField, MAX_ACCOUNT_ID_BYTES);
+        return maxBytes(t, accountName, accountField, MAX_ACCOUNT_ID_BYTES);
     }
 
     /** An account id: present and at most {@link #MAX_ACCOUNT_ID_BYTES}. */
