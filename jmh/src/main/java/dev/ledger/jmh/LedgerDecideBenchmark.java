@@ -25,14 +25,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Throughput of {@link Ledger#decide} and of the hot path {@link Ledger#decideInto} on one thread, no Kafka. The state holds {@value #TRANSFERS} pre-generated
- * transfers (fee and tax legs, UUID event ids, {@code overdraftPercent} % overdraft attempts) over a ledger that holds
- * {@code accounts} funded customers. Each invocation decides the next {@value #BATCH} transfers; when all have been
- * decided the ledger is rebuilt from the prefix (outside the measurement), so no event id is decided twice and the id
- * table grows and resizes as in production. The score is decisions per second of wall time; the {@code cpuNanos}
- * counter is the benchmark thread's CPU nanoseconds per second of wall time, so on a shared machine decisions per
- * CPU-second is {@code score / cpuNanos * 1e9}. {@code parseOnly} and {@code bodyHashOnly} are the first two steps of
- * a decision alone, to show where the time goes.
+ * Throughput of {@link Ledger#decide} and of the hot path {@link Ledger#decideInto} on one thread, no Kafka. The
+ * state holds {@value #TRANSFERS} pre-generated transfers (fee and tax legs, UUID event ids,
+ * {@code overdraftPercent} % overdraft attempts) over a ledger that holds {@code accounts} funded customers. Each
+ * invocation decides the next {@value #BATCH} transfers; when all have been decided the ledger is rebuilt from the
+ * prefix (outside the measurement), so no event id is decided twice and the id table grows and resizes as in
+ * production. The score is decisions per second of wall time; the {@code cpuNanos} counter is the benchmark
+ * thread's CPU nanoseconds per second of wall time, so on a shared machine decisions per CPU-second is
+ * {@code score / cpuNanos * 1e9}. {@code parseOnly} and {@code bodyHashOnly} are the first two steps of a decision
+ * alone, to show where the time goes.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -161,7 +162,7 @@ public class LedgerDecideBenchmark {
         cursor = end;
     }
 
-    /** {@link #decideIntoBytes} with the id-table prefetch hint per 64 records, as the core's loop gives it per poll. */
+    /** {@link #decideIntoBytes} with the id-table prefetch hint per 64 records (the core's loop gives it per poll). */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void decideIntoBytesPrefetched(Blackhole bh, Cpu cpu) {

@@ -14,12 +14,12 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * The ledger's accounts by id, with their balances, found by the id's UTF-8 bytes (as they sit in a mutation record) without creating a
- * String. Open addressing over one {@code long[]} with four longs per slot: the id's first 16 bytes as two
- * little-endian longs, its length and hash, and the account's index in a dense array. An id of at most 16 bytes (the
- * common case) is compared in the slot alone, so a lookup reads one cache line of the table and then the account;
- * longer ids are compared with the account's bytes. At most 1/2 full. Seen from outside as a read-only
- * {@code Map<String, Account>} ({@link #asMap()}). Not thread-safe: owned by the ledger's thread.
+ * The ledger's accounts by id, with their balances, found by the id's UTF-8 bytes (as they sit in a mutation
+ * record) without creating a String. Open addressing over one {@code long[]} with four longs per slot: the id's
+ * first 16 bytes as two little-endian longs, its length and hash, and the account's index in a dense array. An id
+ * of at most 16 bytes (the common case) is compared in the slot alone, so a lookup reads one cache line of the
+ * table and then the account; longer ids are compared with the account's bytes. At most 1/2 full. Seen from outside
+ * as a read-only {@code Map<String, Account>} ({@link #asMap()}). Not thread-safe: owned by the ledger's thread.
  */
 final class AccountTable {
 

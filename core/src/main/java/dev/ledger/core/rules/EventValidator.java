@@ -114,7 +114,7 @@ public final class EventValidator {
         return r;
     }
 
-    /** A fee or tax leg; {@code accountName} is {@code name + "_account_id"}, spelled out: a valid leg builds no text. */
+    /** A fee or tax leg; {@code accountName} is {@code name + "_account_id"}, so that a valid leg builds no text. */
     private static String leg(EventFields t, String name, String accountName, long minor, int accountField) {
         if (minor < 0) {
             return name + "_minor must be >= 0: " + minor;

@@ -449,7 +449,8 @@ public final class Ledger {
             long before = accounts.balance(a);
             long after = before + legDeltas[i];
             if (((before ^ after) & (legDeltas[i] ^ after)) < 0) {
-                reject(ReasonCode.REASON_AMOUNT_OVERFLOW, "balance of " + accounts.account(a).id() + " would leave the 64-bit range: "
+                reject(ReasonCode.REASON_AMOUNT_OVERFLOW, "balance of " + accounts.account(a).id()
+                        + " would leave the 64-bit range: "
                         + before + " + " + legDeltas[i]);
                 clearLegs();
                 return;

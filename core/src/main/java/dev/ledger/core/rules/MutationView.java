@@ -91,7 +91,8 @@ final class MutationView implements EventFields {
                 seenId = true;
                 idOff = pos;
                 idLen = n;
-            } else if (field >= MutationEvent.CREATE_ACCOUNT_FIELD_NUMBER && field <= MutationEvent.SNAPSHOT_FIELD_NUMBER) {
+            } else if (field >= MutationEvent.CREATE_ACCOUNT_FIELD_NUMBER
+                    && field <= MutationEvent.SNAPSHOT_FIELD_NUMBER) {
                 if (body != 0 || !decodeBody(value, field, pos, pos + n)) {
                     return false;
                 }
@@ -407,7 +408,8 @@ final class MutationView implements EventFields {
 
     @Override
     public boolean sameText(int field, int other) {
-        return java.util.Arrays.equals(buf, off[field], off[field] + len[field], buf, off[other], off[other] + len[other]);
+        return java.util.Arrays.equals(buf, off[field], off[field] + len[field],
+                buf, off[other], off[other] + len[other]);
     }
 
     @Override

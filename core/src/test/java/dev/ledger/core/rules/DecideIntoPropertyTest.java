@@ -296,7 +296,8 @@ class DecideIntoPropertyTest {
                 }
                 case 5 -> { // non-canonical varints: a padded length and a padded amount
                     Writer w = new Writer();
-                    w.raw(1 << 3 | 2).raw(0x80 | 3).raw(0x80).raw(0).b.writeBytes("abc".getBytes(StandardCharsets.UTF_8));
+                    w.raw(1 << 3 | 2).raw(0x80 | 3).raw(0x80).raw(0);
+                    w.b.writeBytes("abc".getBytes(StandardCharsets.UTF_8));
                     byte[] t = new Writer().string(1, "a1").raw(3 << 3).raw(0x85).raw(0x80).raw(0x80).raw(0)
                             .string(2, "a2").string(8, "EUR").toBytes();
                     w.raw(12 << 3 | 2).raw(t.length).b.writeBytes(t);
@@ -330,7 +331,8 @@ class DecideIntoPropertyTest {
                 default -> { // a wrong wire type for a known field, or a group
                     byte[] v = new Writer().string(1, id(r)).toBytes();
                     b.writeBytes(v);
-                    b.writeBytes(new Writer().raw(12 << 3 | (r.nextBoolean() ? 0 : 3)).raw(1).raw(12 << 3 | 4).toBytes());
+                    int wireType = r.nextBoolean() ? 0 : 3;
+                    b.writeBytes(new Writer().raw(12 << 3 | wireType).raw(1).raw(12 << 3 | 4).toBytes());
                     return b.toByteArray();
                 }
             }

@@ -6,7 +6,9 @@ import dev.ledger.proto.MutationEvent;
 import java.io.IOException;
 
 /**
- * Test-only copy of BodyHash before the single-pass decoder. A 64-bit fingerprint (FNV-1a) of a mutation record's bytes without its {@code event_id} field: a resend of the
+ * Test-only copy of BodyHash before the single-pass decoder.
+ *
+ * <p>A 64-bit fingerprint (FNV-1a) of a mutation record's bytes without its {@code event_id} field: a resend of the
  * same event (same bytes, as the SDK and the server forward them) has the same fingerprint; the same id with another
  * body has a different one. Two encoders that order fields differently give different fingerprints for the same
  * body; the SDK and the server never re-encode, so that only affects hand-made producers. Thread-safe (stateless).
