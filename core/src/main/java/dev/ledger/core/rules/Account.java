@@ -10,12 +10,12 @@ import java.util.Arrays;
  *
  * <p>This object holds the attributes only; the balance and the last decision live in the {@link AccountTable}'s
  * compact arrays (the hot path reads and writes those without touching this object), which the getters read. The
- * last event id is kept there as two longs when it is UUID-shaped (as the SDK makes them), as text otherwise.
+ * last event id is kept there as two longs when it is UUID-shaped (as the SDK makes them), as text otherwise. The id
+ * is kept once, as a String; the table compares it with a record's bytes char by char.
  */
 public final class Account {
 
     private final String id;
-    private final byte[] idUtf8;
     private final String currency;
     private final AccountGroup group;
     private final String displayName;
@@ -25,7 +25,6 @@ public final class Account {
 
     Account(String id, String currency, AccountGroup group, String displayName) {
         this.id = id;
-        this.idUtf8 = id.getBytes(StandardCharsets.UTF_8);
         this.currency = currency;
         this.group = group;
         this.displayName = displayName;
@@ -71,11 +70,27 @@ public final class Account {
     }
 
     byte[] idUtf8() {
-        return idUtf8;
+        return id.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Whether the id's UTF-8 encoding is the bytes; compares chars with bytes while both are ASCII. */
     boolean idEquals(byte[] b, int off, int len) {
-        return Arrays.equals(idUtf8, 0, idUtf8.length, b, off, off + len);
+        String s = id;
+        int n = s.length();
+        if (n > len) {
+            return false; // UTF-8 takes at least one byte per char
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                byte[] u = idUtf8();
+                return Arrays.equals(u, 0, u.length, b, off, off + len);
+            }
+            if (c != b[off + i]) {
+                return false;
+            }
+        }
+        return n == len;
     }
 
     /** Whether the currency equals the bytes. */
