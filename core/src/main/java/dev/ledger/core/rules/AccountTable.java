@@ -18,7 +18,7 @@ import java.util.Set;
  * record) without creating a String. Open addressing over one {@code long[]} with four longs per slot: the id's
  * first 16 bytes as two little-endian longs, its length and hash, and the account's index in a dense array. An id
  * of at most 16 bytes (the common case) is compared in the slot alone, so a lookup reads one cache line of the
- * table and then the account; longer ids are compared with the account's bytes. At most 1/2 full. Seen from outside
+ * table and then the account's state; longer ids are compared with the account's bytes. At most 3/4 full. Seen from outside
  * as a read-only {@code Map<String, Account>} ({@link #asMap()}). Not thread-safe: owned by the ledger's thread.
  */
 final class AccountTable {
@@ -40,6 +40,11 @@ final class AccountTable {
     private int[] attrs = new int[64];
     private int size;
     private final Map<String, Account> view = new View();
+
+    /** Largest batch {@link #prefetch} takes. */
+    static final int PREFETCH_BATCH = 128;
+    private final int[] homes = new int[PREFETCH_BATCH];
+    private long prefetchSink; // keeps the prefetch loads from being optimized away
 
     // The key of the last id hashed (single-threaded, so fields instead of an allocation).
     private long k0;
@@ -76,7 +81,7 @@ final class AccountTable {
      * decision). Returns its index.
      */
     int put(Account a) {
-        if ((size + 1) * 2L > capacity) {
+        if ((size + 1) * 4L > capacity * 3L) {
             grow();
         }
         byte[] id = a.idUtf8();
@@ -102,6 +107,27 @@ final class AccountTable {
         touchText(index, 0, -1, "");
         a.filed(this, index);
         return index;
+    }
+
+    /**
+     * Touches the slots and states of the accounts named by {@code count} id ranges of {@code b} one after another,
+     * so that their cache misses overlap; see {@link Ledger#prefetch}. Changes nothing.
+     */
+    void prefetch(byte[][] b, int[] offs, int[] lens, int count) {
+        int mask = capacity - 1;
+        int[] at = homes;
+        for (int k = 0; k < count; k++) {
+            key(b[k], offs[k], lens[k]);
+            at[k] = ((int) meta & mask) * STRIDE + 3;
+        }
+        long[] s = slots;
+        long[] st = state;
+        long sum = 0;
+        for (int k = 0; k < count; k++) {
+            long ref = s[at[k]];
+            sum += ref == 0 ? 0 : st[((int) ref - 1) * STATE];
+        }
+        prefetchSink += sum;
     }
 
     // ------------------------------------------------------------------------------------------------- state

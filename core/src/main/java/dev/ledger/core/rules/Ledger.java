@@ -13,6 +13,7 @@ import dev.ledger.proto.ReasonCode;
 import dev.ledger.proto.TopUp;
 import dev.ledger.proto.Transfer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -41,6 +42,9 @@ public final class Ledger {
     private final MutationView v = new MutationView();
     private final DecisionOut scratchOut = new DecisionOut();
     private final long[] prefetchUuids = new long[2 * IdTable.PREFETCH_BATCH];
+    private final byte[][] prefetchValues = new byte[2 * IdTable.PREFETCH_BATCH][];
+    private final int[] prefetchOffs = new int[2 * IdTable.PREFETCH_BATCH];
+    private final int[] prefetchLens = new int[2 * IdTable.PREFETCH_BATCH];
     private long sequence;
     private int outcome;
     private int reasonCode;
@@ -127,20 +131,30 @@ public final class Ledger {
     }
 
     /**
-     * A hint before deciding {@code values[from .. to)}: loads the id-table slots of their event ids together, so the
-     * cache misses of a batch overlap (a large id table misses the cache on every new id). Changes no state and no
-     * decision; records not in the SDK's layout are skipped.
+     * A hint before deciding {@code values[from .. to)}: loads the id-table slots of their event ids, and the table
+     * slots and states of the two accounts a transfer or top-up names first, together, so the cache misses of a batch
+     * overlap (a large id table misses the cache on every new id). Changes no state and no decision; records not in
+     * the SDK's layout are skipped.
      */
     public void prefetch(byte[][] values, int from, int to) {
         long[] uuids = prefetchUuids;
         int n = 0;
+        int m = 0;
         for (int i = from; i < to; i++) {
-            if (MutationView.peekUuid(values[i], uuids, 2 * n)) {
+            byte[] value = values[i];
+            if (MutationView.peekUuid(value, uuids, 2 * n)) {
                 n++;
+                int found = MutationView.peekAccounts(value, prefetchOffs, prefetchLens, m);
+                for (int k = 0; k < found; k++) {
+                    prefetchValues[m++] = value;
+                }
             }
             if (n == IdTable.PREFETCH_BATCH || i == to - 1) {
                 ids.prefetch(uuids, n);
+                accounts.prefetch(prefetchValues, prefetchOffs, prefetchLens, m);
+                Arrays.fill(prefetchValues, 0, m, null);
                 n = 0;
+                m = 0;
             }
         }
     }

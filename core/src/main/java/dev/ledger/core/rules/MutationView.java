@@ -320,6 +320,35 @@ final class MutationView implements EventFields {
         return any >= 0;
     }
 
+    /**
+     * Where a transfer's payer and payee ids, or a top-up's account and settlement ids, sit when the record is in the
+     * SDK's layout (the event id of {@link #peekUuid} first, then the body with those two fields first); stores
+     * offset and length of each at {@code offs[at]}, {@code lens[at]} and returns how many it found (0 or 2). A hint
+     * only, for {@link Ledger#prefetch}.
+     */
+    static int peekAccounts(byte[] value, int[] offs, int[] lens, int at) {
+        int p = 38;
+        if (value.length < p + 4 || value[1] != 36 || value[p] != (MutationEvent.TRANSFER_FIELD_NUMBER << 3 | 2)
+                && value[p] != (MutationEvent.TOP_UP_FIELD_NUMBER << 3 | 2)) {
+            return 0;
+        }
+        p += value[p + 1] >= 0 ? 2 : 3; // past the tag and a body length of one or two bytes
+        if (p + 2 > value.length || value[p] != (1 << 3 | 2) || value[p + 1] < 0) {
+            return 0;
+        }
+        int first = value[p + 1];
+        int q = p + 2 + first;
+        if (q + 2 > value.length || value[q] != (2 << 3 | 2) || value[q + 1] < 0
+                || q + 2 + value[q + 1] > value.length) {
+            return 0;
+        }
+        offs[at] = p + 2;
+        lens[at] = first;
+        offs[at + 1] = q + 2;
+        lens[at + 1] = value[q + 1];
+        return 2;
+    }
+
     // ------------------------------------------------------------------------------------------------- reading
 
     byte[] buffer() {
