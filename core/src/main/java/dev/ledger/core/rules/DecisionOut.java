@@ -60,6 +60,10 @@ public final class DecisionOut {
     }
 
     void varint(long v) {
+        if ((v & ~0x7FL) == 0 && length < buf.length) {
+            buf[length++] = (byte) v; // one byte: tags, small lengths and codes
+            return;
+        }
         ensure(10);
         byte[] b = buf;
         int p = length;

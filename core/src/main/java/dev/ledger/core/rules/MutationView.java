@@ -302,18 +302,31 @@ final class MutationView implements EventFields {
         }
         int any = 0;
         long hi = 0;
-        long lo = 0;
-        for (int i = 2; i < 38; i++) {
-            if (i == 10 || i == 15 || i == 20 || i == 25) {
-                continue;
-            }
+        for (int i = 2; i < 10; i++) {
             int d = HEX[value[i] & 0xff];
             any |= d;
-            if (i < 20) {
-                hi = hi << 4 | d & 15;
-            } else {
-                lo = lo << 4 | d & 15;
-            }
+            hi = hi << 4 | d & 15;
+        }
+        for (int i = 11; i < 15; i++) {
+            int d = HEX[value[i] & 0xff];
+            any |= d;
+            hi = hi << 4 | d & 15;
+        }
+        for (int i = 16; i < 20; i++) {
+            int d = HEX[value[i] & 0xff];
+            any |= d;
+            hi = hi << 4 | d & 15;
+        }
+        long lo = 0;
+        for (int i = 21; i < 25; i++) {
+            int d = HEX[value[i] & 0xff];
+            any |= d;
+            lo = lo << 4 | d & 15;
+        }
+        for (int i = 26; i < 38; i++) {
+            int d = HEX[value[i] & 0xff];
+            any |= d;
+            lo = lo << 4 | d & 15;
         }
         into[at] = hi;
         into[at + 1] = lo;
