@@ -101,10 +101,12 @@ public final class CoreMetrics {
     }
 
     private static String label(Outcome o) {
-        return o == null || o == Outcome.UNRECOGNIZED ? "unknown" : o.name().substring("OUTCOME_".length()).toLowerCase();
+        return o == null || o == Outcome.UNRECOGNIZED ? "unknown"
+                : o.name().substring("OUTCOME_".length()).toLowerCase();
     }
 
     private static String label(ReasonCode r) {
-        return r == null || r == ReasonCode.UNRECOGNIZED ? "unknown" : r.name().substring("REASON_".length()).toLowerCase();
+        return r == null || r == ReasonCode.UNRECOGNIZED ? "unknown"
+                : r.name().substring("REASON_".length()).toLowerCase();
     }
 }

@@ -289,7 +289,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         }
     }
 
-    /** Lets the ledger load the id-table slots of the whole batch at once (a hint; decisions do not depend on it). */
+    /** Lets the ledger load what the batch's decisions read, all at once (a hint: decisions do not depend on it). */
     private static void prefetchIds(Ledger ledger, ConsumerRecords<byte[], byte[]> records) {
         byte[][] values = new byte[records.count()][];
         int n = 0;

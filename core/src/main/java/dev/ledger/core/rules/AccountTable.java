@@ -16,10 +16,11 @@ import java.util.Set;
 /**
  * The ledger's accounts by id, with their balances, found by the id's UTF-8 bytes (as they sit in a mutation
  * record) without creating a String. Open addressing over one {@code long[]} with four longs per slot: the id's
- * first 16 bytes as two little-endian longs, its length and hash, and the account's index in a dense array. An id
- * of at most 16 bytes (the common case) is compared in the slot alone, so a lookup reads one cache line of the
- * table and then the account's state; longer ids are compared with the account's bytes. At most 3/4 full. Seen from outside
- * as a read-only {@code Map<String, Account>} ({@link #asMap()}). Not thread-safe: owned by the ledger's thread.
+ * first 16 bytes as two little-endian longs, its length and hash, and the account's index in dense arrays. An id of
+ * at most 16 bytes (the common case) is compared in the slot alone, so a lookup reads one cache line of the table
+ * and then the account's state; longer ids are compared with the account's id. At most 3/4 full. Seen from outside
+ * as a read-only {@code Map<String, Account>} ({@link #asMap()}), in the order accounts were opened. Not
+ * thread-safe: owned by the ledger's thread.
  */
 final class AccountTable {
 
