@@ -307,10 +307,6 @@ public final class Ledger {
         return accounts.asMap();
     }
 
-    AccountTable accountTable() {
-        return accounts;
-    }
-
     public IdTable ids() {
         return ids;
     }
