@@ -2,6 +2,7 @@ package dev.ledger.jmh;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ledger.core.rules.BodyHash;
+import dev.ledger.core.rules.DecisionOut;
 import dev.ledger.core.rules.Ledger;
 import dev.ledger.proto.Decision;
 import dev.ledger.proto.MutationEvent;
@@ -24,14 +25,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Throughput of {@link Ledger#decide} on one thread, no Kafka. The state holds {@value #TRANSFERS} pre-generated
- * transfers (fee and tax legs, UUID event ids, {@code overdraftPercent} % overdraft attempts) over a ledger that holds
- * {@code accounts} funded customers. Each invocation decides the next {@value #BATCH} transfers; when all have been
- * decided the ledger is rebuilt from the prefix (outside the measurement), so no event id is decided twice and the id
- * table grows and resizes as in production. The score is decisions per second of wall time; the {@code cpuNanos}
- * counter is the benchmark thread's CPU nanoseconds per second of wall time, so on a shared machine decisions per
- * CPU-second is {@code score / cpuNanos * 1e9}. {@code parseOnly} and {@code bodyHashOnly} are the first two steps of
- * a decision alone, to show where the time goes.
+ * Throughput of {@link Ledger#decide} and of the hot path {@link Ledger#decideInto} on one thread, no Kafka. The
+ * state holds {@value #TRANSFERS} pre-generated transfers (fee and tax legs, UUID event ids,
+ * {@code overdraftPercent} % overdraft attempts) over a ledger that holds {@code accounts} funded customers. Each
+ * invocation decides the next {@value #BATCH} transfers; when all have been decided the ledger is rebuilt from the
+ * prefix (outside the measurement), so no event id is decided twice and the id table grows and resizes as in
+ * production. The score is decisions per second of wall time; the {@code cpuNanos} counter is the benchmark
+ * thread's CPU nanoseconds per second of wall time, so on a shared machine decisions per CPU-second is
+ * {@code score / cpuNanos * 1e9}. {@code parseOnly} and {@code bodyHashOnly} are the first two steps of a decision
+ * alone, to show where the time goes.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -53,6 +55,7 @@ public class LedgerDecideBenchmark {
     private byte[][] transfers;
     private Ledger ledger;
     private int cursor;
+    private final DecisionOut out = new DecisionOut();
 
     /** CPU time of the benchmark thread inside the measured invocations. */
     @State(Scope.Thread)
@@ -137,6 +140,42 @@ public class LedgerDecideBenchmark {
         for (int i = cursor; i < end; i++) {
             Decision d = l.decide(values[i], i & 15, i);
             bh.consume(d.toByteArray());
+        }
+        cursor = end;
+    }
+
+    /**
+     * The core's hot path: {@link Ledger#decideInto} writes the decision's journal bytes into a reused buffer, copied
+     * out once per record as the core hands them to the producer.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void decideIntoBytes(Blackhole bh, Cpu cpu) {
+        Ledger l = ledger;
+        DecisionOut o = out;
+        byte[][] values = transfers;
+        int end = cursor + BATCH;
+        for (int i = cursor; i < end; i++) {
+            l.decideInto(values[i], i & 15, i, o);
+            bh.consume(o.toByteArray());
+        }
+        cursor = end;
+    }
+
+    /** {@link #decideIntoBytes} with the id-table prefetch hint per 64 records (the core's loop gives it per poll). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void decideIntoBytesPrefetched(Blackhole bh, Cpu cpu) {
+        Ledger l = ledger;
+        DecisionOut o = out;
+        byte[][] values = transfers;
+        int end = cursor + BATCH;
+        for (int i = cursor; i < end; i++) {
+            if (((i - cursor) & 63) == 0) {
+                l.prefetch(values, i, Math.min(i + 64, end));
+            }
+            l.decideInto(values[i], i & 15, i, o);
+            bh.consume(o.toByteArray());
         }
         cursor = end;
     }

@@ -49,10 +49,16 @@ public final class CoreMetrics {
     }
 
     public void decided(Decision d) {
-        int i = ((d.getOutcomeValue() & 3) * 32 + (d.getReasonCodeValue() & 31)) * 2 + (d.getDuplicate() ? 1 : 0);
+        decided(d.getOutcomeValue(), d.getReasonCodeValue(), d.getDuplicate());
+    }
+
+    /** One decision, by its outcome and reason numbers (the hot path reports without a Decision object). */
+    public void decided(int outcome, int reasonCode, boolean duplicate) {
+        int i = ((outcome & 3) * 32 + (reasonCode & 31)) * 2 + (duplicate ? 1 : 0);
         CounterDataPoint p = decisionPoints[i];
         if (p == null) {
-            p = decisions.labelValues(label(d.getOutcome()), label(d.getReasonCode()), String.valueOf(d.getDuplicate()));
+            p = decisions.labelValues(label(Outcome.forNumber(outcome)), label(ReasonCode.forNumber(reasonCode)),
+                    String.valueOf(duplicate));
             decisionPoints[i] = p;
         }
         p.inc();
@@ -95,10 +101,12 @@ public final class CoreMetrics {
     }
 
     private static String label(Outcome o) {
-        return o == Outcome.UNRECOGNIZED ? "unknown" : o.name().substring("OUTCOME_".length()).toLowerCase();
+        return o == null || o == Outcome.UNRECOGNIZED ? "unknown"
+                : o.name().substring("OUTCOME_".length()).toLowerCase();
     }
 
     private static String label(ReasonCode r) {
-        return r == ReasonCode.UNRECOGNIZED ? "unknown" : r.name().substring("REASON_".length()).toLowerCase();
+        return r == null || r == ReasonCode.UNRECOGNIZED ? "unknown"
+                : r.name().substring("REASON_".length()).toLowerCase();
     }
 }

@@ -3,6 +3,7 @@ package dev.ledger.core.rules;
 import dev.ledger.proto.AccountGroup;
 import dev.ledger.proto.CreateAccount;
 import dev.ledger.proto.MutationEvent;
+import dev.ledger.proto.Snapshot;
 import dev.ledger.proto.TopUp;
 import dev.ledger.proto.Transfer;
 import java.nio.charset.StandardCharsets;
@@ -29,116 +30,217 @@ public final class EventValidator {
 
     /** Returns null when the event is valid, else a reason naming the field. */
     public String validate(MutationEvent event) {
-        String eventId = event.getEventId();
-        if (eventId.isEmpty()) {
+        return validate(new ParsedFields(event));
+    }
+
+    /** The rules themselves, over either view of an event. */
+    String validate(EventFields e) {
+        if (e.eventIdUtf8Bytes() == 0) {
             return "event_id must be set";
         }
-        int idBytes = eventId.getBytes(StandardCharsets.UTF_8).length;
+        int idBytes = e.eventIdUtf8Bytes();
         if (idBytes > MAX_EVENT_ID_BYTES) {
             return "event_id must be at most " + MAX_EVENT_ID_BYTES + " bytes UTF-8: " + idBytes;
         }
-        return switch (event.getBodyCase()) {
-            case CREATE_ACCOUNT -> createAccount(event.getCreateAccount());
-            case TOP_UP -> topUp(event.getTopUp());
-            case TRANSFER -> transfer(event.getTransfer());
-            case SNAPSHOT -> maxBytes("snapshot.label", event.getSnapshot().getLabel(), MAX_TEXT_BYTES);
-            case BODY_NOT_SET -> "body must be one of create_account, top_up, transfer, snapshot: none set";
+        return switch (e.bodyField()) {
+            case MutationEvent.CREATE_ACCOUNT_FIELD_NUMBER -> createAccount(e);
+            case MutationEvent.TOP_UP_FIELD_NUMBER -> topUp(e);
+            case MutationEvent.TRANSFER_FIELD_NUMBER -> transfer(e);
+            case MutationEvent.SNAPSHOT_FIELD_NUMBER -> maxBytes(e, "snapshot.label", Snapshot.LABEL_FIELD_NUMBER,
+                    MAX_TEXT_BYTES);
+            default -> "body must be one of create_account, top_up, transfer, snapshot: none set";
         };
     }
 
-    private static String createAccount(CreateAccount c) {
-        String r = required("create_account.account_id", c.getAccountId());
+    private static String createAccount(EventFields c) {
+        String r = required(c, "create_account.account_id", CreateAccount.ACCOUNT_ID_FIELD_NUMBER);
         if (r == null) {
-            r = currency("create_account.currency", c.getCurrency());
+            r = currency(c, "create_account.currency", CreateAccount.CURRENCY_FIELD_NUMBER);
         }
         if (r == null) {
-            r = maxBytes("create_account.display_name", c.getDisplayName(), MAX_TEXT_BYTES);
+            r = maxBytes(c, "create_account.display_name", CreateAccount.DISPLAY_NAME_FIELD_NUMBER, MAX_TEXT_BYTES);
         }
-        if (r == null && (c.getGroup() == AccountGroup.ACCOUNT_GROUP_UNSPECIFIED
-                || c.getGroup() == AccountGroup.UNRECOGNIZED)) {
-            r = "create_account.group must be set: " + c.getGroupValue();
+        if (r == null && (c.groupValue() <= AccountGroup.ACCOUNT_GROUP_UNSPECIFIED_VALUE
+                || c.groupValue() > AccountGroup.ACCOUNT_GROUP_SETTLEMENT_VALUE)) {
+            r = "create_account.group must be set: " + c.groupValue();
         }
         return r;
     }
 
-    private static String topUp(TopUp t) {
-        String r = required("top_up.account_id", t.getAccountId());
+    private static String topUp(EventFields t) {
+        String r = required(t, "top_up.account_id", TopUp.ACCOUNT_ID_FIELD_NUMBER);
         if (r == null) {
-            r = required("top_up.settlement_account_id", t.getSettlementAccountId());
+            r = required(t, "top_up.settlement_account_id", TopUp.SETTLEMENT_ACCOUNT_ID_FIELD_NUMBER);
         }
-        if (r == null && t.getAmountMinor() <= 0) {
-            r = "top_up.amount_minor must be > 0: " + t.getAmountMinor();
+        long amount = t.amount(TopUp.AMOUNT_MINOR_FIELD_NUMBER);
+        if (r == null && amount <= 0) {
+            r = "top_up.amount_minor must be > 0: " + amount;
         }
         if (r == null) {
-            r = currency("top_up.currency", t.getCurrency());
+            r = currency(t, "top_up.currency", TopUp.CURRENCY_FIELD_NUMBER);
         }
         return r;
     }
 
-    private static String transfer(Transfer t) {
-        String r = required("transfer.payer_account_id", t.getPayerAccountId());
+    private static String transfer(EventFields t) {
+        String r = required(t, "transfer.payer_account_id", Transfer.PAYER_ACCOUNT_ID_FIELD_NUMBER);
         if (r == null) {
-            r = required("transfer.payee_account_id", t.getPayeeAccountId());
+            r = required(t, "transfer.payee_account_id", Transfer.PAYEE_ACCOUNT_ID_FIELD_NUMBER);
         }
-        if (r == null && t.getPayerAccountId().equals(t.getPayeeAccountId())) {
-            r = "transfer.payee_account_id must differ from transfer.payer_account_id: " + t.getPayeeAccountId();
+        if (r == null && t.sameText(Transfer.PAYER_ACCOUNT_ID_FIELD_NUMBER, Transfer.PAYEE_ACCOUNT_ID_FIELD_NUMBER)) {
+            r = "transfer.payee_account_id must differ from transfer.payer_account_id: "
+                    + t.text(Transfer.PAYEE_ACCOUNT_ID_FIELD_NUMBER);
         }
-        if (r == null && t.getAmountMinor() <= 0) {
-            r = "transfer.amount_minor must be > 0: " + t.getAmountMinor();
-        }
-        if (r == null) {
-            r = leg("transfer.fee", t.getFeeMinor(), t.getFeeAccountId());
-        }
-        if (r == null) {
-            r = leg("transfer.tax", t.getTaxMinor(), t.getTaxAccountId());
+        long amount = t.amount(Transfer.AMOUNT_MINOR_FIELD_NUMBER);
+        long fee = t.amount(Transfer.FEE_MINOR_FIELD_NUMBER);
+        long tax = t.amount(Transfer.TAX_MINOR_FIELD_NUMBER);
+        if (r == null && amount <= 0) {
+            r = "transfer.amount_minor must be > 0: " + amount;
         }
         if (r == null) {
-            // fee + tax <= amount, written as fee <= amount - tax: with amount > 0 and tax >= 0 that cannot overflow.
-            if (t.getFeeMinor() > t.getAmountMinor() - t.getTaxMinor()) {
-                r = "transfer.fee_minor + transfer.tax_minor must be <= transfer.amount_minor: "
-                        + t.getFeeMinor() + " + " + t.getTaxMinor() + " > " + t.getAmountMinor();
-            }
+            r = leg(t, "transfer.fee", "transfer.fee_account_id", fee, Transfer.FEE_ACCOUNT_ID_FIELD_NUMBER);
         }
         if (r == null) {
-            r = currency("transfer.currency", t.getCurrency());
+            r = leg(t, "transfer.tax", "transfer.tax_account_id", tax, Transfer.TAX_ACCOUNT_ID_FIELD_NUMBER);
+        }
+        // fee + tax <= amount, written as fee <= amount - tax: with amount > 0 and tax >= 0 that cannot overflow.
+        if (r == null && fee > amount - tax) {
+            r = "transfer.fee_minor + transfer.tax_minor must be <= transfer.amount_minor: "
+                    + fee + " + " + tax + " > " + amount;
+        }
+        if (r == null) {
+            r = currency(t, "transfer.currency", Transfer.CURRENCY_FIELD_NUMBER);
         }
         return r;
     }
 
-    private static String leg(String name, long minor, String accountId) {
+    /** A fee or tax leg; {@code accountName} is {@code name + "_account_id"}, so that a valid leg builds no text. */
+    private static String leg(EventFields t, String name, String accountName, long minor, int accountField) {
         if (minor < 0) {
             return name + "_minor must be >= 0: " + minor;
         }
-        if (minor > 0 && accountId.isEmpty()) {
+        if (minor > 0 && t.isEmpty(accountField)) {
             return name + "_account_id must be set when " + name + "_minor > 0: " + minor;
         }
-        return maxBytes(name + "_account_id", accountId, MAX_ACCOUNT_ID_BYTES);
+        return maxBytes(t, accountName, accountField, MAX_ACCOUNT_ID_BYTES);
     }
 
     /** An account id: present and at most {@link #MAX_ACCOUNT_ID_BYTES}. */
-    private static String required(String field, String value) {
-        return value.isEmpty() ? field + " must be set" : maxBytes(field, value, MAX_ACCOUNT_ID_BYTES);
+    private static String required(EventFields e, String name, int field) {
+        return e.isEmpty(field) ? name + " must be set" : maxBytes(e, name, field, MAX_ACCOUNT_ID_BYTES);
     }
 
-    private static String maxBytes(String field, String value, int max) {
-        // UTF-8 is at most 3 bytes per char here (surrogate pairs: 4 bytes for 2 chars), so short strings pass fast.
-        if (value.length() * 3 <= max) {
-            return null;
-        }
-        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
-        return bytes > max ? field + " must be at most " + max + " bytes UTF-8: " + bytes : null;
+    private static String maxBytes(EventFields e, String name, int field, int max) {
+        return e.fitsUtf8(field, max) ? null
+                : name + " must be at most " + max + " bytes UTF-8: " + e.utf8Bytes(field);
     }
 
-    private static String currency(String field, String value) {
-        if (value.length() != 3) {
-            return field + " must be three uppercase letters A-Z: \"" + value + "\"";
+    private static String currency(EventFields e, String name, int field) {
+        return e.isCurrencyCode(field) ? null
+                : name + " must be three uppercase letters A-Z: \"" + e.text(field) + "\"";
+    }
+
+    /** A parsed event as {@link EventFields}: the server's entry point. */
+    private record ParsedFields(MutationEvent event) implements EventFields {
+
+        @Override
+        public String eventId() {
+            return event.getEventId();
         }
-        for (int i = 0; i < 3; i++) {
-            char c = value.charAt(i);
-            if (c < 'A' || c > 'Z') {
-                return field + " must be three uppercase letters A-Z: \"" + value + "\"";
+
+        @Override
+        public int eventIdUtf8Bytes() {
+            String id = event.getEventId();
+            return id.isEmpty() ? 0 : id.getBytes(StandardCharsets.UTF_8).length;
+        }
+
+        @Override
+        public int bodyField() {
+            return event.getBodyCase().getNumber();
+        }
+
+        @Override
+        public String text(int field) {
+            return switch (event.getBodyCase()) {
+                case CREATE_ACCOUNT -> switch (field) {
+                    case CreateAccount.ACCOUNT_ID_FIELD_NUMBER -> event.getCreateAccount().getAccountId();
+                    case CreateAccount.CURRENCY_FIELD_NUMBER -> event.getCreateAccount().getCurrency();
+                    case CreateAccount.DISPLAY_NAME_FIELD_NUMBER -> event.getCreateAccount().getDisplayName();
+                    default -> throw new IllegalArgumentException("create_account has no string field " + field);
+                };
+                case TOP_UP -> switch (field) {
+                    case TopUp.ACCOUNT_ID_FIELD_NUMBER -> event.getTopUp().getAccountId();
+                    case TopUp.SETTLEMENT_ACCOUNT_ID_FIELD_NUMBER -> event.getTopUp().getSettlementAccountId();
+                    case TopUp.CURRENCY_FIELD_NUMBER -> event.getTopUp().getCurrency();
+                    default -> throw new IllegalArgumentException("top_up has no string field " + field);
+                };
+                case TRANSFER -> switch (field) {
+                    case Transfer.PAYER_ACCOUNT_ID_FIELD_NUMBER -> event.getTransfer().getPayerAccountId();
+                    case Transfer.PAYEE_ACCOUNT_ID_FIELD_NUMBER -> event.getTransfer().getPayeeAccountId();
+                    case Transfer.FEE_ACCOUNT_ID_FIELD_NUMBER -> event.getTransfer().getFeeAccountId();
+                    case Transfer.TAX_ACCOUNT_ID_FIELD_NUMBER -> event.getTransfer().getTaxAccountId();
+                    case Transfer.CURRENCY_FIELD_NUMBER -> event.getTransfer().getCurrency();
+                    default -> throw new IllegalArgumentException("transfer has no string field " + field);
+                };
+                case SNAPSHOT -> event.getSnapshot().getLabel();
+                case BODY_NOT_SET -> "";
+            };
+        }
+
+        @Override
+        public boolean isEmpty(int field) {
+            return text(field).isEmpty();
+        }
+
+        @Override
+        public boolean fitsUtf8(int field, int max) {
+            // UTF-8 is at most 3 bytes per char (surrogate pairs: 4 bytes for 2 chars), so short strings pass fast.
+            String value = text(field);
+            return value.length() * 3 <= max || value.getBytes(StandardCharsets.UTF_8).length <= max;
+        }
+
+        @Override
+        public int utf8Bytes(int field) {
+            return text(field).getBytes(StandardCharsets.UTF_8).length;
+        }
+
+        @Override
+        public boolean isCurrencyCode(int field) {
+            String value = text(field);
+            if (value.length() != 3) {
+                return false;
             }
+            for (int i = 0; i < 3; i++) {
+                char c = value.charAt(i);
+                if (c < 'A' || c > 'Z') {
+                    return false;
+                }
+            }
+            return true;
         }
-        return null;
+
+        @Override
+        public boolean sameText(int field, int other) {
+            return text(field).equals(text(other));
+        }
+
+        @Override
+        public long amount(int field) {
+            return switch (event.getBodyCase()) {
+                case TOP_UP -> event.getTopUp().getAmountMinor();
+                case TRANSFER -> switch (field) {
+                    case Transfer.AMOUNT_MINOR_FIELD_NUMBER -> event.getTransfer().getAmountMinor();
+                    case Transfer.FEE_MINOR_FIELD_NUMBER -> event.getTransfer().getFeeMinor();
+                    case Transfer.TAX_MINOR_FIELD_NUMBER -> event.getTransfer().getTaxMinor();
+                    default -> throw new IllegalArgumentException("transfer has no int64 field " + field);
+                };
+                default -> 0;
+            };
+        }
+
+        @Override
+        public int groupValue() {
+            return event.getCreateAccount().getGroupValue();
+        }
     }
 }

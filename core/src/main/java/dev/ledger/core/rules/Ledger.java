@@ -1,5 +1,6 @@
 package dev.ledger.core.rules;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ledger.proto.AccountBalance;
 import dev.ledger.proto.AccountGroup;
@@ -11,8 +12,8 @@ import dev.ledger.proto.Outcome;
 import dev.ledger.proto.ReasonCode;
 import dev.ledger.proto.TopUp;
 import dev.ledger.proto.Transfer;
-import java.util.Collections;
-import java.util.HashMap;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -21,18 +22,41 @@ import java.util.Map;
  * by a standby). Deterministic: the same records in the same order give the same decisions, byte for byte, and
  * folding those decisions gives the same state. The rules and reason codes are tabled in docs/CORE.md.
  *
+ * <p>The hot path is {@link #decideInto}: one pass over the record's bytes ({@link MutationView}), accounts found by
+ * their UTF-8 bytes, and the decision encoded straight into a reused buffer, field by field in protobuf's canonical
+ * order; {@link #decide} is the same decision parsed into a {@link Decision}, for tests and tools. Records the single
+ * pass does not read exactly as protobuf would (unknown or repeated fields, odd encodings) are parsed by protobuf and
+ * then decided by the same rules.
+ *
  * <p>Not thread-safe: one thread owns a ledger (the core's loop); queries are handed to that thread.
  */
 public final class Ledger {
 
-    private final Map<String, Account> accounts = new HashMap<>();
+    private final AccountTable accounts = new AccountTable();
     private final IdTable ids = new IdTable();
     private final EventValidator validator = new EventValidator();
     private long nextSequence;
     private boolean snapshotRequested;
 
-    // Scratch space of one decision's legs (at most payer, payee, fee, tax); single-threaded, so reused.
-    private final Account[] legAccounts = new Account[4];
+    // The record being decided and the decision being made; single-threaded, so reused.
+    private final MutationView v = new MutationView();
+    private final DecisionOut scratchOut = new DecisionOut();
+    private final long[] prefetchUuids = new long[2 * IdTable.PREFETCH_BATCH];
+    private final byte[][] prefetchValues = new byte[2 * IdTable.PREFETCH_BATCH][];
+    private final int[] prefetchOffs = new int[2 * IdTable.PREFETCH_BATCH];
+    private final int[] prefetchLens = new int[2 * IdTable.PREFETCH_BATCH];
+    private long sequence;
+    private int outcome;
+    private int reasonCode;
+    private String reason;
+    private boolean duplicate;
+    private long originalSequence;
+    private long keptBodyHash;
+    private Account opened;
+
+    // Scratch space of one decision's legs (at most payer, payee, fee, tax); after applyLegs, the balances written.
+    private final int[] legAccounts = new int[4]; // account indexes
+    private final int[] legFields = new int[4]; // the record's field that names the leg's account
     private final long[] legDeltas = new long[4];
     private final long[] legBalances = new long[4];
     private int legCount;
@@ -52,37 +76,181 @@ public final class Ledger {
 
     /** Decides one mutation record; the decision's sequence is {@link #nextSequence()} before the call. */
     public Decision decide(byte[] value, int partition, long offset) {
-        Decision.Builder d = Decision.newBuilder().setSequence(nextSequence++)
-                .setMutationPartition(partition).setMutationOffset(offset);
-        MutationEvent event;
+        decideInto(value, partition, offset, scratchOut);
         try {
-            event = MutationEvent.parseFrom(value);
-        } catch (InvalidProtocolBufferException e) {
-            return reject(d, ReasonCode.REASON_MALFORMED, "value does not parse as a MutationEvent: " + e.getMessage())
-                    .build();
+            return Decision.parseFrom(CodedInputStream.newInstance(scratchOut.buffer(), 0, scratchOut.length()));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("decision encoding does not parse", e);
         }
-        String invalid = validator.validate(event);
+    }
+
+    /**
+     * Decides one mutation record into {@code out}: its {@code Decision} encoding and outcome facts. The decision's
+     * sequence is {@link #nextSequence()} before the call. Returns the encoding's length.
+     */
+    public int decideInto(byte[] value, int partition, long offset, DecisionOut out) {
+        startDecision();
+        if (!v.decode(value)) {
+            MutationEvent event;
+            try {
+                event = MutationEvent.parseFrom(value);
+            } catch (InvalidProtocolBufferException e) {
+                reject(ReasonCode.REASON_MALFORMED, "value does not parse as a MutationEvent: " + e.getMessage());
+                return encode(out, false, partition, offset);
+            }
+            v.load(event, BodyHash.of(value));
+        }
+        String invalid = validator.validate(v);
         if (invalid != null) {
-            return reject(d.setEventId(event.getEventId()), ReasonCode.REASON_MALFORMED, invalid).build();
+            reject(ReasonCode.REASON_MALFORMED, invalid);
+            return encode(out, true, partition, offset);
         }
-        String eventId = event.getEventId();
-        d.setEventId(eventId);
-        long bodyHash = BodyHash.of(value);
-        if (ids.lookup(eventId)) {
-            return repeat(d, eventId, bodyHash).build();
+        String textId = v.isUuid() ? null : v.eventId();
+        long bodyHash = v.bodyHash();
+        if (textId == null ? ids.lookupUuid(v.msb(), v.lsb()) : ids.lookup(textId)) {
+            repeat(bodyHash);
+            return encode(out, true, partition, offset);
         }
-        d.setBodyHash(bodyHash);
-        switch (event.getBodyCase()) {
-            case CREATE_ACCOUNT -> createAccount(d, event.getCreateAccount());
-            case TOP_UP -> topUp(d, event.getTopUp());
-            case TRANSFER -> transfer(d, event.getTransfer());
+        keptBodyHash = bodyHash;
+        switch (v.bodyField()) {
+            case MutationEvent.CREATE_ACCOUNT_FIELD_NUMBER -> createAccount(textId);
+            case MutationEvent.TOP_UP_FIELD_NUMBER -> topUp(textId);
+            case MutationEvent.TRANSFER_FIELD_NUMBER -> transfer(textId);
             default -> { // SNAPSHOT: the caller snapshots after this decision
-                d.setOutcome(Outcome.OUTCOME_APPLIED);
+                outcome = Outcome.OUTCOME_APPLIED_VALUE;
                 snapshotRequested = true;
             }
         }
-        ids.put(eventId, bodyHash, d.getSequence(), code(d.getOutcome(), d.getReasonCode()));
-        return d.build();
+        int code = outcome << 5 | reasonCode;
+        if (textId == null) {
+            ids.putUuid(v.msb(), v.lsb(), bodyHash, sequence, code);
+        } else {
+            ids.put(textId, bodyHash, sequence, code);
+        }
+        return encode(out, true, partition, offset);
+    }
+
+    /**
+     * A hint before deciding {@code values[from .. to)}: loads the id-table slots of their event ids, and the table
+     * slots and states of the two accounts a transfer or top-up names first, together, so the cache misses of a batch
+     * overlap (a large id table misses the cache on every new id). Changes no state and no decision; records not in
+     * the SDK's layout are skipped.
+     */
+    public void prefetch(byte[][] values, int from, int to) {
+        long[] uuids = prefetchUuids;
+        int n = 0;
+        int m = 0;
+        for (int i = from; i < to; i++) {
+            byte[] value = values[i];
+            if (MutationView.peekUuid(value, uuids, 2 * n)) {
+                n++;
+                int found = MutationView.peekAccounts(value, prefetchOffs, prefetchLens, m);
+                for (int k = 0; k < found; k++) {
+                    prefetchValues[m++] = value;
+                }
+            }
+            if (n == IdTable.PREFETCH_BATCH || i == to - 1) {
+                ids.prefetch(uuids, n);
+                accounts.prefetch(prefetchValues, prefetchOffs, prefetchLens, m);
+                Arrays.fill(prefetchValues, 0, m, null);
+                n = 0;
+                m = 0;
+            }
+        }
+    }
+
+    private void startDecision() {
+        sequence = nextSequence++;
+        outcome = 0;
+        reasonCode = 0;
+        reason = null;
+        duplicate = false;
+        originalSequence = 0;
+        keptBodyHash = 0;
+        opened = null;
+        legCount = 0;
+    }
+
+    /** Writes the decision's fields in ascending field number, defaults omitted: protobuf's canonical encoding. */
+    private int encode(DecisionOut out, boolean withId, int partition, long offset) {
+        out.reset();
+        if (withId) {
+            out.string(Decision.EVENT_ID_FIELD_NUMBER, v.buffer(), v.eventIdOffset(), v.eventIdLength());
+        }
+        if (outcome != 0) {
+            out.tag(Decision.OUTCOME_FIELD_NUMBER, 0);
+            out.varint(outcome);
+        }
+        if (reasonCode != 0) {
+            out.tag(Decision.REASON_CODE_FIELD_NUMBER, 0);
+            out.varint(reasonCode);
+        }
+        if (reason != null) {
+            out.string(Decision.REASON_FIELD_NUMBER, reason.getBytes(StandardCharsets.UTF_8));
+        }
+        if (duplicate) {
+            out.tag(Decision.DUPLICATE_FIELD_NUMBER, 0);
+            out.varint(1);
+        }
+        if (partition != 0) {
+            out.tag(Decision.MUTATION_PARTITION_FIELD_NUMBER, 0);
+            out.varint(partition); // an int32 is sign-extended, as protobuf writes it
+        }
+        if (offset != 0) {
+            out.tag(Decision.MUTATION_OFFSET_FIELD_NUMBER, 0);
+            out.varint(offset);
+        }
+        if (sequence != 0) {
+            out.tag(Decision.SEQUENCE_FIELD_NUMBER, 0);
+            out.varint(sequence);
+        }
+        for (int i = 0; i < legCount; i++) {
+            // The account's id as the record names it: the same bytes as the account's, without touching them.
+            int idOff = v.offset(legFields[i]);
+            int idLen = v.length(legFields[i]);
+            long balance = legBalances[i];
+            out.tag(Decision.BALANCES_FIELD_NUMBER, 2);
+            out.varint(DecisionOut.stringSize(idLen) + (balance == 0 ? 0 : 1 + DecisionOut.varintSize(balance)));
+            out.string(AccountBalance.ACCOUNT_ID_FIELD_NUMBER, v.buffer(), idOff, idLen);
+            if (balance != 0) {
+                out.tag(AccountBalance.BALANCE_MINOR_FIELD_NUMBER, 0);
+                out.varint(balance);
+            }
+        }
+        if (opened != null) {
+            encodeOpened(out, opened);
+        }
+        if (keptBodyHash != 0) {
+            out.tag(Decision.BODY_HASH_FIELD_NUMBER, 1);
+            out.fixed64(keptBodyHash);
+        }
+        if (originalSequence != 0) {
+            out.tag(Decision.ORIGINAL_SEQUENCE_FIELD_NUMBER, 0);
+            out.varint(originalSequence);
+        }
+        out.outcome = outcome;
+        out.reasonCode = reasonCode;
+        out.duplicate = duplicate;
+        clearLegs();
+        opened = null;
+        return out.length();
+    }
+
+    private static void encodeOpened(DecisionOut out, Account a) {
+        byte[] id = a.idUtf8();
+        byte[] currency = a.currency().getBytes(StandardCharsets.UTF_8);
+        byte[] name = a.displayName().getBytes(StandardCharsets.UTF_8);
+        int group = a.group().getNumber();
+        out.tag(Decision.OPENED_FIELD_NUMBER, 2);
+        out.varint(DecisionOut.stringSize(id.length) + DecisionOut.stringSize(currency.length)
+                + (group == 0 ? 0 : 1 + DecisionOut.varintSize(group)) + DecisionOut.stringSize(name.length));
+        out.string(AccountOpened.ACCOUNT_ID_FIELD_NUMBER, id);
+        out.string(AccountOpened.CURRENCY_FIELD_NUMBER, currency);
+        if (group != 0) {
+            out.tag(AccountOpened.GROUP_FIELD_NUMBER, 0);
+            out.varint(group);
+        }
+        out.string(AccountOpened.DISPLAY_NAME_FIELD_NUMBER, name);
     }
 
     /**
@@ -98,16 +266,16 @@ public final class Ledger {
         nextSequence = d.getSequence() + 1;
         if (d.hasOpened()) {
             AccountOpened o = d.getOpened();
-            accounts.put(o.getAccountId(), new Account(o.getAccountId(), o.getCurrency().intern(), o.getGroup(),
-                    o.getDisplayName()));
+            accounts.put(new Account(o.getAccountId(), o.getCurrency().intern(), o.getGroup(), o.getDisplayName()));
         }
         for (AccountBalance b : d.getBalancesList()) {
-            Account a = accounts.get(b.getAccountId());
-            if (a == null) {
+            byte[] id = b.getAccountId().getBytes(StandardCharsets.UTF_8);
+            int a = accounts.find(id, 0, id.length);
+            if (a < 0) {
                 throw new IllegalStateException("decision " + d.getSequence() + " names unknown account "
                         + b.getAccountId());
             }
-            touch(a, b.getBalanceMinor(), d.getSequence(), d.getEventId());
+            accounts.touch(a, b.getBalanceMinor(), d.getSequence(), d.getEventId());
         }
         if (keeps(d)) {
             ids.put(d.getEventId(), d.getBodyHash(), d.getSequence(), code(d.getOutcome(), d.getReasonCode()));
@@ -136,7 +304,7 @@ public final class Ledger {
     }
 
     public Map<String, Account> accounts() {
-        return Collections.unmodifiableMap(accounts);
+        return accounts.asMap();
     }
 
     public IdTable ids() {
@@ -146,11 +314,8 @@ public final class Ledger {
     /** Restores one account from a snapshot. */
     public void restoreAccount(String id, String currency, AccountGroup group, String displayName, long balanceMinor,
             long lastSequence, String lastEventId) {
-        Account a = new Account(id, currency.intern(), group, displayName);
-        a.balanceMinor = balanceMinor;
-        a.lastSequence = lastSequence;
-        a.lastEventId = lastEventId;
-        accounts.put(id, a);
+        int a = accounts.put(new Account(id, currency.intern(), group, displayName));
+        accounts.touch(a, balanceMinor, lastSequence, lastEventId);
     }
 
     /** Restores the sequence counter from a snapshot. */
@@ -160,99 +325,122 @@ public final class Ledger {
 
     // ------------------------------------------------------------------------------------------------- rules
 
-    private Decision.Builder repeat(Decision.Builder d, String eventId, long bodyHash) {
+    private void repeat(long bodyHash) {
         int code = ids.foundCode();
         long original = ids.foundSequence();
         if (ids.foundBodyHash() != bodyHash) {
-            return reject(d, ReasonCode.REASON_EVENT_ID_REUSED, "event_id " + eventId
+            reject(ReasonCode.REASON_EVENT_ID_REUSED, "event_id " + v.eventId()
                     + " was decided at sequence " + original + " for a different body; that decision stands");
+            return;
         }
-        ReasonCode reason = reasonOf(code);
-        return d.setDuplicate(true).setOriginalSequence(original).setOutcome(outcomeOf(code)).setReasonCode(reason)
-                .setReason("duplicate of decision " + original + (reason == ReasonCode.REASON_NONE ? "" : ": " + reason));
+        ReasonCode r = reasonOf(code);
+        duplicate = true;
+        originalSequence = original;
+        outcome = code >>> 5;
+        reasonCode = code & 31;
+        reason = "duplicate of decision " + original + (r == ReasonCode.REASON_NONE ? "" : ": " + r);
     }
 
-    private void createAccount(Decision.Builder d, CreateAccount c) {
-        Account existing = accounts.get(c.getAccountId());
+    /** The index of the account the field names, or -1. */
+    private int find(int field) {
+        return accounts.find(v.buffer(), v.offset(field), v.length(field));
+    }
+
+    private void createAccount(String textId) {
+        int found = find(CreateAccount.ACCOUNT_ID_FIELD_NUMBER);
+        Account existing = found < 0 ? null : accounts.account(found);
+        String id = v.text(CreateAccount.ACCOUNT_ID_FIELD_NUMBER);
+        String currency = v.text(CreateAccount.CURRENCY_FIELD_NUMBER);
+        AccountGroup group = AccountGroup.forNumber(v.groupValue()); // the validator allows 1..4 only
+        String displayName = v.text(CreateAccount.DISPLAY_NAME_FIELD_NUMBER);
         if (existing != null) {
-            if (existing.sameAttributes(c.getCurrency(), c.getGroup(), c.getDisplayName())) {
-                d.setOutcome(Outcome.OUTCOME_APPLIED).setReason("account " + c.getAccountId()
-                        + " already open with the same attributes");
+            if (existing.sameAttributes(currency, group, displayName)) {
+                outcome = Outcome.OUTCOME_APPLIED_VALUE;
+                reason = "account " + id + " already open with the same attributes";
                 return;
             }
-            reject(d, ReasonCode.REASON_ACCOUNT_EXISTS, "account " + c.getAccountId() + " exists as "
+            reject(ReasonCode.REASON_ACCOUNT_EXISTS, "account " + id + " exists as "
                     + existing.currency() + " " + existing.group() + " \"" + existing.displayName() + "\"");
             return;
         }
-        Account a = new Account(c.getAccountId(), c.getCurrency().intern(), c.getGroup(), c.getDisplayName());
-        accounts.put(a.id(), a);
-        touch(a, 0, d.getSequence(), d.getEventId());
-        d.setOutcome(Outcome.OUTCOME_APPLIED)
-                .setOpened(AccountOpened.newBuilder().setAccountId(a.id()).setCurrency(a.currency())
-                        .setGroup(a.group()).setDisplayName(a.displayName()))
-                .addBalances(AccountBalance.newBuilder().setAccountId(a.id()).setBalanceMinor(0));
+        Account a = new Account(id, currency.intern(), group, displayName);
+        int index = accounts.put(a);
+        touch(index, 0, textId);
+        outcome = Outcome.OUTCOME_APPLIED_VALUE;
+        opened = a;
+        legAccounts[0] = index;
+        legFields[0] = CreateAccount.ACCOUNT_ID_FIELD_NUMBER;
+        legBalances[0] = 0;
+        legCount = 1;
     }
 
-    private void topUp(Decision.Builder d, TopUp t) {
-        Account account = existing(d, "top_up.account_id", t.getAccountId());
-        Account settlement = account == null ? null
-                : existing(d, "top_up.settlement_account_id", t.getSettlementAccountId());
-        if (settlement == null) {
+    private void topUp(String textId) {
+        int account = existing("top_up.account_id", TopUp.ACCOUNT_ID_FIELD_NUMBER);
+        int settlement = account < 0 ? -1
+                : existing("top_up.settlement_account_id", TopUp.SETTLEMENT_ACCOUNT_ID_FIELD_NUMBER);
+        if (settlement < 0) {
             return;
         }
-        if (settlement.group() != AccountGroup.ACCOUNT_GROUP_SETTLEMENT) {
-            reject(d, ReasonCode.REASON_NOT_SETTLEMENT_ACCOUNT, "top_up.settlement_account_id "
-                    + settlement.id() + " is in group " + settlement.group() + ", not ACCOUNT_GROUP_SETTLEMENT");
+        if (!accounts.mayGoNegative(settlement)) {
+            Account s = accounts.account(settlement);
+            reject(ReasonCode.REASON_NOT_SETTLEMENT_ACCOUNT, "top_up.settlement_account_id "
+                    + s.id() + " is in group " + s.group() + ", not ACCOUNT_GROUP_SETTLEMENT");
             return;
         }
-        if (!currency(d, account, t.getCurrency(), "top_up") || !currency(d, settlement, t.getCurrency(), "top_up")) {
+        int c = TopUp.CURRENCY_FIELD_NUMBER;
+        if (!currency(account, c, "top_up") || !currency(settlement, c, "top_up")) {
+            return;
+        }
+        long amount = v.amount(TopUp.AMOUNT_MINOR_FIELD_NUMBER);
+        legCount = 0;
+        leg(account, TopUp.ACCOUNT_ID_FIELD_NUMBER, amount);
+        leg(settlement, TopUp.SETTLEMENT_ACCOUNT_ID_FIELD_NUMBER, -amount);
+        applyLegs(textId);
+    }
+
+    private void transfer(String textId) {
+        int payer = existing("transfer.payer_account_id", Transfer.PAYER_ACCOUNT_ID_FIELD_NUMBER);
+        int payee = payer < 0 ? -1 : existing("transfer.payee_account_id", Transfer.PAYEE_ACCOUNT_ID_FIELD_NUMBER);
+        if (payee < 0) {
+            return;
+        }
+        long amount = v.amount(Transfer.AMOUNT_MINOR_FIELD_NUMBER);
+        long feeMinor = v.amount(Transfer.FEE_MINOR_FIELD_NUMBER);
+        long taxMinor = v.amount(Transfer.TAX_MINOR_FIELD_NUMBER);
+        int fee = -1;
+        int tax = -1;
+        if (feeMinor > 0 && (fee = existing("transfer.fee_account_id", Transfer.FEE_ACCOUNT_ID_FIELD_NUMBER)) < 0) {
+            return;
+        }
+        if (taxMinor > 0 && (tax = existing("transfer.tax_account_id", Transfer.TAX_ACCOUNT_ID_FIELD_NUMBER)) < 0) {
+            return;
+        }
+        int c = Transfer.CURRENCY_FIELD_NUMBER;
+        if (!currency(payer, c, "transfer") || !currency(payee, c, "transfer")
+                || (fee >= 0 && !currency(fee, c, "transfer")) || (tax >= 0 && !currency(tax, c, "transfer"))) {
+            return;
+        }
+        if (!accounts.mayGoNegative(payer) && accounts.balance(payer) < amount) {
+            reject(ReasonCode.REASON_INSUFFICIENT_FUNDS, "payer " + accounts.account(payer).id() + " holds "
+                    + accounts.balance(payer)
+                    + ", transfer.amount_minor is " + amount + " (" + v.text(c) + " minor units)");
             return;
         }
         legCount = 0;
-        leg(account, t.getAmountMinor());
-        leg(settlement, -t.getAmountMinor());
-        applyLegs(d);
-    }
-
-    private void transfer(Decision.Builder d, Transfer t) {
-        Account payer = existing(d, "transfer.payer_account_id", t.getPayerAccountId());
-        Account payee = payer == null ? null : existing(d, "transfer.payee_account_id", t.getPayeeAccountId());
-        if (payee == null) {
-            return;
-        }
-        Account fee = null;
-        Account tax = null;
-        if (t.getFeeMinor() > 0 && (fee = existing(d, "transfer.fee_account_id", t.getFeeAccountId())) == null) {
-            return;
-        }
-        if (t.getTaxMinor() > 0 && (tax = existing(d, "transfer.tax_account_id", t.getTaxAccountId())) == null) {
-            return;
-        }
-        String c = t.getCurrency();
-        if (!currency(d, payer, c, "transfer") || !currency(d, payee, c, "transfer")
-                || (fee != null && !currency(d, fee, c, "transfer")) || (tax != null && !currency(d, tax, c, "transfer"))) {
-            return;
-        }
-        if (!payer.mayGoNegative() && payer.balanceMinor < t.getAmountMinor()) {
-            reject(d, ReasonCode.REASON_INSUFFICIENT_FUNDS, "payer " + payer.id() + " holds " + payer.balanceMinor
-                    + ", transfer.amount_minor is " + t.getAmountMinor() + " (" + c + " minor units)");
-            return;
-        }
-        legCount = 0;
-        leg(payer, -t.getAmountMinor());
+        leg(payer, Transfer.PAYER_ACCOUNT_ID_FIELD_NUMBER, -amount);
         // amount >= fee + tax is a stateless rule, so the payee's share is >= 0 and cannot overflow.
-        leg(payee, t.getAmountMinor() - t.getFeeMinor() - t.getTaxMinor());
-        if (fee != null) {
-            leg(fee, t.getFeeMinor());
+        leg(payee, Transfer.PAYEE_ACCOUNT_ID_FIELD_NUMBER, amount - feeMinor - taxMinor);
+        if (fee >= 0) {
+            leg(fee, Transfer.FEE_ACCOUNT_ID_FIELD_NUMBER, feeMinor);
         }
-        if (tax != null) {
-            leg(tax, t.getTaxMinor());
+        if (tax >= 0) {
+            leg(tax, Transfer.TAX_ACCOUNT_ID_FIELD_NUMBER, taxMinor);
         }
-        applyLegs(d);
+        applyLegs(textId);
     }
 
     /** Adds a delta for an account, merging legs that name the same account. */
-    private void leg(Account a, long delta) {
+    private void leg(int a, int field, long delta) {
         for (int i = 0; i < legCount; i++) {
             if (legAccounts[i] == a) {
                 legDeltas[i] += delta; // bounded by the amounts of one valid event: cannot overflow
@@ -260,62 +448,65 @@ public final class Ledger {
             }
         }
         legAccounts[legCount] = a;
+        legFields[legCount] = field;
         legDeltas[legCount++] = delta;
     }
 
-    /** All legs or none: computes every new balance exactly before changing any. */
-    private void applyLegs(Decision.Builder d) {
+    /** All legs or none: computes every new balance exactly before changing any; the legs become the balances. */
+    private void applyLegs(String textId) {
         for (int i = 0; i < legCount; i++) {
-            Account a = legAccounts[i];
-            try {
-                legBalances[i] = Math.addExact(a.balanceMinor, legDeltas[i]);
-            } catch (ArithmeticException e) {
-                reject(d, ReasonCode.REASON_AMOUNT_OVERFLOW, "balance of " + a.id() + " would leave the 64-bit range: "
-                        + a.balanceMinor + " + " + legDeltas[i]);
+            int a = legAccounts[i];
+            long before = accounts.balance(a);
+            long after = before + legDeltas[i];
+            if (((before ^ after) & (legDeltas[i] ^ after)) < 0) {
+                reject(ReasonCode.REASON_AMOUNT_OVERFLOW, "balance of " + accounts.account(a).id()
+                        + " would leave the 64-bit range: "
+                        + before + " + " + legDeltas[i]);
                 clearLegs();
                 return;
             }
+            legBalances[i] = after;
         }
         for (int i = 0; i < legCount; i++) {
-            Account a = legAccounts[i];
-            touch(a, legBalances[i], d.getSequence(), d.getEventId());
-            d.addBalances(AccountBalance.newBuilder().setAccountId(a.id()).setBalanceMinor(legBalances[i]));
+            touch(legAccounts[i], legBalances[i], textId);
         }
-        d.setOutcome(Outcome.OUTCOME_APPLIED);
-        clearLegs();
+        outcome = Outcome.OUTCOME_APPLIED_VALUE;
     }
 
     private void clearLegs() {
-        for (int i = 0; i < legCount; i++) {
-            legAccounts[i] = null;
-        }
         legCount = 0;
     }
 
-    private static void touch(Account a, long balance, long sequence, String eventId) {
-        a.balanceMinor = balance;
-        a.lastSequence = sequence;
-        a.lastEventId = eventId;
+    /** Marks an account changed by the decision being made (its event id is UUID-shaped unless textId is set). */
+    private void touch(int a, long balance, String textId) {
+        if (textId == null) {
+            accounts.touchUuid(a, balance, sequence, v.msb(), v.lsb());
+        } else {
+            accounts.touch(a, balance, sequence, textId);
+        }
     }
 
-    private Account existing(Decision.Builder d, String field, String id) {
-        Account a = accounts.get(id);
-        if (a == null) {
-            reject(d, ReasonCode.REASON_ACCOUNT_NOT_FOUND, field + " not found: " + id);
+    private int existing(String name, int field) {
+        int a = find(field);
+        if (a < 0) {
+            reject(ReasonCode.REASON_ACCOUNT_NOT_FOUND, name + " not found: " + v.text(field));
         }
         return a;
     }
 
-    private static boolean currency(Decision.Builder d, Account a, String currency, String what) {
-        if (a.currency().equals(currency)) {
+    private boolean currency(int a, int field, String what) {
+        if (accounts.currencyEquals(a, v.buffer(), v.offset(field), v.length(field))) {
             return true;
         }
-        reject(d, ReasonCode.REASON_CURRENCY_MISMATCH, "account " + a.id() + " holds " + a.currency() + ", "
-                + what + ".currency is " + currency);
+        Account account = accounts.account(a);
+        reject(ReasonCode.REASON_CURRENCY_MISMATCH, "account " + account.id() + " holds " + account.currency() + ", "
+                + what + ".currency is " + v.text(field));
         return false;
     }
 
-    private static Decision.Builder reject(Decision.Builder d, ReasonCode reason, String text) {
-        return d.setOutcome(Outcome.OUTCOME_REJECTED).setReasonCode(reason).setReason(text);
+    private void reject(ReasonCode r, String text) {
+        outcome = Outcome.OUTCOME_REJECTED_VALUE;
+        reasonCode = r.getNumber();
+        reason = text;
     }
 }
