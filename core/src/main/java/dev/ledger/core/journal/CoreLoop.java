@@ -67,6 +67,7 @@ public final class CoreLoop implements Runnable, LedgerView {
     /** How far (in sequences) one journal partition may run ahead of the fold before it is paused. */
     static final long REORDER_WINDOW = 200_000;
     private static final byte[] NO_KEY = new byte[0];
+    private static final int MAX_KEY_BYTES = 256;
 
     private final CoreConfig config;
     private final CoreMetrics metrics;
@@ -348,7 +349,10 @@ public final class CoreLoop implements Runnable, LedgerView {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             ledger.decideInto(r.value() == null ? NO_KEY : r.value(), r.partition(), r.offset(), decision);
             Header server = r.headers().lastHeader(MutationHeaders.SERVER_ID);
-            producer.send(new ProducerRecord<>(config.decisionsTopic(), server == null ? NO_KEY : server.value(),
+            // The server caps its id; a foreign producer's oversized header is not worth a key (or a stuck core).
+            byte[] key = server == null || server.value() == null || server.value().length > MAX_KEY_BYTES
+                    ? NO_KEY : server.value();
+            producer.send(new ProducerRecord<>(config.decisionsTopic(), key,
                     decision.toByteArray()), (md, e) -> {
                         if (e == null) {
                             journalEnds.merge(md.partition(), md.offset() + 1, Math::max);

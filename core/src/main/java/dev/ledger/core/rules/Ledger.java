@@ -103,7 +103,8 @@ public final class Ledger {
         String invalid = validator.validate(v);
         if (invalid != null) {
             reject(ReasonCode.REASON_MALFORMED, invalid);
-            return encode(out, true, partition, offset);
+            // An over-long event_id (any size a foreign producer wrote) is not echoed: the reason gives its size.
+            return encode(out, v.eventIdLength() <= EventValidator.MAX_EVENT_ID_BYTES, partition, offset);
         }
         String textId = v.isUuid() ? null : v.eventId();
         long bodyHash = v.bodyHash();
@@ -263,21 +264,35 @@ public final class Ledger {
             throw new IllegalStateException("journal out of order: expected sequence " + nextSequence
                     + ", got " + d.getSequence());
         }
-        nextSequence = d.getSequence() + 1;
-        if (d.hasOpened()) {
-            AccountOpened o = d.getOpened();
-            accounts.put(new Account(o.getAccountId(), o.getCurrency().intern(), o.getGroup(), o.getDisplayName()));
+        // Check everything before changing anything: a record that cannot be folded leaves the state as it was
+        // (and the sequence where it was), so the caller can skip it or stop without a half-applied decision.
+        boolean kept = keeps(d);
+        if (kept && (d.getOutcome() != Outcome.OUTCOME_APPLIED && d.getOutcome() != Outcome.OUTCOME_REJECTED)) {
+            throw new IllegalStateException("decision " + d.getSequence() + " has no outcome");
         }
-        for (AccountBalance b : d.getBalancesList()) {
+        int[] found = new int[d.getBalancesCount()];
+        for (int i = 0; i < found.length; i++) {
+            AccountBalance b = d.getBalances(i);
             byte[] id = b.getAccountId().getBytes(StandardCharsets.UTF_8);
-            int a = accounts.find(id, 0, id.length);
-            if (a < 0) {
+            found[i] = accounts.find(id, 0, id.length);
+            boolean opensIt = d.hasOpened() && d.getOpened().getAccountId().equals(b.getAccountId());
+            if (found[i] < 0 && !opensIt) {
                 throw new IllegalStateException("decision " + d.getSequence() + " names unknown account "
                         + b.getAccountId());
             }
-            accounts.touch(a, b.getBalanceMinor(), d.getSequence(), d.getEventId());
         }
-        if (keeps(d)) {
+        nextSequence = d.getSequence() + 1;
+        int opened = -1;
+        if (d.hasOpened()) {
+            AccountOpened o = d.getOpened();
+            opened = accounts.put(new Account(o.getAccountId(), o.getCurrency().intern(), o.getGroup(),
+                    o.getDisplayName()));
+        }
+        for (int i = 0; i < found.length; i++) {
+            int a = found[i] < 0 ? opened : found[i]; // not found before: the account this decision opened
+            accounts.touch(a, d.getBalances(i).getBalanceMinor(), d.getSequence(), d.getEventId());
+        }
+        if (kept) {
             ids.put(d.getEventId(), d.getBodyHash(), d.getSequence(), code(d.getOutcome(), d.getReasonCode()));
         }
     }
@@ -507,6 +522,21 @@ public final class Ledger {
     private void reject(ReasonCode r, String text) {
         outcome = Outcome.OUTCOME_REJECTED_VALUE;
         reasonCode = r.getNumber();
-        reason = text;
+        reason = capReason(text);
+    }
+
+    /** Longest reason text, in chars: a record's own bytes echoed into a reason must never make a decision too big. */
+    public static final int MAX_REASON_CHARS = 512;
+
+    /** Cuts a reason text to {@link #MAX_REASON_CHARS} (never inside a surrogate pair), marking the cut. */
+    public static String capReason(String text) {
+        if (text.length() <= MAX_REASON_CHARS) {
+            return text;
+        }
+        int cut = MAX_REASON_CHARS - 3;
+        if (Character.isHighSurrogate(text.charAt(cut - 1))) {
+            cut--;
+        }
+        return text.substring(0, cut) + "...";
     }
 }

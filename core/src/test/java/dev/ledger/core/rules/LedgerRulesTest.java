@@ -221,6 +221,42 @@ class LedgerRulesTest {
         assertThat(valid.getDuplicate()).isFalse();
     }
 
+    @Test
+    void anOversizedRecordGivesASmallMalformedDecisionThatEchoesNeitherItsIdNorItsText() {
+        String hugeId = "x".repeat(700_000);
+        byte[] hugeIdRecord = transfer(hugeId, "alice", "bob", 10, "EUR");
+        byte[] hugeCurrency = transfer("evt-huge-currency", "alice", "bob", 10, "E".repeat(700_000));
+
+        for (byte[] record : List.of(hugeIdRecord, hugeCurrency)) {
+            Decision d = decide(record);
+            assertThat(d.getReasonCode()).isEqualTo(ReasonCode.REASON_MALFORMED);
+            assertThat(d.getReason().length()).isLessThanOrEqualTo(Ledger.MAX_REASON_CHARS);
+            assertThat(d.getSerializedSize()).as("journal record size").isLessThan(2048);
+        }
+        assertThat(decide(hugeIdRecord).getEventId()).isEmpty();
+        assertThat(decide(hugeCurrency).getEventId()).isEqualTo("evt-huge-currency");
+        assertThat(Ledger.capReason("y".repeat(600))).hasSize(Ledger.MAX_REASON_CHARS).endsWith("...");
+    }
+
+    @Test
+    void aJournalRecordThatCannotBeFoldedChangesNothing() {
+        Ledger follower = new Ledger();
+        Decision opens = new Ledger().decide(create("evt-open", "carol", "EUR", CUSTOMER, "Carol"), 0, 0);
+        follower.apply(opens);
+        LedgerState before = LedgerState.of(follower);
+        long next = follower.nextSequence();
+        Decision unknownAccount = Decision.newBuilder().setSequence(next).setEventId("evt-x")
+                .setOutcome(Outcome.OUTCOME_APPLIED)
+                .addBalances(AccountBalance.newBuilder().setAccountId("carol").setBalanceMinor(5))
+                .addBalances(AccountBalance.newBuilder().setAccountId("nobody").setBalanceMinor(-5)).build();
+        Decision noOutcome = Decision.newBuilder().setSequence(next).setEventId("evt-y").build();
+
+        assertThatThrownBy(() -> follower.apply(unknownAccount)).hasMessageContaining("unknown account nobody");
+        assertThatThrownBy(() -> follower.apply(noOutcome)).hasMessageContaining("no outcome");
+        assertThat(LedgerState.of(follower)).isEqualTo(before);
+        assertThat(follower.nextSequence()).isEqualTo(next);
+    }
+
     // ------------------------------------------------------------------------------------------- create
 
     @Test

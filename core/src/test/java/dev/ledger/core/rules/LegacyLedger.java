@@ -66,7 +66,11 @@ final class LegacyLedger {
         }
         String invalid = validator.validate(event);
         if (invalid != null) {
-            return reject(d.setEventId(event.getEventId()), ReasonCode.REASON_MALFORMED, invalid).build();
+            if (event.getEventId().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    <= EventValidator.MAX_EVENT_ID_BYTES) {
+                d.setEventId(event.getEventId());
+            }
+            return reject(d, ReasonCode.REASON_MALFORMED, invalid).build();
         }
         String eventId = event.getEventId();
         d.setEventId(eventId);
@@ -315,7 +319,7 @@ final class LegacyLedger {
     }
 
     private static Decision.Builder reject(Decision.Builder d, ReasonCode reason, String text) {
-        return d.setOutcome(Outcome.OUTCOME_REJECTED).setReasonCode(reason).setReason(text);
+        return d.setOutcome(Outcome.OUTCOME_REJECTED).setReasonCode(reason).setReason(Ledger.capReason(text));
     }
     /** The account of the old implementation. */
     static final class LegacyAccount {
