@@ -33,18 +33,7 @@ final class MutationView implements EventFields {
         STRINGS[MutationEvent.SNAPSHOT_FIELD_NUMBER] = 1 << 1;
     }
 
-    /** Value of each byte as a lowercase hex digit, or -1. */
-    private static final byte[] HEX = new byte[256];
-
-    static {
-        java.util.Arrays.fill(HEX, (byte) -1);
-        for (int c = '0'; c <= '9'; c++) {
-            HEX[c] = (byte) (c - '0');
-        }
-        for (int c = 'a'; c <= 'f'; c++) {
-            HEX[c] = (byte) (c - 'a' + 10);
-        }
-    }
+    private static final byte[] HEX = Uuids.HEX;
 
     private byte[] buf;
     private int idOff;

@@ -7,8 +7,8 @@ package dev.ledger.core.rules;
  */
 final class Uuids {
 
-    /** Value of each ASCII char as a lowercase hex digit, or -1. */
-    private static final byte[] HEX = new byte[128];
+    /** Value of each byte (or char below 256) as a lowercase hex digit, or -1; shared with {@link MutationView}. */
+    static final byte[] HEX = new byte[256];
 
     static {
         java.util.Arrays.fill(HEX, (byte) -1);
@@ -61,6 +61,6 @@ final class Uuids {
     }
 
     private static int hex(char c) {
-        return c < 128 ? HEX[c] : -1;
+        return c < HEX.length ? HEX[c] : -1;
     }
 }
