@@ -1,6 +1,9 @@
 package dev.ledger.server.config;
 
 import dev.ledger.server.config.ServerConfig.Defaults;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -79,9 +82,10 @@ public final class ServerOptions {
             description = "Kafka producer setting, repeatable; overrides the server's defaults. Env LEDGER_PRODUCER_PROPERTIES (comma-separated KEY=VALUE).")
     Map<String, String> producerProperties = new LinkedHashMap<>();
 
-    @Option(names = "--auth-tokens", split = ",", defaultValue = "${env:LEDGER_AUTH_TOKENS}",
-            description = "Comma-separated tokens accepted in Hello; unset = no authentication. Env LEDGER_AUTH_TOKENS.")
-    List<String> authTokens;
+    // Secrets never on a command line (ps shows it): tokens come from a file, or from the environment.
+    @Option(names = "--auth-tokens-file", defaultValue = "${env:LEDGER_AUTH_TOKENS_FILE}",
+            description = "File of tokens accepted in Hello, one per line (blank lines and # comments ignored). Env LEDGER_AUTH_TOKENS_FILE; or the tokens themselves, comma-separated, in env LEDGER_AUTH_TOKENS. Neither: no authentication.")
+    Path authTokensFile;
 
     @Option(names = "--server-id", defaultValue = "${env:LEDGER_SERVER_ID}",
             description = "Id in Welcome and the server-id header. Env LEDGER_SERVER_ID. Default: <hostname>-<pid>.")
@@ -128,7 +132,7 @@ public final class ServerOptions {
                 .maxEventsPerSubmit(maxEventsPerSubmit).maxInFlightEventsPerConnection(maxInFlightEvents)
                 .ackTimeoutMs(ackTimeoutMs).handshakeTimeoutMs(handshakeTimeoutMs).idleTimeoutMs(idleTimeoutMs)
                 .maxConnections(maxConnections).drainTimeoutMs(drainTimeoutMs)
-                .authTokens(authTokens == null ? List.of() : authTokens.stream().filter(t -> !t.isBlank()).toList())
+                .authTokens(authTokens(authTokensFile, System.getenv("LEDGER_AUTH_TOKENS")))
                 .serverId(serverId).allowWeakDurability(allowWeakDurability);
         String fromEnv = System.getenv("LEDGER_PRODUCER_PROPERTIES");
         if (fromEnv != null && !fromEnv.isBlank()) {
@@ -142,5 +146,25 @@ public final class ServerOptions {
         }
         producerProperties.forEach(b::producerProperty);
         return b.build();
+    }
+
+    /**
+     * The accepted tokens: from the file when one is named, else from the comma-separated environment variable.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read
+     */
+    static List<String> authTokens(Path file, String fromEnv) {
+        if (file != null) {
+            try {
+                return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
+                        .filter(t -> !t.isEmpty() && !t.startsWith("#")).toList();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--auth-tokens-file cannot be read: " + file + " (" + e + ")", e);
+            }
+        }
+        if (fromEnv == null) {
+            return List.of();
+        }
+        return Arrays.stream(fromEnv.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
     }
 }

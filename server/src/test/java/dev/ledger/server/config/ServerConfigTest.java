@@ -3,8 +3,11 @@ package dev.ledger.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ServerConfigTest {
@@ -45,15 +48,26 @@ class ServerConfigTest {
     }
 
     @Test
+    void authTokensComeFromAFileOrTheEnvironmentNeverAFlagValue(@TempDir Path dir) {
+        assertThat(ServerOptions.authTokens(null, " x , y ,")).containsExactly("x", "y");
+        assertThat(ServerOptions.authTokens(null, null)).isEmpty();
+        assertThatThrownBy(() -> ServerOptions.authTokens(dir.resolve("missing"), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--auth-tokens-file cannot be read");
+        assertThatThrownBy(() -> new CommandLine(new ServerOptions()).parseArgs("--auth-tokens=a,b"))
+                .as("no flag takes a token itself").isInstanceOf(CommandLine.ParameterException.class);
+    }
+
+    @Test
     void describeNeverPrintsAuthTokens() {
         assertThat(valid().authTokens(List.of("s3cret")).build().describe()).doesNotContain("s3cret").contains("authTokens=1");
     }
 
     @Test
-    void flagsBuildTheConfigAndRepeatProducerProperties() {
+    void flagsBuildTheConfigAndRepeatProducerProperties(@TempDir Path dir) throws Exception {
+        Path tokens = Files.writeString(dir.resolve("tokens"), "# accepted Hello tokens\na\n\n  b  \n");
         ServerOptions options = new ServerOptions();
         new CommandLine(options).parseArgs("--port=9000", "--topic=t1", "--producer-property=linger.ms=1",
-                "--producer-property", "compression.type=none", "--auth-tokens=a,b", "--idle-timeout-ms=0");
+                "--producer-property", "compression.type=none", "--auth-tokens-file=" + tokens, "--idle-timeout-ms=0");
         ServerConfig c = options.toConfig("127.0.0.1:9092");
         assertThat(c.port()).isEqualTo(9000);
         assertThat(c.topic()).isEqualTo("t1");
