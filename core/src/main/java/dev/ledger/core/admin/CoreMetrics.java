@@ -48,10 +48,6 @@ public final class CoreMetrics {
         return registry;
     }
 
-    public void decided(Decision d) {
-        decided(d.getOutcomeValue(), d.getReasonCodeValue(), d.getDuplicate());
-    }
-
     /** One decision, by its outcome and reason numbers (the hot path reports without a Decision object). */
     public void decided(int outcome, int reasonCode, boolean duplicate) {
         int i = ((outcome & 3) * 32 + (reasonCode & 31)) * 2 + (duplicate ? 1 : 0);

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -72,7 +71,6 @@ public final class CoreLoop implements Runnable, LedgerView {
     private final CoreConfig config;
     private final CoreMetrics metrics;
     private final ConcurrentLinkedQueue<Runnable> reads = new ConcurrentLinkedQueue<>();
-    private final Map<Integer, Long> journalEnds = new ConcurrentHashMap<>();
     private volatile Role role = Role.STARTING;
     private volatile boolean running = true;
     private volatile long lastTickNanos;
@@ -286,8 +284,6 @@ public final class CoreLoop implements Runnable, LedgerView {
             throw new IllegalStateException("journal has a gap: " + folder.waiting()
                     + " decisions wait for sequence " + folder.ledger().nextSequence());
         }
-        journalEnds.clear();
-        ends.forEach((tp, o) -> journalEnds.put(tp.partition(), o));
         assignMutations();
         role = Role.ACTIVE;
         decidedSinceSnapshot = 0;
@@ -352,14 +348,13 @@ public final class CoreLoop implements Runnable, LedgerView {
             // The server caps its id; a foreign producer's oversized header is not worth a key (or a stuck core).
             byte[] key = server == null || server.value() == null || server.value().length > MAX_KEY_BYTES
                     ? NO_KEY : server.value();
-            producer.send(new ProducerRecord<>(config.decisionsTopic(), key,
-                    decision.toByteArray()), (md, e) -> {
-                        if (e == null) {
-                            journalEnds.merge(md.partition(), md.offset() + 1, Math::max);
-                        }
-                    });
+            // No callback: a failed send fails the commit, and a snapshot reads the journal's end from Kafka.
+            producer.send(new ProducerRecord<>(config.decisionsTopic(), key, decision.toByteArray()));
             metrics.decided(decision.outcome(), decision.reasonCode(), decision.duplicate());
-            transactionOffsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+        }
+        for (TopicPartition tp : records.partitions()) { // the next input offset, once per partition and poll
+            List<ConsumerRecord<byte[], byte[]>> polled = records.records(tp);
+            transactionOffsets.put(tp, new OffsetAndMetadata(polled.get(polled.size() - 1).offset() + 1));
         }
         transactionRecords += records.count();
     }
@@ -396,9 +391,13 @@ public final class CoreLoop implements Runnable, LedgerView {
         for (TopicPartition tp : mutations.assignment()) {
             mutationPositions.put(tp.partition(), mutations.position(tp));
         }
+        // Where to replay the journal from: its end as Kafka sees it now (read_committed, so at most the end of the
+        // transaction just committed; an earlier position only means replaying records the snapshot already holds).
+        Map<Integer, Long> journalPositions = new HashMap<>();
+        journal.endOffsets(journal.assignment(), KAFKA_WAIT).forEach((tp, o) -> journalPositions.put(tp.partition(), o));
         producer.beginTransaction();
         try {
-            var manifest = SnapshotStore.write(producer, config.snapshotsTopic(), ledger, Map.copyOf(journalEnds),
+            var manifest = SnapshotStore.write(producer, config.snapshotsTopic(), ledger, journalPositions,
                     mutationPositions, config.coreId());
             producer.commitTransaction();
             metrics.snapshot(manifest.getStateBytes());

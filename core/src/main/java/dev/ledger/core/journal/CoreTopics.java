@@ -38,9 +38,7 @@ public final class CoreTopics {
             }
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            Map<String, String> durable = rf >= 3
-                    ? Map.of("min.insync.replicas", "2", "unclean.leader.election.enable", "false")
-                    : Map.of("unclean.leader.election.enable", "false");
+            Map<String, String> durable = DurableTopics.creationConfigs(rf);
             // The journal is the source of truth and recovery may fold all of it: it is never deleted by age.
             Map<String, String> journal = new java.util.HashMap<>(durable);
             journal.put("retention.ms", "-1");

@@ -48,22 +48,35 @@ final class JournalFolder {
         if (d.getSequence() < ledger.nextSequence()) {
             return 0;
         }
-        waiting.add(d);
         int n = 0;
+        if (waiting.isEmpty() && d.getSequence() == ledger.nextSequence()) {
+            n += fold(d, partition, offset); // in order, the common case: no trip through the queue
+        } else {
+            waiting.add(d);
+        }
         while (!waiting.isEmpty() && waiting.peek().getSequence() <= ledger.nextSequence()) {
             Decision next = waiting.poll();
             if (next.getSequence() == ledger.nextSequence()) {
-                try {
-                    ledger.apply(next);
-                    n++;
-                } catch (RuntimeException e) {
-                    unreadable++; // a journal that contradicts itself: counted and logged, never a stalled core
-                    log.error("journal record {}@{} cannot be folded: {}", partition, offset, e.getMessage());
-                }
+                n += fold(next, partition, offset);
             }
         }
         folded += n;
         return n;
+    }
+
+    private int fold(Decision d, int partition, long offset) {
+        try {
+            ledger.apply(d);
+            return 1;
+        } catch (RuntimeException e) {
+            // A journal record that contradicts the state (a foreign writer, a bug): apply changed nothing; it is
+            // counted, logged and stepped over, so the fold never stalls on it.
+            unreadable++;
+            ledger.restoreNextSequence(d.getSequence() + 1);
+            log.error("journal record {}@{} (sequence {}) cannot be folded; skipped: {}", partition, offset,
+                    d.getSequence(), e.getMessage());
+            return 0;
+        }
     }
 
     /** The sequence of the last record offered that parsed, or -1. */

@@ -35,10 +35,10 @@ public final class EventValidator {
 
     /** The rules themselves, over either view of an event. */
     String validate(EventFields e) {
-        if (e.eventIdUtf8Bytes() == 0) {
+        int idBytes = e.eventIdUtf8Bytes();
+        if (idBytes == 0) {
             return "event_id must be set";
         }
-        int idBytes = e.eventIdUtf8Bytes();
         if (idBytes > MAX_EVENT_ID_BYTES) {
             return "event_id must be at most " + MAX_EVENT_ID_BYTES + " bytes UTF-8: " + idBytes;
         }

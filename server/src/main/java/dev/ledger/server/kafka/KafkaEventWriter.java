@@ -42,10 +42,6 @@ public final class KafkaEventWriter {
     /** Per-record bytes beyond value, key and headers (record framing, batch share) counted against the budget. */
     static final int RECORD_OVERHEAD_BYTES = 64;
 
-    // Header names are a wire fact shared with the core, owned by MutationHeaders.
-    private static final String HEADER_INGEST_TS = MutationHeaders.INGEST_TS;
-    private static final String HEADER_CLIENT_NAME = MutationHeaders.CLIENT_NAME;
-    private static final String HEADER_SERVER_ID = MutationHeaders.SERVER_ID;
 
     private static final Logger log = LoggerFactory.getLogger(KafkaEventWriter.class);
 
@@ -82,12 +78,12 @@ public final class KafkaEventWriter {
     public SubmitHeaders headersFor(byte[] clientName) {
         byte[] ingestTs = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
         RecordHeaders headers = new RecordHeaders();
-        headers.add(HEADER_INGEST_TS, ingestTs);
-        headers.add(HEADER_CLIENT_NAME, clientName);
-        headers.add(HEADER_SERVER_ID, serverId);
+        headers.add(MutationHeaders.INGEST_TS, ingestTs);
+        headers.add(MutationHeaders.CLIENT_NAME, clientName);
+        headers.add(MutationHeaders.SERVER_ID, serverId);
         headers.setReadOnly();
-        int size = HEADER_INGEST_TS.length() + ingestTs.length + HEADER_CLIENT_NAME.length() + clientName.length
-                + HEADER_SERVER_ID.length() + serverId.length;
+        int size = MutationHeaders.INGEST_TS.length() + ingestTs.length + MutationHeaders.CLIENT_NAME.length() + clientName.length
+                + MutationHeaders.SERVER_ID.length() + serverId.length;
         return new SubmitHeaders(headers, size);
     }
 

@@ -1,5 +1,6 @@
 package dev.ledger.server.kafka;
 
+import dev.ledger.core.journal.DurableTopics;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,9 +27,9 @@ public record TopicDurability(String topic, int partitions, int replicationFacto
         boolean uncleanLeaderElection, int brokers) {
 
     /** The replication factor the durability promise needs. */
-    public static final int REQUIRED_REPLICATION_FACTOR = 3;
+    public static final int REQUIRED_REPLICATION_FACTOR = DurableTopics.REPLICATION_FACTOR;
     /** The smallest {@code min.insync.replicas} that makes {@code acks=all} mean "on two brokers". */
-    public static final int REQUIRED_MIN_INSYNC_REPLICAS = 2;
+    public static final int REQUIRED_MIN_INSYNC_REPLICAS = DurableTopics.MIN_INSYNC_REPLICAS;
 
     /** The same facts with {@code partitions} replaced by the count the server follows now. */
     public TopicDurability withPartitions(int livePartitions) {

@@ -1,7 +1,7 @@
 package dev.ledger.server.kafka;
 
+import dev.ledger.core.journal.DurableTopics;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -75,13 +75,7 @@ public final class TopicInitializer {
      * weaken it.
      */
     public static Map<String, String> creationConfigs(int replicationFactor) {
-        Map<String, String> configs = new LinkedHashMap<>();
-        if (replicationFactor >= TopicDurability.REQUIRED_REPLICATION_FACTOR) {
-            configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
-                    String.valueOf(TopicDurability.REQUIRED_MIN_INSYNC_REPLICAS));
-        }
-        configs.put(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false");
-        return configs;
+        return DurableTopics.creationConfigs(replicationFactor);
     }
 
     /**

@@ -155,9 +155,14 @@ public final class Bench {
     }
 
     private void createTopic(String bootstrap, String topic) throws Exception {
+        createTopic(bootstrap, topic, s.partitions(), (short) 1);
+    }
+
+    /** Creates a topic unless it exists; {@code replicationFactor} -1 for the broker's default. */
+    static void createTopic(String bootstrap, String topic, int partitions, short replicationFactor) throws Exception {
         Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
-            admin.createTopics(List.of(new NewTopic(topic, s.partitions(), (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().get();
         } catch (java.util.concurrent.ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
@@ -165,7 +170,7 @@ public final class Bench {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket ss = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return ss.getLocalPort();
         }

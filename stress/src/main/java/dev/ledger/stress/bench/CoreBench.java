@@ -1,7 +1,6 @@
 package dev.ledger.stress.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,9 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * {@code bench --phases core}: the ledger core end to end, mutations topic to decisions topic, as its own JVM.
@@ -115,7 +111,7 @@ public final class CoreBench {
     }
 
     private ChildProcess startCore(String snapshotsTopic) throws IOException {
-        int port = freePort();
+        int port = Bench.freePort();
         int n = ++launches;
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap,
                 "--mutations-topic", prefix + ".mutations", "--decisions-topic", prefix + ".decisions",
@@ -189,14 +185,6 @@ public final class CoreBench {
     }
 
     private void createTopic(String topic, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1))).all().get();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket ss = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return ss.getLocalPort();
-        }
+        Bench.createTopic(bootstrap, topic, partitions, (short) -1);
     }
 }

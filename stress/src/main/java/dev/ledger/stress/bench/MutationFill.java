@@ -1,5 +1,6 @@
 package dev.ledger.stress.bench;
 
+import dev.ledger.core.journal.MutationHeaders;
 import dev.ledger.proto.MutationEvent;
 import dev.ledger.stress.load.Mix;
 import dev.ledger.stress.load.Workload;
@@ -116,7 +117,7 @@ public final class MutationFill {
             throw new IllegalStateException("pre-fill failed: " + f, f);
         }
         RecordHeaders headers = new RecordHeaders();
-        headers.add("server-id", "bench-core-fill".getBytes(StandardCharsets.UTF_8));
+        headers.add(MutationHeaders.SERVER_ID, "bench-core-fill".getBytes(StandardCharsets.UTF_8));
         producer.send(new ProducerRecord<>(topic, null, Workload.keyOf(e).getBytes(StandardCharsets.UTF_8),
                 e.toByteArray(), headers), (md, ex) -> {
                     if (ex != null) {

@@ -1,5 +1,6 @@
 package dev.ledger.stress.bench;
 
+import dev.ledger.core.journal.MutationHeaders;
 import dev.ledger.proto.MutationEvent;
 import dev.ledger.stress.load.Mix;
 import dev.ledger.stress.load.NanoClock;
@@ -60,9 +61,9 @@ public final class RawProducerBench {
     /** Headers of the same names and sizes as the server's: ingest-ts, client-name, server-id. */
     private static RecordHeaders serverHeaders() {
         RecordHeaders headers = new RecordHeaders();
-        headers.add("ingest-ts", Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII));
-        headers.add("client-name", "ledger-stress".getBytes(StandardCharsets.UTF_8));
-        headers.add("server-id", "bench-raw-producer".getBytes(StandardCharsets.UTF_8));
+        headers.add(MutationHeaders.INGEST_TS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII));
+        headers.add(MutationHeaders.CLIENT_NAME, "ledger-stress".getBytes(StandardCharsets.UTF_8));
+        headers.add(MutationHeaders.SERVER_ID, "bench-raw-producer".getBytes(StandardCharsets.UTF_8));
         return headers;
     }
 
