@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  * Cuts the next Submit out of the ready queue within the limits of one connection: at most {@code maxEvents}
  * events and a frame no larger than the server's {@code maxFrameBytes}. Events already done (timed out, closed)
  * are dropped on the way; events past their deadline are handed back to be failed, never sent. A group submitted
- * together (the list variant) is not split across two Submits when it would fit whole into the next one. Pure
+ * together (the list variant) is not split across two Submits when it would fit whole into the next one. Events that
+ * await decisions and events that do not never share a Submit ({@code await_decision} is a Submit's flag). Pure
  * logic, no I/O; not thread-safe (event loop only).
  */
 final class BatchBuilder {
@@ -63,6 +64,9 @@ final class BatchBuilder {
             }
             if (bytes + size > budget) {
                 break;
+            }
+            if (!batch.isEmpty() && head.awaitsDecision() != batch.get(0).awaitsDecision()) {
+                break; // await_decision is per Submit: a Submit holds events of one kind
             }
             if (!batch.isEmpty() && head.groupSize > 1 && batch.size() + head.groupSize > maxEvents
                     && head.groupSize <= maxEvents) {

@@ -71,33 +71,50 @@ final class ClientCore {
     }
 
     CompletableFuture<Receipt> submitAsync(MutationEvent event) {
-        Objects.requireNonNull(event, "event");
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(closedFailure());
-        }
-        if (!admission.tryAdmit(1)) {
-            stats.eventsFailed.increment();
-            return CompletableFuture.failedFuture(new LedgerBackpressureException("event " + event.getEventId()
-                    + " refused: " + admission.max() + " events already in flight (maxInFlightEvents)"));
-        }
-        return admitted(List.of(event), System.nanoTime()).get(0).future;
+        return admitOne(event, false).future;
+    }
+
+    CompletableFuture<Decision> submitForDecision(MutationEvent event) {
+        return admitOne(event, true).decision;
     }
 
     List<CompletableFuture<Receipt>> submitAsync(List<MutationEvent> events) {
+        return futures(admitList(events, false), false);
+    }
+
+    List<CompletableFuture<Decision>> submitForDecision(List<MutationEvent> events) {
+        return futures(admitList(events, true), true);
+    }
+
+    /** Admits one event without waiting; at the in-flight limit it fails at once (backpressure). */
+    private PendingEvent admitOne(MutationEvent event, boolean awaitDecision) {
+        Objects.requireNonNull(event, "event");
+        if (closed.get()) {
+            return failed(event.getEventId(), awaitDecision, closedFailure());
+        }
+        if (!admission.tryAdmit(1)) {
+            stats.eventsFailed.increment();
+            return failed(event.getEventId(), awaitDecision, new LedgerBackpressureException("event "
+                    + event.getEventId() + " refused: " + admission.max() + " events already in flight (maxInFlightEvents)"));
+        }
+        return admitted(List.of(event), System.nanoTime(), awaitDecision).get(0);
+    }
+
+    private List<PendingEvent> admitList(List<MutationEvent> events, boolean awaitDecision) {
         checkList(events);
         if (closed.get()) {
-            return failedAll(events.size(), closedFailure());
+            return failedAll(events, awaitDecision, closedFailure());
         }
         if (!admission.tryAdmit(events.size())) {
             stats.eventsFailed.add(events.size());
-            return failedAll(events.size(), new LedgerBackpressureException(events.size() + " events refused: "
+            return failedAll(events, awaitDecision, new LedgerBackpressureException(events.size() + " events refused: "
                     + admission.outstanding() + " of " + admission.max() + " in flight (maxInFlightEvents)"));
         }
-        return futures(admitted(events, System.nanoTime()));
+        return admitted(events, System.nanoTime(), awaitDecision);
     }
 
-    /** Waits for room up to the deadline, then submits; the caller then waits on the futures. */
-    List<CompletableFuture<Receipt>> submitWaitingForRoom(List<MutationEvent> events) {
+    /** Waits for room up to the deadline, then submits; the caller then waits on the events' futures. */
+    List<PendingEvent> submitWaitingForRoom(List<MutationEvent> events, boolean awaitDecision) {
         checkList(events);
         if (loop.inEventLoop()) {
             throw new IllegalStateException("blocking submit called on the client's own I/O thread");
@@ -116,16 +133,16 @@ final class ClientCore {
             Thread.currentThread().interrupt();
             throw new LedgerClosedException("interrupted while waiting for room to submit");
         }
-        return futures(admitted(events, startNanos));
+        return admitted(events, startNanos, awaitDecision);
     }
 
-    private List<PendingEvent> admitted(List<MutationEvent> events, long startNanos) {
+    private List<PendingEvent> admitted(List<MutationEvent> events, long startNanos, boolean awaitDecision) {
         long deadlineNanos = startNanos + settings.requestTimeoutNanos();
         List<PendingEvent> pending = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             MutationEvent event = events.get(i);
             PendingEvent p = new PendingEvent(event.getEventId(), event.toByteString(), deadlineNanos,
-                    i == 0 ? events.size() : 1, settler);
+                    i == 0 ? events.size() : 1, settler, awaitDecision);
             armDeadline(p, deadlineNanos - System.nanoTime());
             pending.add(p);
         }
@@ -258,16 +275,29 @@ final class ClientCore {
         }
     }
 
-    private static List<CompletableFuture<Receipt>> futures(List<PendingEvent> pending) {
-        List<CompletableFuture<Receipt>> out = new ArrayList<>(pending.size());
-        pending.forEach(p -> out.add(p.future));
+    /** The callers' futures: the decisions' when {@code decisions}, else the receipts'. */
+    @SuppressWarnings("unchecked")
+    static <T> List<CompletableFuture<T>> futures(List<PendingEvent> pending, boolean decisions) {
+        List<CompletableFuture<T>> out = new ArrayList<>(pending.size());
+        for (PendingEvent p : pending) {
+            out.add((CompletableFuture<T>) (decisions ? p.decision : p.future));
+        }
         return out;
     }
 
-    private static List<CompletableFuture<Receipt>> failedAll(int n, LedgerException failure) {
-        List<CompletableFuture<Receipt>> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(CompletableFuture.failedFuture(failure));
+    /** An event that never entered: already failed, holding no permit. */
+    private static PendingEvent failed(String eventId, boolean awaitDecision, LedgerException failure) {
+        PendingEvent p = new PendingEvent(eventId, com.google.protobuf.ByteString.EMPTY, 0, 1,
+                PendingEvent.NO_BOOKKEEPING, awaitDecision);
+        p.fail(failure);
+        return p;
+    }
+
+    private static List<PendingEvent> failedAll(List<MutationEvent> events, boolean awaitDecision,
+            LedgerException failure) {
+        List<PendingEvent> out = new ArrayList<>(events.size());
+        for (MutationEvent e : events) {
+            out.add(failed(e.getEventId(), awaitDecision, failure));
         }
         return out;
     }

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One TCP connection to a server: handshake (Hello, then Welcome or Error), the server's limits from Welcome, and
- * the Submits in flight on it keyed by request id. It tells the {@link Dispatcher} about Acks and about its own end,
+ * the Submits in flight on it keyed by request id, and the accepted events of await_decision Submits until their
+ * Decisions frame. It tells the {@link Dispatcher} about Acks, Decisions and about its own end,
  * handing back every unacknowledged event so none is forgotten; its {@link ConnectionSlot} reconnects.
  *
  * <p>Not thread-safe: every method runs on the client's single event loop.
@@ -34,6 +35,8 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
     private final Dispatcher dispatcher;
     private final ClientSettings settings;
     private final LongObjectHashMap<List<PendingEvent>> inFlight = new LongObjectHashMap<>();
+    /** Accepted events of await_decision Submits, by request id, until their Decisions frame. */
+    private final LongObjectHashMap<List<PendingEvent>> awaitingDecisions = new LongObjectHashMap<>();
     private Channel channel;
     private State state = State.HANDSHAKING;
     private ScheduledFuture<?> handshakeTimer;
@@ -43,6 +46,8 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
     int maxEventsPerSubmit = Integer.MAX_VALUE;
     int maxInFlightEvents;
     String serverId = "";
+    /** The server's Welcome offered decisions back to the client. */
+    boolean decisions;
 
     Connection(ConnectionSlot slot, Dispatcher dispatcher, ClientSettings settings) {
         this.slot = slot;
@@ -102,6 +107,7 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
         switch (frame.getKindCase()) {
             case WELCOME -> onWelcome(frame.getWelcome());
             case ACK -> onAck(frame.getAck());
+            case DECISIONS -> onDecisions(frame.getDecisions());
             case GO_AWAY -> {
                 state = State.DRAINING;
                 closeReason = "server " + slot.endpoint() + " going away: " + frame.getGoAway().getReason();
@@ -133,6 +139,7 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
             maxInFlightEvents = Math.min(welcome.getMaxInFlightEvents(), settings.maxInFlightEvents());
         }
         serverId = welcome.getServerId();
+        decisions = welcome.getDecisions();
         state = State.READY;
         handshakeTimer.cancel(false);
         slot.onReady(this);
@@ -146,11 +153,46 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
         }
         inFlightEvents -= events.size();
         dispatcher.onAck(events, ack, slot.endpoint());
+        if (events.get(0).awaitsDecision()) {
+            awaitDecisions(ack.getRequestId(), events);
+        }
+        closeIfDrained();
+    }
+
+    /**
+     * After the Ack of an await_decision Submit: its accepted events (handled but not settled by the Ack) wait here
+     * for the Decisions frame, still counted in flight, as the server counts them against its window.
+     */
+    private void awaitDecisions(long requestId, List<PendingEvent> events) {
+        List<PendingEvent> waiting = new ArrayList<>(events.size());
+        for (PendingEvent e : events) {
+            if (!e.isDone() && e.awaitingDecision) {
+                waiting.add(e);
+            }
+        }
+        if (waiting.isEmpty()) {
+            return;
+        }
+        if (!decisions) {
+            dispatcher.onDecisionsUnsupported(waiting, slot.endpoint());
+            return;
+        }
+        awaitingDecisions.put(requestId, waiting);
+        inFlightEvents += waiting.size();
+    }
+
+    private void onDecisions(dev.ledger.proto.Decisions frame) {
+        List<PendingEvent> events = awaitingDecisions.remove(frame.getRequestId());
+        if (events == null) {
+            return; // not ours, or given up with an earlier connection state: nothing waits for it
+        }
+        inFlightEvents -= events.size();
+        dispatcher.onDecisions(events, frame, slot.endpoint());
         closeIfDrained();
     }
 
     private void closeIfDrained() {
-        if (state == State.DRAINING && inFlight.isEmpty()) {
+        if (state == State.DRAINING && inFlight.isEmpty() && awaitingDecisions.isEmpty()) {
             channel.close();
         }
     }
@@ -184,12 +226,7 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
-        List<PendingEvent> unacknowledged = new ArrayList<>(inFlightEvents);
-        for (List<PendingEvent> events : inFlight.values()) {
-            unacknowledged.addAll(events);
-        }
-        inFlight.clear();
-        inFlightEvents = 0;
+        List<PendingEvent> unacknowledged = takeInFlight();
         slot.onClosed(this, wasReady, closeReason);
         dispatcher.onConnectionLost(unacknowledged, closeReason);
         ctx.fireChannelInactive();
@@ -201,7 +238,11 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
         for (List<PendingEvent> events : inFlight.values()) {
             all.addAll(events);
         }
+        for (List<PendingEvent> events : awaitingDecisions.values()) {
+            all.addAll(events);
+        }
         inFlight.clear();
+        awaitingDecisions.clear();
         inFlightEvents = 0;
         return all;
     }

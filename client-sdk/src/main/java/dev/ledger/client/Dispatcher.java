@@ -215,6 +215,50 @@ final class Dispatcher {
         return null;
     }
 
+    /**
+     * The Decisions frame of an await_decision Submit, for its events that were ACCEPTED; matched by event id. An
+     * APPLIED or REJECTED decision completes the event; DECISION_PENDING, or no entry, resends it with the same id
+     * (the core then answers with a duplicate decision repeating the original outcome), until its deadline.
+     */
+    void onDecisions(List<PendingEvent> events, dev.ledger.proto.Decisions frame, Endpoint from) {
+        List<dev.ledger.proto.Decision> decisions = frame.getDecisionsList();
+        for (int i = 0; i < events.size(); i++) {
+            PendingEvent event = events.get(i);
+            if (event.isDone()) {
+                continue;
+            }
+            dev.ledger.proto.Decision d = i < decisions.size() ? decisions.get(i) : null;
+            if (d == null || !d.getEventId().equals(event.eventId)) {
+                d = findDecision(decisions, event.eventId);
+            }
+            if (d == null) {
+                event.lastOutcome = "no decision for it in the Decisions from " + from;
+                retry(event);
+            } else if (!event.completeDecision(d)) {
+                retry(event);
+            }
+        }
+        dispatch();
+    }
+
+    private static dev.ledger.proto.Decision findDecision(List<dev.ledger.proto.Decision> decisions, String eventId) {
+        for (dev.ledger.proto.Decision d : decisions) {
+            if (d.getEventId().equals(eventId)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** Accepted events that awaited a decision from a server whose Welcome did not offer decisions. */
+    void onDecisionsUnsupported(List<PendingEvent> events, Endpoint from) {
+        for (PendingEvent event : events) {
+            event.fail(new LedgerRejectedException(event.eventId, Status.STATUS_UNSPECIFIED, "server " + from
+                    + " stored the event (" + event.lastOutcome + ") but does not return decisions (its Welcome does"
+                    + " not offer them)"));
+        }
+    }
+
     void onConnectionLost(List<PendingEvent> unacknowledged, String reason) {
         for (PendingEvent event : unacknowledged) {
             if (!event.isDone()) {
@@ -268,6 +312,7 @@ final class Dispatcher {
      * and its deadline timer ends it.
      */
     private void retry(PendingEvent event) {
+        event.awaitingDecision = false;
         long delayNanos = resendDelayNanos(retryBackoff.delayNanos(event.attempts), System.nanoTime(),
                 event.deadlineNanos);
         if (delayNanos == EXPIRED) {

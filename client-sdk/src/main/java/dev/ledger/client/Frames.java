@@ -44,7 +44,8 @@ final class Frames {
             bytes.add(event.bytes);
         }
         return encode(alloc, ClientFrameView.newBuilder()
-                .setSubmit(SubmitView.newBuilder().setRequestId(requestId).addAllEvents(bytes))
+                .setSubmit(SubmitView.newBuilder().setRequestId(requestId).addAllEvents(bytes)
+                        .setAwaitDecision(events.get(0).awaitsDecision()))
                 .build());
     }
 

@@ -74,6 +74,62 @@ public final class LedgerClient implements AutoCloseable {
     }
 
     /**
+     * Submits one event without blocking and returns the ledger core's decision about it: whether the ledger
+     * applied it, or rejected it and why. A rejection (say {@code REASON_INSUFFICIENT_FUNDS}) is an answer: the
+     * future completes normally with it, as with an applied event. The event is first stored like any other (the
+     * server's Ack); when the decision does not come in time (the server answers DECISION_PENDING) or a connection
+     * is lost, the client resends the same event id until the deadline, and the core answers a resend with a
+     * {@link Decision#duplicate() duplicate} decision that repeats the original outcome.
+     *
+     * @param event the mutation; its {@code event_id} is the idempotency key
+     * @return a future completing with the decision, or exceptionally exactly as {@link #submitAsync(MutationEvent)}
+     *     (LedgerRejectedException for INVALID / UNAUTHENTICATED, LedgerTimeoutException when no decision came
+     *     before the deadline, LedgerClosedException, or at once LedgerBackpressureException)
+     * @throws NullPointerException if event is null
+     */
+    public CompletableFuture<Decision> submitForDecision(MutationEvent event) {
+        return core.submitForDecision(event);
+    }
+
+    /**
+     * {@link #submitForDecision(MutationEvent)} for several events, kept in one Submit where the limits allow. The
+     * future completes when every event is decided: normally with the decisions in list order (applied and rejected
+     * alike), else exceptionally with the failure of the first failed event in list order.
+     *
+     * @param events 1..maxInFlightEvents mutations
+     * @throws IllegalArgumentException if the list is empty or larger than maxInFlightEvents
+     * @throws NullPointerException if the list or an element is null
+     */
+    public CompletableFuture<List<Decision>> submitForDecision(List<MutationEvent> events) {
+        return allOf(core.submitForDecision(events));
+    }
+
+    /**
+     * Blocking twin of {@link #submitForDecision(MutationEvent)}: waits for room at the in-flight limit, then for
+     * the decision; the deadline ({@code requestTimeout}) counts from this call.
+     *
+     * @return the decision, applied or rejected
+     * @throws LedgerRejectedException INVALID or UNAUTHENTICATED
+     * @throws LedgerTimeoutException no room or no decision before the deadline
+     * @throws LedgerClosedException the client is or was closed meanwhile, or the thread was interrupted
+     * @throws IllegalStateException if called on the client's I/O thread (a future's dependent stage)
+     */
+    public Decision submitAndAwaitDecision(MutationEvent event) {
+        return await(ClientCore.<Decision>futures(core.submitWaitingForRoom(List.of(event), true), true).get(0));
+    }
+
+    /**
+     * Blocking twin of {@link #submitForDecision(List)}.
+     *
+     * @return the decisions, in list order
+     * @throws LedgerException the first failure in list order (see {@link #submitAndAwaitDecision(MutationEvent)})
+     * @throws IllegalArgumentException if the list is empty or larger than maxInFlightEvents
+     */
+    public List<Decision> submitAndAwaitDecision(List<MutationEvent> events) {
+        return await(allOf(ClientCore.futures(core.submitWaitingForRoom(events, true), true)));
+    }
+
+    /**
      * Submits one event and waits for its outcome. At the in-flight limit it waits for room; the deadline
      * ({@code requestTimeout}) counts from this call.
      *
@@ -84,7 +140,7 @@ public final class LedgerClient implements AutoCloseable {
      * @throws IllegalStateException if called on the client's I/O thread (a future's dependent stage)
      */
     public Receipt submit(MutationEvent event) {
-        return await(core.submitWaitingForRoom(List.of(event)).get(0));
+        return await(ClientCore.<Receipt>futures(core.submitWaitingForRoom(List.of(event), false), false).get(0));
     }
 
     /**
@@ -96,7 +152,7 @@ public final class LedgerClient implements AutoCloseable {
      * @throws IllegalArgumentException if the list is empty or larger than maxInFlightEvents
      */
     public List<Receipt> submit(List<MutationEvent> events) {
-        return await(allOf(core.submitWaitingForRoom(events)));
+        return await(allOf(ClientCore.futures(core.submitWaitingForRoom(events, false), false)));
     }
 
     /** @return the client's counters now; thread-safe, no locking */
@@ -122,11 +178,11 @@ public final class LedgerClient implements AutoCloseable {
         core.close();
     }
 
-    private static CompletableFuture<List<Receipt>> allOf(List<CompletableFuture<Receipt>> futures) {
-        CompletableFuture<List<Receipt>> all = new CompletableFuture<>();
+    private static <T> CompletableFuture<List<T>> allOf(List<CompletableFuture<T>> futures) {
+        CompletableFuture<List<T>> all = new CompletableFuture<>();
         CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).whenComplete((ignored, anyFailure) -> {
-            List<Receipt> receipts = new ArrayList<>(futures.size());
-            for (CompletableFuture<Receipt> f : futures) {
+            List<T> receipts = new ArrayList<>(futures.size());
+            for (CompletableFuture<T> f : futures) {
                 try {
                     receipts.add(f.join());
                 } catch (CompletionException e) {

@@ -31,6 +31,8 @@ final class PendingEvent {
     final String eventId;
     final ByteString bytes;
     final CompletableFuture<Receipt> future = new CompletableFuture<>();
+    /** Set when the event awaits the core's decision: then this future is the caller's, not {@link #future}. */
+    final CompletableFuture<Decision> decision;
     final long deadlineNanos;
     /** Number of events submitted together starting with this one (a list submit), 1 for a single event. */
     final int groupSize;
@@ -38,11 +40,19 @@ final class PendingEvent {
     private volatile int settled;
     /** Resends so far (event loop only). */
     int attempts;
+    /** The last Ack said ACCEPTED and its decision is awaited (event loop only; cleared when it is resent). */
+    boolean awaitingDecision;
     /** Last status and reason heard, for the timeout message; written on the loop, read by the timer. */
     volatile String lastOutcome;
     Timeout deadlineTimer;
 
     PendingEvent(String eventId, ByteString bytes, long deadlineNanos, int groupSize, Settler settler) {
+        this(eventId, bytes, deadlineNanos, groupSize, settler, false);
+    }
+
+    PendingEvent(String eventId, ByteString bytes, long deadlineNanos, int groupSize, Settler settler,
+            boolean awaitDecision) {
+        this.decision = awaitDecision ? new CompletableFuture<>() : null;
         this.eventId = eventId;
         this.bytes = bytes;
         this.deadlineNanos = deadlineNanos;
@@ -52,6 +62,11 @@ final class PendingEvent {
 
     boolean isDone() {
         return settled != 0;
+    }
+
+    /** True when the event is sent with {@code await_decision} and ends with the core's decision. */
+    boolean awaitsDecision() {
+        return decision != null;
     }
 
     private boolean settle(boolean accepted) {
@@ -69,6 +84,11 @@ final class PendingEvent {
      */
     boolean completeFinal(EventResult result) {
         Status status = result.getStatus();
+        if (status == Status.STATUS_ACCEPTED && decision != null) {
+            lastOutcome = "ACCEPTED at " + result.getPartition() + "@" + result.getOffset() + ", decision awaited";
+            awaitingDecision = true;
+            return true; // stored; its Decisions frame follows on the same connection
+        }
         if (status == Status.STATUS_ACCEPTED) {
             if (settle(true)) {
                 future.complete(new Receipt(eventId, status, result.getPartition(), result.getOffset()));
@@ -88,9 +108,30 @@ final class PendingEvent {
         return false;
     }
 
+    /**
+     * Completes with the core's decision (APPLIED or REJECTED alike: a business answer); false for any other outcome
+     * (DECISION_PENDING: resend with the same id), after noting it for the timeout message.
+     */
+    boolean completeDecision(dev.ledger.proto.Decision d) {
+        if (d.getOutcome() != dev.ledger.proto.Outcome.OUTCOME_APPLIED
+                && d.getOutcome() != dev.ledger.proto.Outcome.OUTCOME_REJECTED) {
+            lastOutcome = (d.getOutcome() == dev.ledger.proto.Outcome.OUTCOME_DECISION_PENDING
+                    ? "DECISION_PENDING" : "decision outcome " + d.getOutcomeValue()) + " (" + d.getReason() + ")";
+            return false;
+        }
+        if (settle(true)) {
+            decision.complete(Decision.of(d));
+        }
+        return true;
+    }
+
     void fail(LedgerException failure) {
         if (settle(false)) {
-            future.completeExceptionally(failure);
+            if (decision != null) {
+                decision.completeExceptionally(failure);
+            } else {
+                future.completeExceptionally(failure);
+            }
         }
     }
 
@@ -103,7 +144,8 @@ final class PendingEvent {
             String last = lastOutcome != null ? lastOutcome
                     : "no answer yet (not sent, or sent and not acknowledged); last connection problem: "
                             + connectionProblem;
-            fail(new LedgerTimeoutException("event " + eventId + " not accepted within " + timeoutNanos / 1_000_000
+            fail(new LedgerTimeoutException("event " + eventId + (decision != null ? " not decided" : " not accepted")
+                    + " within " + timeoutNanos / 1_000_000
                     + " ms (" + attempts + " resends); last outcome: " + last));
         }
     }

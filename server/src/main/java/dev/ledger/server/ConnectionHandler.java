@@ -1,12 +1,15 @@
 package dev.ledger.server;
 
 import dev.ledger.proto.ClientFrameView;
+import dev.ledger.proto.Decision;
+import dev.ledger.proto.EventResult;
 import dev.ledger.proto.ErrorCode;
 import dev.ledger.proto.Hello;
 import dev.ledger.proto.Status;
 import dev.ledger.proto.SubmitView;
 import dev.ledger.server.codec.InboundFrame;
 import dev.ledger.server.codec.ServerFrames;
+import dev.ledger.server.decisions.AwaitedDecisions;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -28,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * The protocol state of one connection: Hello first (version, optional token), then Submits and Pings.
  *
  * <p>Each Submit becomes a {@link PendingSubmit}; its Ack is written once every event has a result, so Acks go
- * out in completion order. Ack timeout: events without a Kafka answer after {@code ackTimeoutMs} are answered
+ * out in completion order. A Submit with {@code await_decision} also becomes an {@link AwaitedDecisions}: after its
+ * Ack, a Decisions frame carries the core's decision (or DECISION_PENDING after {@code decisionTimeoutMs}) for each
+ * ACCEPTED event, which counts against the in-flight window until then. Ack timeout: events without a Kafka answer after {@code ackTimeoutMs} are answered
  * UNAVAILABLE. When to stop and resume reading (backpressure) is the {@link ReadGate}'s call. A Submit with zero events, with more than
  * {@code maxEventsPerSubmit} events, or reusing an in-flight request_id is a PROTOCOL_VIOLATION (Error, close).
  * Every connection-level failure is an {@code Error} frame followed by close.
@@ -50,6 +56,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ServerContext context;
     private final SubmitDispatcher dispatcher;
     private final Map<Long, PendingSubmit> pending = new HashMap<>();
+    /** Submits awaiting decisions, from receipt until their Decisions frame (or the connection's end). */
+    private final Map<Long, AwaitedDecisions> awaiting = new HashMap<>();
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> handshakeTimer;
     private byte[] clientName = new byte[0];
@@ -87,11 +95,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         // Late Kafka callbacks still release the byte budget in the writer; here only the answers are dropped.
         for (PendingSubmit p : pending.values()) {
-            if (p.markAnswered()) {
+            if (p.markAnswered() && !awaiting.containsKey(p.requestId())) {
                 context.pendingSubmits().decrementAndGet();
             }
         }
         pending.clear();
+        // Awaited decisions are dropped with the connection: the client resends the same ids elsewhere and gets the
+        // core's duplicate decision, which repeats the original outcome.
+        for (AwaitedDecisions a : awaiting.values()) {
+            if (a.finish(context.decisions()) != null) {
+                context.pendingSubmits().decrementAndGet();
+            }
+        }
+        awaiting.clear();
         if (gate != null) {
             gate.release();
         }
@@ -153,7 +169,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         clientName = name;
         var config = context.config();
         ctx.writeAndFlush(ServerFrames.welcome(ServerContext.SERVER_VERSION, config.serverId(), config.maxFrameBytes(),
-                config.maxEventsPerSubmit(), config.maxInFlightEventsPerConnection()));
+                config.maxEventsPerSubmit(), config.maxInFlightEventsPerConnection(), config.decisionTimeoutMs()));
     }
 
     private void onSubmit(SubmitView submit) {
@@ -165,19 +181,57 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     + " events; a Submit carries 1.." + max);
             return;
         }
-        if (pending.containsKey(requestId)) {
+        if (pending.containsKey(requestId) || awaiting.containsKey(requestId)) {
             fail(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, "request_id " + requestId + " is already in flight");
             return;
         }
         PendingSubmit p = new PendingSubmit(requestId, count, this::onSubmitComplete);
         pending.put(requestId, p);
         context.pendingSubmits().incrementAndGet();
-        dispatcher.dispatch(submit, p, clientName);
+        AwaitedDecisions awaited = submit.getAwaitDecision() ? await(requestId, count) : null;
+        dispatcher.dispatch(submit, p, clientName, awaited);
         if (!p.isComplete()) {
             p.timeout(ctx.executor().schedule(() -> onAckTimeout(p), context.config().ackTimeoutMs(),
                     TimeUnit.MILLISECONDS));
         }
         gate.admitted(count);
+    }
+
+    /** Starts waiting for the decisions of a Submit; its timeout runs from now. */
+    private AwaitedDecisions await(long requestId, int count) {
+        AwaitedDecisions a = new AwaitedDecisions(requestId, count, this::onAllDecided);
+        awaiting.put(requestId, a);
+        long ms = context.config().decisionTimeoutMs();
+        a.timer(ctx.executor().schedule(() -> a.expire("no decision from the ledger core within " + ms
+                + " ms; the event is stored: resend it with the same event_id to get its decision"),
+                ms, TimeUnit.MILLISECONDS));
+        return a;
+    }
+
+    /** Called by whoever completed the Submit's decisions: the decision reader's thread or this event loop. */
+    private void onAllDecided(AwaitedDecisions a) {
+        if (ctx.executor().inEventLoop()) {
+            writeDecisions(a);
+            return;
+        }
+        try {
+            ctx.executor().execute(() -> writeDecisions(a));
+        } catch (RejectedExecutionException e) {
+            log.debug("event loop gone; Decisions for request {} dropped with its connection", a.requestId());
+        }
+    }
+
+    private void writeDecisions(AwaitedDecisions a) {
+        List<Decision> decisions = a.finish(context.decisions());
+        if (decisions == null) {
+            return; // dropped with the connection
+        }
+        awaiting.remove(a.requestId());
+        context.pendingSubmits().decrementAndGet();
+        if (!decisions.isEmpty()) {
+            ctx.writeAndFlush(ServerFrames.decisions(a.requestId(), decisions));
+            gate.answered(decisions.size());
+        }
     }
 
     @Override
@@ -204,9 +258,23 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         pending.remove(p.requestId());
-        context.pendingSubmits().decrementAndGet();
-        ctx.writeAndFlush(ServerFrames.ack(p.requestId(), p.results()));
-        gate.answered(p.eventCount());
+        List<EventResult> results = p.results();
+        ctx.writeAndFlush(ServerFrames.ack(p.requestId(), results));
+        AwaitedDecisions awaited = awaiting.get(p.requestId());
+        if (awaited == null) {
+            context.pendingSubmits().decrementAndGet();
+            gate.answered(p.eventCount());
+            return;
+        }
+        // Accepted events stay in flight (counted against the window) until their Decisions frame is written.
+        boolean[] accepted = new boolean[results.size()];
+        int acceptedCount = 0;
+        for (int i = 0; i < accepted.length; i++) {
+            accepted[i] = results.get(i).getStatus() == Status.STATUS_ACCEPTED;
+            acceptedCount += accepted[i] ? 1 : 0;
+        }
+        gate.answered(p.eventCount() - acceptedCount);
+        awaited.ackWritten(accepted); // may complete it, and write the Decisions, right here
     }
 
     private void onAckTimeout(PendingSubmit p) {
@@ -222,6 +290,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (evt == DRAIN_DEADLINE) {
             for (PendingSubmit p : new ArrayList<>(pending.values())) {
                 p.expire(Status.STATUS_UNAVAILABLE, "server shut down before Kafka acknowledged; retry with the same event_id");
+            }
+            for (AwaitedDecisions a : new ArrayList<>(awaiting.values())) {
+                a.expire("server shut down before the ledger core's decision arrived; the event is stored: resend it "
+                        + "with the same event_id to get its decision");
             }
             closing = true;
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);

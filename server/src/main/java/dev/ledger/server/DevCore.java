@@ -20,7 +20,7 @@ final class DevCore {
 
     static CoreNode start(ServerConfig server) {
         CoreConfig config = CoreConfig.builder().bootstrapServers(server.bootstrapServers())
-                .mutationsTopic(server.topic()).coreId(server.serverId() + "-core").build();
+                .mutationsTopic(server.topic()).decisionsTopic(server.decisionsTopic()).coreId(server.serverId() + "-core").build();
         CoreNode core = CoreNode.start(config);
         log.warn("DEVELOPMENT MODE: ledger core running in-process (queries and metrics on {}:{}; --no-core to "
                 + "turn it off)", config.adminBindAddress(), core.adminPort());

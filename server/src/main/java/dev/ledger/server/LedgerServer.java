@@ -2,6 +2,8 @@ package dev.ledger.server;
 
 import dev.ledger.server.codec.ServerFrames;
 import dev.ledger.server.config.ServerConfig;
+import dev.ledger.server.decisions.DecisionReader;
+import dev.ledger.server.decisions.DecisionRouter;
 import dev.ledger.server.kafka.ByteBudget;
 import dev.ledger.server.kafka.KafkaCircuit;
 import dev.ledger.server.kafka.KafkaEventWriter;
@@ -47,11 +49,13 @@ public final class LedgerServer implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
+    private final DecisionReader decisionReader;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private LedgerServer(ServerContext context, KafkaMaintenance maintenance, TopicDurability durability,
-            EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel) {
+            EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, DecisionReader decisionReader) {
         this.context = context;
+        this.decisionReader = decisionReader;
         this.maintenance = maintenance;
         this.durability = durability;
         this.bossGroup = boss;
@@ -81,6 +85,8 @@ public final class LedgerServer implements AutoCloseable {
         Transport transport = Transport.best();
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(0);
+        DecisionRouter router = new DecisionRouter();
+        DecisionReader decisionReader = null;
         try {
             List<Integer> partitions = TopicInitializer.loadPartitions(producer, config.topic(), KAFKA_STARTUP_TIMEOUT);
             ProducerSlot producers = new ProducerSlot(producer, () -> producerFactory.apply(props), config.topic(),
@@ -89,13 +95,17 @@ public final class LedgerServer implements AutoCloseable {
                     new ByteBudget(ProducerSettings.budgetBytes(props)), new KafkaCircuit(3, 1000, config.ackTimeoutMs()));
             maintenance.every(PARTITION_REFRESH, "partition refresh", writer::refreshPartitions);
             warnIfWeak(verdict, durability, config, maintenance, writer);
-            ServerContext context = new ServerContext(config, writer, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+            decisionReader = DecisionReader.start(config.bootstrapServers(), config.decisionsTopic(), config.serverId(),
+                    config.producerProperties(), router);
+            ServerContext context = new ServerContext(config, writer, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
+                    router);
             Channel channel = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ServerInitializer(context))
                     .bind(config.bindAddress(), config.port()).syncUninterruptibly().channel();
-            LedgerServer server = new LedgerServer(context, maintenance, durability, boss, workers, channel);
+            LedgerServer server = new LedgerServer(context, maintenance, durability, boss, workers, channel,
+                    decisionReader);
             log.info("ledger server listening on {}:{} ({}), topic {} with {} partitions, durability: {}; config: {}",
                     config.bindAddress(), server.port(), transport.name(), config.topic(), partitions.size(),
                     durability.describe(), config.describe());
@@ -105,6 +115,9 @@ public final class LedgerServer implements AutoCloseable {
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             maintenance.close();
             producer.close(Duration.ZERO);
+            if (decisionReader != null) {
+                decisionReader.close();
+            }
             throw e;
         }
     }
@@ -149,6 +162,11 @@ public final class LedgerServer implements AutoCloseable {
         return context.writer().producers().replacements();
     }
 
+    /** The decision reader, for tests: how many decisions it routed and skipped. */
+    DecisionReader decisionReader() {
+        return decisionReader;
+    }
+
     /** Shared state, for tests in this package (in-flight counters, budget). */
     ServerContext context() {
         return context;
@@ -184,6 +202,7 @@ public final class LedgerServer implements AutoCloseable {
         context.channels().newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
         context.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         maintenance.close();
+        decisionReader.close();
         context.writer().producers().close(Duration.ofSeconds(10));
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

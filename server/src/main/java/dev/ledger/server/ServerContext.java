@@ -1,6 +1,7 @@
 package dev.ledger.server;
 
 import dev.ledger.server.config.ServerConfig;
+import dev.ledger.server.decisions.DecisionRouter;
 import dev.ledger.server.kafka.KafkaEventWriter;
 import dev.ledger.core.rules.EventValidator;
 import io.netty.channel.group.ChannelGroup;
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What every connection of one server shares: config, the Kafka writer, the validator, the set of open
- * connections and the counters that graceful shutdown waits on.
+ * What every connection of one server shares: config, the Kafka writer, the validator, the decision router, the
+ * set of open connections and the counters that graceful shutdown waits on.
  *
  * <p>Thread-safe; one instance per {@link LedgerServer}.
  */
@@ -26,8 +27,14 @@ final class ServerContext {
     private final List<byte[]> authTokens;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger pendingSubmits = new AtomicInteger();
+    private final DecisionRouter decisions;
 
     ServerContext(ServerConfig config, KafkaEventWriter writer, ChannelGroup channels) {
+        this(config, writer, channels, new DecisionRouter());
+    }
+
+    ServerContext(ServerConfig config, KafkaEventWriter writer, ChannelGroup channels, DecisionRouter decisions) {
+        this.decisions = decisions;
         this.config = config;
         this.writer = writer;
         this.channels = channels;
@@ -48,6 +55,11 @@ final class ServerContext {
 
     ChannelGroup channels() {
         return channels;
+    }
+
+    /** Who awaits which event's decision, across this server's connections. */
+    DecisionRouter decisions() {
+        return decisions;
     }
 
     AtomicInteger connections() {

@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.Status;
 import dev.ledger.proto.SubmitView;
+import dev.ledger.server.decisions.AwaitedDecisions;
 import dev.ledger.server.kafka.EventResults;
 import dev.ledger.server.kafka.KafkaEventWriter;
 import java.util.List;
@@ -25,8 +26,12 @@ final class SubmitDispatcher {
         this.context = context;
     }
 
-    /** Dispatches every event of {@code submit} into {@code pending}; results may arrive before this returns. */
-    void dispatch(SubmitView submit, PendingSubmit pending, byte[] clientName) {
+    /**
+     * Dispatches every event of {@code submit} into {@code pending}; results may arrive before this returns. With
+     * {@code awaited} (the Submit awaits decisions), each valid event is registered for its decision before it is
+     * sent, so the decision cannot arrive unseen.
+     */
+    void dispatch(SubmitView submit, PendingSubmit pending, byte[] clientName, AwaitedDecisions awaited) {
         List<ByteString> events = submit.getEventsList();
         KafkaEventWriter.SubmitHeaders headers = null;
         for (int i = 0; i < events.size(); i++) {
@@ -47,6 +52,9 @@ final class SubmitDispatcher {
             } else {
                 if (headers == null) {
                     headers = context.writer().headersFor(clientName);
+                }
+                if (awaited != null) {
+                    awaited.register(i, event.getEventId(), context.decisions());
                 }
                 context.writer().write(event, bytes, headers, pending, i);
             }

@@ -66,7 +66,6 @@ public final class CoreLoop implements Runnable, LedgerView {
     /** How far (in sequences) one journal partition may run ahead of the fold before it is paused. */
     static final long REORDER_WINDOW = 200_000;
     private static final byte[] NO_KEY = new byte[0];
-    private static final int MAX_KEY_BYTES = 256;
 
     private final CoreConfig config;
     private final CoreMetrics metrics;
@@ -346,8 +345,7 @@ public final class CoreLoop implements Runnable, LedgerView {
             ledger.decideInto(r.value() == null ? NO_KEY : r.value(), r.partition(), r.offset(), decision);
             Header server = r.headers().lastHeader(MutationHeaders.SERVER_ID);
             // The server caps its id; a foreign producer's oversized header is not worth a key (or a stuck core).
-            byte[] key = server == null || server.value() == null || server.value().length > MAX_KEY_BYTES
-                    ? NO_KEY : server.value();
+            byte[] key = DecisionKeys.keyFor(server == null ? null : server.value());
             // No callback: a failed send fails the commit, and a snapshot reads the journal's end from Kafka.
             producer.send(new ProducerRecord<>(config.decisionsTopic(), key, decision.toByteArray()));
             metrics.decided(decision.outcome(), decision.reasonCode(), decision.duplicate());

@@ -1,6 +1,8 @@
 package dev.ledger.server.codec;
 
 import dev.ledger.proto.Ack;
+import dev.ledger.proto.Decision;
+import dev.ledger.proto.Decisions;
 import dev.ledger.proto.Error;
 import dev.ledger.proto.ErrorCode;
 import dev.ledger.proto.EventResult;
@@ -23,15 +25,18 @@ public final class ServerFrames {
         return ServerFrame.newBuilder().setError(Error.newBuilder().setCode(code).setMessage(message)).build();
     }
 
+    /** Welcome with the server's limits; {@code decisionTimeoutMs} > 0 advertises decisions back to the client. */
     public static ServerFrame welcome(String serverVersion, String serverId, int maxFrameBytes, int maxEventsPerSubmit,
-            int maxInFlightEvents) {
+            int maxInFlightEvents, long decisionTimeoutMs) {
         return ServerFrame.newBuilder().setWelcome(Welcome.newBuilder()
                 .setProtocolVersion(PROTOCOL_VERSION)
                 .setServerVersion(serverVersion)
                 .setServerId(serverId)
                 .setMaxFrameBytes(maxFrameBytes)
                 .setMaxEventsPerSubmit(maxEventsPerSubmit)
-                .setMaxInFlightEvents(maxInFlightEvents)).build();
+                .setMaxInFlightEvents(maxInFlightEvents)
+                .setDecisions(decisionTimeoutMs > 0)
+                .setDecisionTimeoutMs((int) Math.min(Integer.MAX_VALUE, Math.max(0, decisionTimeoutMs)))).build();
     }
 
     public static ServerFrame pong(long nonce) {
@@ -40,6 +45,11 @@ public final class ServerFrames {
 
     public static ServerFrame goAway(String reason) {
         return ServerFrame.newBuilder().setGoAway(GoAway.newBuilder().setReason(reason)).build();
+    }
+
+    public static ServerFrame decisions(long requestId, List<Decision> decisions) {
+        return ServerFrame.newBuilder().setDecisions(Decisions.newBuilder().setRequestId(requestId)
+                .addAllDecisions(decisions)).build();
     }
 
     public static ServerFrame ack(long requestId, List<EventResult> results) {

@@ -16,6 +16,9 @@ import java.util.Set;
  *     broker is started (the server itself always needs one)
  * @param producerProperties extra Kafka producer settings; they override the server's producer defaults, except
  *     {@code acks=all}, {@code enable.idempotence=true} and {@code max.block.ms=0}, which cannot be changed
+ * @param decisionsTopic the ledger core's decision journal, read for the decisions clients await
+ * @param decisionTimeoutMs how long a Submit that awaits decisions waits for them before the undecided events are
+ *     answered DECISION_PENDING
  * @param authTokens accepted Hello tokens; empty = authentication off
  * @param allowWeakDurability production mode only: start even when the topic cannot keep the durability promise
  *     (replication factor below 3, {@code min.insync.replicas} below 2 or above RF - 1, unclean leader election
@@ -39,6 +42,8 @@ public record ServerConfig(
         long idleTimeoutMs,
         int maxConnections,
         long drainTimeoutMs,
+        String decisionsTopic,
+        long decisionTimeoutMs,
         Map<String, String> producerProperties,
         Set<String> authTokens,
         String serverId,
@@ -61,6 +66,8 @@ public record ServerConfig(
         public static final long IDLE_TIMEOUT_MS = 60_000;
         public static final int MAX_CONNECTIONS = 10_000;
         public static final long DRAIN_TIMEOUT_MS = 10_000;
+        public static final String DECISIONS_TOPIC = "ledger.decisions";
+        public static final long DECISION_TIMEOUT_MS = 5000;
         public static final boolean ALLOW_WEAK_DURABILITY = false;
 
         private Defaults() {
@@ -83,7 +90,8 @@ public record ServerConfig(
                 .maxFrameBytes(maxFrameBytes).maxEventsPerSubmit(maxEventsPerSubmit)
                 .maxInFlightEventsPerConnection(maxInFlightEventsPerConnection).ackTimeoutMs(ackTimeoutMs)
                 .handshakeTimeoutMs(handshakeTimeoutMs).idleTimeoutMs(idleTimeoutMs).maxConnections(maxConnections)
-                .drainTimeoutMs(drainTimeoutMs).authTokens(List.copyOf(authTokens)).serverId(serverId)
+                .drainTimeoutMs(drainTimeoutMs).decisionsTopic(decisionsTopic).decisionTimeoutMs(decisionTimeoutMs)
+                .authTokens(List.copyOf(authTokens)).serverId(serverId)
                 .allowWeakDurability(allowWeakDurability).developmentMode(developmentMode);
         producerProperties.forEach(b::producerProperty);
         return b;
@@ -98,7 +106,8 @@ public record ServerConfig(
                 + " maxInFlightEventsPerConnection=" + maxInFlightEventsPerConnection
                 + " ackTimeoutMs=" + ackTimeoutMs + " handshakeTimeoutMs=" + handshakeTimeoutMs
                 + " idleTimeoutMs=" + idleTimeoutMs + " maxConnections=" + maxConnections
-                + " drainTimeoutMs=" + drainTimeoutMs + " authTokens=" + authTokens.size()
+                + " drainTimeoutMs=" + drainTimeoutMs + " decisionsTopic=" + decisionsTopic
+                + " decisionTimeoutMs=" + decisionTimeoutMs + " authTokens=" + authTokens.size()
                 + " serverId=" + serverId + " allowWeakDurability=" + allowWeakDurability
                 + " developmentMode=" + developmentMode + " producerProperties=" + producerProperties;
     }
@@ -119,6 +128,8 @@ public record ServerConfig(
         private long idleTimeoutMs = Defaults.IDLE_TIMEOUT_MS;
         private int maxConnections = Defaults.MAX_CONNECTIONS;
         private long drainTimeoutMs = Defaults.DRAIN_TIMEOUT_MS;
+        private String decisionsTopic = Defaults.DECISIONS_TOPIC;
+        private long decisionTimeoutMs = Defaults.DECISION_TIMEOUT_MS;
         private final Map<String, String> producerProperties = new LinkedHashMap<>();
         private List<String> authTokens = List.of();
         private String serverId;
@@ -143,6 +154,8 @@ public record ServerConfig(
         public Builder idleTimeoutMs(long v) { idleTimeoutMs = v; return this; }
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder drainTimeoutMs(long v) { drainTimeoutMs = v; return this; }
+        public Builder decisionsTopic(String v) { decisionsTopic = v; return this; }
+        public Builder decisionTimeoutMs(long v) { decisionTimeoutMs = v; return this; }
         public Builder authTokens(List<String> v) { authTokens = List.copyOf(v); return this; }
         public Builder serverId(String v) { serverId = v; return this; }
         /** Production mode: start on a topic that cannot keep the durability promise, warning every minute. */
@@ -177,6 +190,9 @@ public record ServerConfig(
             require(idleTimeoutMs >= 0, "idleTimeoutMs must be >= 0 (0 disables)", idleTimeoutMs);
             require(maxConnections >= 1, "maxConnections must be >= 1", maxConnections);
             require(drainTimeoutMs >= 0, "drainTimeoutMs must be >= 0", drainTimeoutMs);
+            require(decisionsTopic != null && decisionsTopic.matches("[a-zA-Z0-9._-]{1,249}"),
+                    "decisionsTopic must be a legal Kafka topic name", decisionsTopic);
+            require(decisionTimeoutMs >= 1, "decisionTimeoutMs must be >= 1", decisionTimeoutMs);
             // ACCEPTED promises acks=all with idempotence, and send() must never wait on an event loop.
             pinned("acks", "all", "-1");
             pinned("enable.idempotence", "true");
@@ -185,9 +201,12 @@ public record ServerConfig(
                 require(token != null && !token.isBlank(), "authTokens must not contain a blank token", "<blank>");
             }
             String id = serverId == null || serverId.isBlank() ? defaultServerId() : serverId;
+            require(id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    <= dev.ledger.core.journal.DecisionKeys.MAX_SERVER_ID_BYTES, "serverId must be at most "
+                    + dev.ledger.core.journal.DecisionKeys.MAX_SERVER_ID_BYTES + " bytes UTF-8 (it keys the decisions)", id);
             return new ServerConfig(bootstrapServers, bindAddress, port, topic, topicPartitions, topicReplicationFactor,
                     maxFrameBytes, maxEventsPerSubmit, maxInFlightEventsPerConnection, ackTimeoutMs, handshakeTimeoutMs,
-                    idleTimeoutMs, maxConnections, drainTimeoutMs, producerProperties, Set.copyOf(authTokens), id,
+                    idleTimeoutMs, maxConnections, drainTimeoutMs, decisionsTopic, decisionTimeoutMs, producerProperties, Set.copyOf(authTokens), id,
                     allowWeakDurability, developmentMode);
         }
 

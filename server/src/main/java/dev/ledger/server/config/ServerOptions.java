@@ -78,6 +78,15 @@ public final class ServerOptions {
             description = "On shutdown, how long to wait for in-flight Submits to be answered. Env LEDGER_DRAIN_TIMEOUT_MS. Default: ${DEFAULT-VALUE}.")
     long drainTimeoutMs;
 
+    @Option(names = "--decisions-topic", defaultValue = "${env:LEDGER_DECISIONS_TOPIC:-" + Defaults.DECISIONS_TOPIC + "}",
+            description = "The ledger core's decision journal, read for clients that await decisions. Env LEDGER_DECISIONS_TOPIC. Default: ${DEFAULT-VALUE}.")
+    String decisionsTopic;
+
+    @Option(names = "--decision-timeout-ms",
+            defaultValue = "${env:LEDGER_DECISION_TIMEOUT_MS:-" + Defaults.DECISION_TIMEOUT_MS + "}",
+            description = "How long an event awaiting its decision waits before it is answered DECISION_PENDING. Env LEDGER_DECISION_TIMEOUT_MS. Default: ${DEFAULT-VALUE}.")
+    long decisionTimeoutMs;
+
     @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
             description = "Kafka producer setting, repeatable; overrides the server's defaults. Env LEDGER_PRODUCER_PROPERTIES (comma-separated KEY=VALUE).")
     Map<String, String> producerProperties = new LinkedHashMap<>();
@@ -132,6 +141,7 @@ public final class ServerOptions {
                 .maxEventsPerSubmit(maxEventsPerSubmit).maxInFlightEventsPerConnection(maxInFlightEvents)
                 .ackTimeoutMs(ackTimeoutMs).handshakeTimeoutMs(handshakeTimeoutMs).idleTimeoutMs(idleTimeoutMs)
                 .maxConnections(maxConnections).drainTimeoutMs(drainTimeoutMs)
+                .decisionsTopic(decisionsTopic).decisionTimeoutMs(decisionTimeoutMs)
                 .authTokens(authTokens(authTokensFile, System.getenv("LEDGER_AUTH_TOKENS")))
                 .serverId(serverId).allowWeakDurability(allowWeakDurability);
         String fromEnv = System.getenv("LEDGER_PRODUCER_PROPERTIES");

@@ -1,0 +1,201 @@
+package dev.ledger.server.decisions;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.ledger.core.journal.DecisionKeys;
+import dev.ledger.proto.Decision;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the ledger core's decision journal on its own thread and hands every decision about this server's events
+ * to the {@link DecisionRouter}. The core keys each decision by the server id of the mutation it decides ({@link
+ * DecisionKeys}), so this reader is assigned only the one partition that key maps to: its cost does not grow with the
+ * number of servers (unless two server ids share a partition, when each skips the other's records by key).
+ *
+ * <p>It reads committed decisions only ({@code isolation.level=read_committed}: an aborted transaction's decisions
+ * are never shown to a client) and starts at the partition's end, since only events submitted from now on can be
+ * awaited. With no core, or no decisions topic yet, it keeps looking (every {@link #METADATA_REFRESH}) and awaited
+ * events simply end DECISION_PENDING. It never blocks an event loop: the only thread it runs on is its own.
+ */
+public final class DecisionReader implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DecisionReader.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(2);
+    static final long METADATA_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long MISSING_TOPIC_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final byte[] key;
+    private final DecisionRouter router;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long delivered;
+    private volatile long skipped;
+    private TopicPartition assigned;
+    private long metadataCheckedNanos;
+    private boolean warnedMissing;
+
+    DecisionReader(Consumer<byte[], byte[]> consumer, String topic, String serverId, DecisionRouter router) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.key = DecisionKeys.keyOf(serverId);
+        this.router = router;
+        this.thread = new Thread(this::run, "ledger-decisions-" + serverId);
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts a reader of {@code topic} for {@code serverId}.
+     *
+     * @param clientProperties the server's Kafka client settings; only security settings ({@code security.*},
+     *     {@code sasl.*}, {@code ssl.*}) are taken over, so the reader authenticates like the producer
+     */
+    public static DecisionReader start(String bootstrapServers, String topic, String serverId,
+            Map<String, String> clientProperties, DecisionRouter router) {
+        Properties p = new Properties();
+        clientProperties.forEach((k, v) -> {
+            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                p.put(k, v);
+            }
+        });
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, serverId + "-decisions");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        DecisionReader reader = new DecisionReader(new KafkaConsumer<>(p), topic, serverId, router);
+        reader.thread.start();
+        return reader;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                if (assigned == null || System.nanoTime() - metadataCheckedNanos > METADATA_REFRESH_NANOS) {
+                    assign();
+                }
+                if (assigned == null) {
+                    sleepNanos(MISSING_TOPIC_RETRY_NANOS);
+                    continue;
+                }
+                route(consumer.poll(POLL));
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop
+        } catch (RuntimeException e) {
+            if (running) {
+                log.error("decision reader of {} stopped; awaited events will end DECISION_PENDING", topic, e);
+            }
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                log.debug("closing the decision reader's consumer: {}", e.toString());
+            }
+        }
+    }
+
+    /** Assigns the partition this server's key maps to (again when the partition count changed). */
+    private void assign() {
+        metadataCheckedNanos = System.nanoTime();
+        List<PartitionInfo> partitions;
+        try {
+            partitions = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            partitions = List.of();
+            log.debug("decisions topic {} metadata: {}", topic, e.toString());
+        }
+        if (partitions == null || partitions.isEmpty()) {
+            if (!warnedMissing) {
+                warnedMissing = true;
+                log.warn("decisions topic {} not found (yet): events awaiting decisions will end DECISION_PENDING "
+                        + "until a ledger core writes it", topic);
+            }
+            return;
+        }
+        TopicPartition tp = new TopicPartition(topic, DecisionKeys.partitionFor(key, partitions.size()));
+        if (tp.equals(assigned)) {
+            return;
+        }
+        consumer.assign(List.of(tp));
+        if (assigned == null) {
+            consumer.seekToEnd(List.of(tp));
+            consumer.position(tp); // resolve the end now: decisions from here on are seen
+        } // else: a new partition count moved our key; the new partition is read from its (auto-reset) end
+        assigned = tp;
+        log.info("reading decisions from {} (key {} of {} partitions)", tp, new String(key,
+                java.nio.charset.StandardCharsets.UTF_8), partitions.size());
+    }
+
+    private void route(ConsumerRecords<byte[], byte[]> records) {
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (!Arrays.equals(r.key(), key) || r.value() == null) {
+                skipped++;
+                continue;
+            }
+            try {
+                if (router.deliver(Decision.parseFrom(r.value()))) {
+                    delivered++;
+                }
+            } catch (InvalidProtocolBufferException e) {
+                skipped++;
+                log.warn("unreadable decision at {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    /** Decisions handed to a waiting Submit since start. */
+    public long delivered() {
+        return delivered;
+    }
+
+    /** Records read and skipped: another server's key, or unreadable. */
+    public long skipped() {
+        return skipped;
+    }
+
+    private void sleepNanos(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            running = false;
+        }
+    }
+
+    /** Stops the thread and closes the consumer; waits up to a few seconds. Idempotent. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
