@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.core.CoreNode;
 import dev.ledger.core.config.CoreConfig;
+import dev.ledger.core.journal.DecisionKeys;
 import dev.ledger.devkafka.EmbeddedKafka;
 import dev.ledger.proto.AccountGroup;
 import dev.ledger.proto.Ack;
@@ -42,11 +43,14 @@ class DecisionsTest {
     private static CoreNode core;
     private static LedgerServer server;
     private static LedgerServer noCoreServer;
+    /** A second server on the core's topics whose id maps to the other decisions partition. */
+    private static LedgerServer serverB;
 
     @BeforeAll
     static void start() {
         kafka = EmbeddedKafka.startSingleNode();
         server = LedgerServer.start(config("dt.mutations", "dt.decisions", "dt-server").build());
+        serverB = LedgerServer.start(config("dt.mutations", "dt.decisions", otherPartitionId("dt-server", 2)).build());
         noCoreServer = LedgerServer.start(config("dt-nocore.mutations", "dt-nocore.decisions", "dt-nocore")
                 .maxInFlightEventsPerConnection(50).decisionTimeoutMs(NO_CORE_DECISION_TIMEOUT_MS).build());
         core = CoreNode.start(CoreConfig.builder().bootstrapServers(kafka.bootstrapServers())
@@ -59,6 +63,17 @@ class DecisionsTest {
                 throw new AssertionError("the core did not become active: " + core.loop().role());
             }
             sleep(20);
+        }
+    }
+
+    /** A server id whose decisions land in another partition than {@code id}'s. */
+    private static String otherPartitionId(String id, int partitions) {
+        int taken = DecisionKeys.partitionFor(DecisionKeys.keyOf(id), partitions);
+        for (int i = 0; ; i++) {
+            String candidate = id + "-b" + i;
+            if (DecisionKeys.partitionFor(DecisionKeys.keyOf(candidate), partitions) != taken) {
+                return candidate;
+            }
         }
     }
 
@@ -79,7 +94,7 @@ class DecisionsTest {
 
     @AfterAll
     static void stop() {
-        for (LedgerServer s : new LedgerServer[] {server, noCoreServer}) {
+        for (LedgerServer s : new LedgerServer[] {server, serverB, noCoreServer}) {
             if (s != null) {
                 s.shutdownGracefully(Duration.ofSeconds(2));
             }
@@ -163,6 +178,34 @@ class DecisionsTest {
                     && b.getBalanceMinor() == 1_000);
             assertThat(d.get(1).getMutationOffset()).isEqualTo(ack.getResults(1).getOffset());
         }
+    }
+
+    @Test
+    void twoServersEachReadOnlyTheirOwnDecisions() throws IOException {
+        long deliveredA = server.decisionReader().delivered();
+        long deliveredB = serverB.decisionReader().delivered();
+        List<MutationEvent> toA = new java.util.ArrayList<>();
+        List<MutationEvent> toB = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            toA.add(account("two-a-" + TestEvents.newId(), AccountGroup.ACCOUNT_GROUP_CUSTOMER));
+            toB.add(account("two-b-" + TestEvents.newId(), AccountGroup.ACCOUNT_GROUP_CUSTOMER));
+        }
+        try (TestClient a = TestClient.connected(server.port(), "client-a");
+                TestClient b = TestClient.connected(serverB.port(), "client-b")) {
+            submit(a, 1, toA, true);
+            submit(b, 1, toB, true);
+            assertThat(a.read().hasAck()).isTrue();
+            assertThat(b.read().hasAck()).isTrue();
+            assertThat(a.read().getDecisions().getDecisionsList()).extracting(Decision::getEventId)
+                    .containsExactlyElementsOf(toA.stream().map(MutationEvent::getEventId).toList());
+            assertThat(b.read().getDecisions().getDecisionsList()).extracting(Decision::getEventId)
+                    .containsExactlyElementsOf(toB.stream().map(MutationEvent::getEventId).toList());
+        }
+        assertThat(server.decisionReader().delivered() - deliveredA).isEqualTo(20);
+        assertThat(serverB.decisionReader().delivered() - deliveredB).isEqualTo(20);
+        // Each reads only its own partition: the other server's decisions never cross its path.
+        assertThat(server.decisionReader().skipped()).isZero();
+        assertThat(serverB.decisionReader().skipped()).isZero();
     }
 
     @Test
