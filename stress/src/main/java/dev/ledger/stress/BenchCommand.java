@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
             "Prints events/s, p50, p99 and CPU seconds per process, and the ratio b/a.",
             "--phases core: pre-fills fresh topics with accounts, top-ups and transfers (--events, default 2,000,000), "
                 + "starts the ledger core as its own JVM and times it until every mutation is decided "
-                + "(decisions/s, core CPU us per event), then its restart time from snapshots and from empty."})
+                + "(decisions/s, core CPU us per event), then its restart time from snapshots and from empty.",
+            "--phases decide: the whole chain with a ledger core process beside the server: every event is sent with "
+                + "submitForDecision, so events/s count decided events and latency runs from submit to decision."})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap-servers", description = "External Kafka; default: start a broker process")
@@ -57,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
     int repeat;
 
     @Option(names = "--phases", defaultValue = "raw,tcp", split = ",",
-            description = "Which phases: raw, tcp, core (default: raw,tcp)")
+            description = "Which phases: raw, tcp, core, decide (default: raw,tcp)")
     List<String> phases;
 
     @Option(names = "--connections", defaultValue = "2", description = "SDK connections (default: 2)")
@@ -118,7 +120,7 @@ final class BenchCommand implements Callable<Integer> {
                 window, batch, linger, accounts, brokerJvmOpts, serverJvmOpts,
                 serverArgs == null ? List.of() : serverArgs, workDir, json, phases.contains("core"),
                 coreJvmOpts == null ? List.of() : coreJvmOpts, coreJar, coreArgs == null ? List.of() : coreArgs,
-                overdraftPercent / 100);
+                overdraftPercent / 100, phases.contains("decide"));
         return new Bench(s).run();
     }
 }

@@ -81,6 +81,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--auth-token", description = "Token sent in Hello, if the server requires one")
     String authToken;
 
+    @Option(names = "--await-decision", description = "Send with submitForDecision: latency runs from submit to the "
+            + "ledger core's decision, and outcomes are counted by decision and reason (needs a core running)")
+    boolean awaitDecision;
+
     @Option(names = "--report-json", description = "Write the final report as JSON")
     Path reportJson;
 
@@ -97,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ClientOptions client = new ClientOptions(Math.max(window, batch), batch, linger, requestTimeout, authToken);
         LoadSettings settings = new LoadSettings(targets, connections, pace.max ? 0 : pace.rate, window, duration,
-                events, Mix.parse(mix), accounts, client, setup, warmup);
+                events, Mix.parse(mix), accounts, client, setup, warmup, awaitDecision);
         RunReport report;
         try (AckedLog log = ackedLog == null ? null : AckedLog.open(ackedLog)) {
             report = new LoadDriver(settings, log == null ? null : log::append, System.out).run("run");

@@ -48,6 +48,7 @@ public final class Bench {
                 : Files.createTempDirectory("ledger-bench");
         ChildProcess broker = null;
         ChildProcess server = null;
+        ChildProcess core = null;
         try {
             String bootstrap = s.bootstrapServers();
             if (bootstrap == null) {
@@ -56,18 +57,18 @@ public final class Bench {
                         List.of(), Pattern.compile("BOOTSTRAP=(\\S+)"), work.resolve("broker.log"));
                 bootstrap = broker.awaitReady(START_TIMEOUT);
             }
-            if (s.raw() || s.tcp()) {
+            if (s.raw() || s.tcp() || s.decide()) {
                 createTopic(bootstrap, s.topic());
                 createTopic(bootstrap, s.topic() + ".raw");
             }
             List<String> targets = s.targets();
-            if (s.tcp() && targets.isEmpty()) {
+            if ((s.tcp() || s.decide()) && targets.isEmpty()) {
                 int port = freePort();
                 System.out.println("starting server process on 127.0.0.1:" + port + " (log: "
                         + work.resolve("server.log") + ")");
                 List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--bind-address",
                         "127.0.0.1", "--port", String.valueOf(port), "--topic", s.topic(), "--topic-partitions",
-                        String.valueOf(s.partitions()),
+                        String.valueOf(s.partitions()), "--decisions-topic", decisionsTopic(),
                         // the bench topic has replication factor 1 (it measures speed, it keeps nothing)
                         "--allow-weak-durability"));
                 args.addAll(s.serverArgs());
@@ -75,6 +76,9 @@ public final class Bench {
                         null, work.resolve("server.log"));
                 awaitListening(server, port);
                 targets = List.of("127.0.0.1:" + port);
+            }
+            if (s.decide()) {
+                core = startDecidingCore(bootstrap, work);
             }
             boolean allAcked = true;
             for (int i = 1; i <= s.repeat(); i++) {
@@ -86,7 +90,11 @@ public final class Bench {
                 }
                 if (s.tcp()) {
                     List<String> t = targets;
-                    allAcked &= phase("sdk-server-kafka", i, broker, server, () -> tcp(t));
+                    allAcked &= phase("sdk-server-kafka", i, broker, server, () -> load(t, false));
+                }
+                if (s.decide()) {
+                    List<String> t = targets;
+                    allAcked &= phase("sdk-server-core", i, broker, server, () -> load(t, true));
                 }
                 if (s.core()) {
                     System.out.printf("%n--- core (repeat %d) ---%n", i);
@@ -113,6 +121,9 @@ public final class Bench {
             }
             return allAcked ? 0 : 1;
         } finally {
+            if (core != null) {
+                core.close();
+            }
             if (server != null) {
                 server.close();
             }
@@ -122,13 +133,44 @@ public final class Bench {
         }
     }
 
-    private RunReport tcp(List<String> targets) throws InterruptedException {
+    private RunReport load(List<String> targets, boolean awaitDecision) throws InterruptedException {
         ClientOptions client = new ClientOptions(Math.max(s.window(), s.batch()), s.batch(), s.linger(),
                 Duration.ofSeconds(30), null);
         LoadSettings load = new LoadSettings(targets, s.connections(), s.ratePerSecond(), s.window(), s.duration(),
                 s.events(),
-                new Mix(0, 0, 1, 0), s.accounts(), client, true, s.warmup());
-        return new LoadDriver(load, null, System.out).run("sdk-server-kafka");
+                new Mix(0, 0, 1, 0), s.accounts(), client, true, s.warmup(), awaitDecision);
+        return new LoadDriver(load, null, System.out).run(awaitDecision ? "sdk-server-core" : "sdk-server-kafka");
+    }
+
+    private String decisionsTopic() {
+        return s.topic() + ".decisions";
+    }
+
+    /** The decide phase's core: its own JVM on the server's topics, started and awaited until it is active. */
+    private ChildProcess startDecidingCore(String bootstrap, Path work) throws Exception {
+        int port = freePort();
+        String prefix = s.topic();
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--mutations-topic", s.topic(),
+                "--decisions-topic", decisionsTopic(), "--snapshots-topic", prefix + ".snapshots", "--lease-topic",
+                prefix + ".lease", "--group-id", prefix + "-core", "--transactional-id", prefix + "-core",
+                "--admin-port", String.valueOf(port), "--replication-factor", "1"));
+        args.addAll(s.coreArgs());
+        List<String> jvm = s.coreJvmOpts().isEmpty() ? List.of("-Xmx2g") : s.coreJvmOpts();
+        Path log = work.resolve("core.log");
+        ChildProcess core = Files.isRegularFile(s.coreJar())
+                ? ChildProcess.startJar("core", jvm, s.coreJar(), args, null, log)
+                : ChildProcess.startJava("core", jvm, "dev.ledger.core.CoreMain", args, null, log);
+        System.out.println("starting core process (admin 127.0.0.1:" + port + ", log: " + log + ")");
+        CoreAdmin admin = new CoreAdmin(port);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!admin.scrape().active()) {
+            if (!core.isAlive() || System.nanoTime() > deadline) {
+                core.close();
+                throw new IllegalStateException("core process did not become active; see " + log);
+            }
+            Thread.sleep(200);
+        }
+        return core;
     }
 
     /** A phase's body. */

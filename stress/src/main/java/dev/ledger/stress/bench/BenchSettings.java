@@ -16,13 +16,15 @@ import java.util.List;
  * @param coreJar the core's runnable jar; when absent the core runs from this jar's class path
  * @param coreArgs extra arguments of the core
  * @param overdraftShare fraction of the core phase's transfers that would overdraw their payer
+ * @param decide run the decide phase: SDK -> server -> Kafka -> core -> decision back to the SDK, with a core process
+ *     beside the server, each event awaiting its decision
  */
 public record BenchSettings(String bootstrapServers, List<String> targets, String topic, int partitions,
         Duration duration, Duration warmup, long events, double ratePerSecond, int repeat, boolean raw, boolean tcp,
         int connections, int window,
         int batch, Duration linger, int accounts, List<String> brokerJvmOpts, List<String> serverJvmOpts,
         List<String> serverArgs, Path workDir, Path json, boolean core, List<String> coreJvmOpts, Path coreJar,
-        List<String> coreArgs, double overdraftShare) {
+        List<String> coreArgs, double overdraftShare, boolean decide) {
 
     /** Events of the core phase when {@code --events} is not given. */
     public static final long CORE_EVENTS = 2_000_000;

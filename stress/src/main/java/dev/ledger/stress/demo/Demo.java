@@ -86,7 +86,8 @@ public final class Demo {
         out.println("starting embedded Kafka (single node) ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.startSingleNode()) {
             LedgerServer server = LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
-                    .developmentMode(true).bindAddress("127.0.0.1").port(0).topic(TOPIC).topicPartitions(3).build());
+                    .developmentMode(true).bindAddress("127.0.0.1").port(0).topic(TOPIC).topicPartitions(3)
+                    .decisionsTopic(DECISIONS_TOPIC).build());
             try (CoreNode core = CoreNode.start(CoreConfig.builder().bootstrapServers(kafka.bootstrapServers())
                     .mutationsTopic(TOPIC).decisionsTopic(DECISIONS_TOPIC).adminBindAddress("127.0.0.1").adminPort(0)
                     .coreId("demo-core").build())) {
@@ -152,8 +153,9 @@ public final class Demo {
 
     private void printOutcome(DemoResult result) {
         DecisionReport d = result.decisions();
-        out.printf("overdraft attempts: %d sent, %d ACCEPTED by the server, %d REJECTED INSUFFICIENT_FUNDS by the "
-                + "core%n", OVERDRAFTS, OVERDRAFTS, d.rejected("INSUFFICIENT_FUNDS"));
+        out.printf("overdraft attempts: %d sent, %d ACCEPTED by the server, %d returned to the client REJECTED "
+                + "INSUFFICIENT_FUNDS, %d REJECTED INSUFFICIENT_FUNDS in the core's journal%n", OVERDRAFTS, OVERDRAFTS,
+                result.rejectedToClient(), d.rejected("INSUFFICIENT_FUNDS"));
         for (String account : List.of(PAYER, SMALL_PAYER)) {
             Long lowest = d.lowestBalancesMinor().get(account);
             out.printf("%-12s final balance %s, lowest balance in the journal %s%s%n", account,
@@ -175,7 +177,7 @@ public final class Demo {
         ClientOptions client = new ClientOptions(10_000, 256, Duration.ofMillis(1), Duration.ofSeconds(30), null);
         long start = System.nanoTime();
         long sent;
-        try (Submitter submitter = new Submitter(List.of(target), 1, 0, client, latency, outcomes, acked::add)) {
+        try (Submitter submitter = new Submitter(List.of(target), 1, 0, client, latency, outcomes, acked::add, false)) {
             ProgressTicker ticker = new ProgressTicker("demo", latency, out, submitter::inFlight);
             try {
                 sent = script(submitter);
@@ -219,23 +221,24 @@ public final class Demo {
         out.println("snapshot written to every partition");
         sent += transfers(submitter, transfers - transfers / 2);
         awaitIdle(submitter, drain);
-        out.printf("%d transfers of %s from %s, which holds %s%n", OVERDRAFTS, major(AMOUNT_MINOR), SMALL_PAYER,
-                major(SMALL_TOP_UP_MINOR));
-        sent += transfers(submitter, SMALL_PAYER, OVERDRAFTS);
+        out.printf("%d transfers of %s from %s, which holds %s, each awaiting the ledger core's decision%n", OVERDRAFTS,
+                major(AMOUNT_MINOR), SMALL_PAYER, major(SMALL_TOP_UP_MINOR));
+        sent += transfers(submitter, SMALL_PAYER, OVERDRAFTS, true);
         awaitIdle(submitter, drain);
         return sent;
     }
 
     private long transfers(Submitter submitter, int count) throws InterruptedException {
-        return transfers(submitter, PAYER, count);
+        return transfers(submitter, PAYER, count, false);
     }
 
-    private long transfers(Submitter submitter, String payer, int count) throws InterruptedException {
+    private long transfers(Submitter submitter, String payer, int count, boolean awaitDecision)
+            throws InterruptedException {
         OpenLoopLimiter limiter = new OpenLoopLimiter(ratePerSecond, NanoClock.SYSTEM);
         for (int i = 0; i < count; i++) {
             long intended = limiter.acquire();
             submitter.submit(Mutations.transfer(payer, PAYEE, AMOUNT_MINOR, FEE_MINOR, FEE, TAX_MINOR, TAX, USD),
-                    intended);
+                    intended, awaitDecision);
         }
         return count;
     }

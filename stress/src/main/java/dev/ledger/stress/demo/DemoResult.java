@@ -34,12 +34,18 @@ public record DemoResult(RunReport run, long expectedAccepted, VerifyReport veri
         return lowest != null && lowest >= 0 && smallLowest != null && smallLowest >= 0;
     }
 
+    /** How many overdraft attempts came back to the client as REJECTED INSUFFICIENT_FUNDS decisions. */
+    public long rejectedToClient() {
+        return run.outcomes().getOrDefault("decision:REJECTED:INSUFFICIENT_FUNDS", 0L);
+    }
+
     /**
-     * Verified: every event accepted and stored, the journal clean, every overdraft rejected for insufficient funds,
-     * nobody below zero and the balances as expected.
+     * Verified: every event accepted and stored, the journal clean, every overdraft rejected for insufficient funds
+     * (in the journal and as returned to the client), nobody below zero and the balances as expected.
      */
     public boolean passed() {
         return run.acked() == expectedAccepted && verify.passed() && decisions.passed()
+                && rejectedToClient() == expectedInsufficientFunds
                 && decisions.rejected("INSUFFICIENT_FUNDS") == expectedInsufficientFunds && payerNeverNegative()
                 && balancesAsExpected();
     }

@@ -42,7 +42,7 @@ public final class LoadDriver {
         int window = settings.openLoop() ? 0 : settings.window();
         Duration drain = settings.client().requestTimeout().plusSeconds(10);
         try (Submitter submitter = new Submitter(settings.targets(), settings.connections(), window,
-                settings.client(), latency, outcomes, ackedSink)) {
+                settings.client(), latency, outcomes, ackedSink, settings.awaitDecision())) {
             if (settings.setup()) {
                 setup(submitter, workload, drain);
             }

@@ -14,10 +14,12 @@ import java.util.List;
  * @param events how many events to send
  * @param setup open the accounts and top them up first (unmeasured)
  * @param warmup send the same load unmeasured for this long first (JIT, connection and producer warm-up)
+ * @param awaitDecision send with {@code submitForDecision}: an event counts once the ledger core decided it, its
+ *     latency runs to the decision, and outcomes are counted by decision and reason
  */
 public record LoadSettings(List<String> targets, int connections, double ratePerSecond, int window,
         Duration duration, long events, Mix mix, int accounts, ClientOptions client, boolean setup,
-        Duration warmup) {
+        Duration warmup, boolean awaitDecision) {
 
     public LoadSettings {
         targets = List.copyOf(targets);
@@ -42,6 +44,7 @@ public record LoadSettings(List<String> targets, int connections, double ratePer
     /** {@code open-loop 50000/s, 4 connections} or {@code closed-loop window=2000, 4 connections}. */
     public String mode() {
         return (openLoop() ? String.format("open-loop %.0f/s", ratePerSecond) : "closed-loop window=" + window)
-                + ", " + connections + " connections, batch " + client.maxEventsPerBatch() + ", mix " + mix;
+                + ", " + connections + " connections, batch " + client.maxEventsPerBatch() + ", mix " + mix
+                + (awaitDecision ? ", awaiting decisions" : "");
     }
 }

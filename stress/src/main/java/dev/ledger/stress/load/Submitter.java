@@ -1,11 +1,13 @@
 package dev.ledger.stress.load;
 
 import dev.ledger.client.ClientStats;
+import dev.ledger.client.Decision;
 import dev.ledger.client.LedgerBackpressureException;
 import dev.ledger.client.LedgerClient;
 import dev.ledger.client.LedgerRejectedException;
 import dev.ledger.client.Receipt;
 import dev.ledger.proto.MutationEvent;
+import dev.ledger.proto.Status;
 import dev.ledger.stress.report.LatencyRecorder;
 import dev.ledger.stress.verify.AckedEntry;
 import java.time.Duration;
@@ -53,6 +55,7 @@ public final class Submitter implements AutoCloseable {
     private final AtomicLong unmeasuredFailures = new AtomicLong();
     private volatile String lastUnmeasuredFailure = "none";
     private volatile boolean measuring = true;
+    private final boolean awaitDecision;
 
     /**
      * @param targets server endpoints; lane i connects to {@code targets[i % targets.size()]}
@@ -60,9 +63,12 @@ public final class Submitter implements AutoCloseable {
      * @param window closed-loop in-flight limit, or 0 for none (open loop)
      * @param ackedSink receives every ACCEPTED event; called on SDK threads, must not block. {@code null} when no
      *     acked log is wanted: then no per-key sequence is kept either (it is only there for {@code verify})
+     * @param awaitDecision send with {@code submitForDecision}: an event ends with the core's decision (counted as
+     *     ACCEPTED, since it is stored, and by decision and reason), its latency runs to the decision
      */
     public Submitter(List<String> targets, int lanes, int window, ClientOptions options, LatencyRecorder latency,
-            Outcomes outcomes, Consumer<AckedEntry> ackedSink) {
+            Outcomes outcomes, Consumer<AckedEntry> ackedSink, boolean awaitDecision) {
+        this.awaitDecision = awaitDecision;
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("--target must name at least one host:port");
         }
@@ -97,6 +103,12 @@ public final class Submitter implements AutoCloseable {
      * interrupt flag stays set for the caller.
      */
     public CompletableFuture<Void> submit(MutationEvent event, long startNanos) throws InterruptedException {
+        return submit(event, startNanos, awaitDecision);
+    }
+
+    /** {@link #submit(MutationEvent, long)}, awaiting the core's decision or not whatever this submitter's default. */
+    public CompletableFuture<Void> submit(MutationEvent event, long startNanos, boolean awaitDecision)
+            throws InterruptedException {
         if (window != null) {
             window.acquire();
             startNanos = Math.max(startNanos, System.nanoTime());
@@ -107,15 +119,35 @@ public final class Submitter implements AutoCloseable {
         inFlight.incrementAndGet();
         submitted.incrementAndGet();
         LedgerClient client = lanes.get(lane);
+        final long start = startNanos;
+        final boolean measured = measuring;
+        if (awaitDecision) {
+            CompletableFuture<Decision> f = offerWhileBackpressured(() -> client.submitForDecision(event),
+                    startNanos + requestTimeoutNanos, System::nanoTime, LockSupport::parkNanos,
+                    backpressureRetries::incrementAndGet);
+            return f.handle((decision, ex) -> {
+                Receipt stored = decision == null ? null : new Receipt(decision.eventId(), Status.STATUS_ACCEPTED,
+                        decision.partition(), decision.offset());
+                if (decision != null && measured) {
+                    outcomes.add(decisionName(decision));
+                }
+                complete(key, lane, seq, start, measured, stored, ex);
+                return null;
+            });
+        }
         CompletableFuture<Receipt> f = offerWhileBackpressured(() -> client.submitAsync(event),
                 startNanos + requestTimeoutNanos, System::nanoTime, LockSupport::parkNanos,
                 backpressureRetries::incrementAndGet);
-        final long start = startNanos;
-        final boolean measured = measuring;
         return f.handle((receipt, ex) -> {
             complete(key, lane, seq, start, measured, receipt, ex);
             return null;
         });
+    }
+
+    /** {@code decision:APPLIED} or {@code decision:REJECTED:INSUFFICIENT_FUNDS}. */
+    static String decisionName(Decision d) {
+        return d.applied() ? "decision:APPLIED"
+                : "decision:REJECTED:" + d.reasonCode().name().substring("REASON_".length());
     }
 
     /**

@@ -49,7 +49,8 @@ public record RunReport(String name, String mode, long durationNanos, long sent,
         sb.append(String.format("acked        %d%n", acked));
         outcomes.entrySet().stream().filter(e -> !"ACCEPTED".equals(e.getKey()))
                 .sorted(Map.Entry.comparingByKey())
-                .forEach(e -> sb.append(String.format("  failed %-24s %d%n", e.getKey(), e.getValue())));
+                .forEach(e -> sb.append(String.format("  %s %-24s %d%n",
+                        e.getKey().startsWith("decision:") ? "stored," : "failed", e.getKey(), e.getValue())));
         sb.append(String.format("throughput   %.0f events/s%n", throughputPerSecond()));
         sb.append(String.format("latency      %s%n", latency.format()));
         extra.forEach((k, v) -> sb.append(String.format("%-12s %s%n", k, v)));

@@ -22,7 +22,7 @@ class LoadDriverTest {
         }
         ClientOptions client = new ClientOptions(100, 10, Duration.ofMillis(1), Duration.ofSeconds(1), null);
         LoadSettings settings = new LoadSettings(List.of("127.0.0.1:" + closedPort), 1, 0, 10,
-                Duration.ofSeconds(1), 1, Mix.DEFAULT, 2, client, true, Duration.ZERO);
+                Duration.ofSeconds(1), 1, Mix.DEFAULT, 2, client, true, Duration.ZERO, false);
 
         assertThatThrownBy(() -> new LoadDriver(settings, null, null).run("setup-fails"))
                 .isInstanceOf(IllegalStateException.class)
