@@ -1,7 +1,6 @@
 package dev.ledger.server;
 
 import dev.ledger.proto.ClientFrameView;
-import dev.ledger.proto.Decision;
 import dev.ledger.proto.EventResult;
 import dev.ledger.proto.ErrorCode;
 import dev.ledger.proto.Hello;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Each Submit becomes a {@link PendingSubmit}; its Ack is written once every event has a result, so Acks go
  * out in completion order. A Submit with {@code await_decision} also becomes an {@link AwaitedDecisions}: after its
  * Ack, a Decisions frame carries the core's decision (or DECISION_PENDING after {@code decisionTimeoutMs}) for each
- * ACCEPTED event, which counts against the in-flight window until then. Ack timeout: events without a Kafka answer after {@code ackTimeoutMs} are answered
+ * ACCEPTED event, which counts against the in-flight window until then ({@link ConnectionDecisions}). Ack timeout: events without a Kafka answer after {@code ackTimeoutMs} are answered
  * UNAVAILABLE. When to stop and resume reading (backpressure) is the {@link ReadGate}'s call. A Submit with zero events, with more than
  * {@code maxEventsPerSubmit} events, or reusing an in-flight request_id is a PROTOCOL_VIOLATION (Error, close).
  * Every connection-level failure is an {@code Error} frame followed by close.
@@ -56,14 +55,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ServerContext context;
     private final SubmitDispatcher dispatcher;
     private final Map<Long, PendingSubmit> pending = new HashMap<>();
-    /** Submits awaiting decisions, from receipt until their Decisions frame (or the connection's end). */
-    private final Map<Long, AwaitedDecisions> awaiting = new HashMap<>();
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> handshakeTimer;
     private byte[] clientName = new byte[0];
     private boolean helloDone;
     private boolean closing;
     private ReadGate gate;
+    private ConnectionDecisions decisions;
 
     ConnectionHandler(ServerContext context) {
         this.context = context;
@@ -75,6 +73,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.gate = new ReadGate(ctx.channel(), context.config().maxInFlightEventsPerConnection(),
                 context.writer().budget());
+        this.decisions = new ConnectionDecisions(context, ctx, gate);
         int max = context.config().maxConnections();
         if (context.connections().incrementAndGet() > max) {
             fail(ErrorCode.ERROR_CODE_TOO_MANY_CONNECTIONS, "server is at its limit of " + max + " connections");
@@ -95,19 +94,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         // Late Kafka callbacks still release the byte budget in the writer; here only the answers are dropped.
         for (PendingSubmit p : pending.values()) {
-            if (p.markAnswered() && !awaiting.containsKey(p.requestId())) {
+            if (p.markAnswered() && !decisions.awaits(p.requestId())) {
                 context.pendingSubmits().decrementAndGet();
             }
         }
         pending.clear();
-        // Awaited decisions are dropped with the connection: the client resends the same ids elsewhere and gets the
-        // core's duplicate decision, which repeats the original outcome.
-        for (AwaitedDecisions a : awaiting.values()) {
-            if (a.finish(context.decisions()) != null) {
-                context.pendingSubmits().decrementAndGet();
-            }
+        if (decisions != null) {
+            decisions.dropAll();
         }
-        awaiting.clear();
         if (gate != null) {
             gate.release();
         }
@@ -181,57 +175,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     + " events; a Submit carries 1.." + max);
             return;
         }
-        if (pending.containsKey(requestId) || awaiting.containsKey(requestId)) {
+        if (pending.containsKey(requestId) || decisions.awaits(requestId)) {
             fail(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, "request_id " + requestId + " is already in flight");
             return;
         }
         PendingSubmit p = new PendingSubmit(requestId, count, this::onSubmitComplete);
         pending.put(requestId, p);
         context.pendingSubmits().incrementAndGet();
-        AwaitedDecisions awaited = submit.getAwaitDecision() ? await(requestId, count) : null;
+        AwaitedDecisions awaited = submit.getAwaitDecision() ? decisions.await(requestId, count) : null;
         dispatcher.dispatch(submit, p, clientName, awaited);
         if (!p.isComplete()) {
             p.timeout(ctx.executor().schedule(() -> onAckTimeout(p), context.config().ackTimeoutMs(),
                     TimeUnit.MILLISECONDS));
         }
         gate.admitted(count);
-    }
-
-    /** Starts waiting for the decisions of a Submit; its timeout runs from now. */
-    private AwaitedDecisions await(long requestId, int count) {
-        AwaitedDecisions a = new AwaitedDecisions(requestId, count, this::onAllDecided);
-        awaiting.put(requestId, a);
-        long ms = context.config().decisionTimeoutMs();
-        a.timer(ctx.executor().schedule(() -> a.expire("no decision from the ledger core within " + ms
-                + " ms; the event is stored: resend it with the same event_id to get its decision"),
-                ms, TimeUnit.MILLISECONDS));
-        return a;
-    }
-
-    /** Called by whoever completed the Submit's decisions: the decision reader's thread or this event loop. */
-    private void onAllDecided(AwaitedDecisions a) {
-        if (ctx.executor().inEventLoop()) {
-            writeDecisions(a);
-            return;
-        }
-        try {
-            ctx.executor().execute(() -> writeDecisions(a));
-        } catch (RejectedExecutionException e) {
-            log.debug("event loop gone; Decisions for request {} dropped with its connection", a.requestId());
-        }
-    }
-
-    private void writeDecisions(AwaitedDecisions a) {
-        List<Decision> decisions = a.finish(context.decisions());
-        if (decisions == null) {
-            return; // dropped with the connection
-        }
-        awaiting.remove(a.requestId());
-        context.pendingSubmits().decrementAndGet();
-        if (!decisions.isEmpty()) {
-            ctx.writeAndFlush(ServerFrames.decisions(a.requestId(), decisions));
-            gate.answered(decisions.size());
-        }
     }
 
     @Override
@@ -260,21 +217,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         pending.remove(p.requestId());
         List<EventResult> results = p.results();
         ctx.writeAndFlush(ServerFrames.ack(p.requestId(), results));
-        AwaitedDecisions awaited = awaiting.get(p.requestId());
-        if (awaited == null) {
+        if (!decisions.ackWritten(p.requestId(), results)) {
             context.pendingSubmits().decrementAndGet();
             gate.answered(p.eventCount());
-            return;
         }
-        // Accepted events stay in flight (counted against the window) until their Decisions frame is written.
-        boolean[] accepted = new boolean[results.size()];
-        int acceptedCount = 0;
-        for (int i = 0; i < accepted.length; i++) {
-            accepted[i] = results.get(i).getStatus() == Status.STATUS_ACCEPTED;
-            acceptedCount += accepted[i] ? 1 : 0;
-        }
-        gate.answered(p.eventCount() - acceptedCount);
-        awaited.ackWritten(accepted); // may complete it, and write the Decisions, right here
     }
 
     private void onAckTimeout(PendingSubmit p) {
@@ -291,10 +237,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             for (PendingSubmit p : new ArrayList<>(pending.values())) {
                 p.expire(Status.STATUS_UNAVAILABLE, "server shut down before Kafka acknowledged; retry with the same event_id");
             }
-            for (AwaitedDecisions a : new ArrayList<>(awaiting.values())) {
-                a.expire("server shut down before the ledger core's decision arrived; the event is stored: resend it "
-                        + "with the same event_id to get its decision");
-            }
+            decisions.expireAll();
             closing = true;
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
