@@ -7,6 +7,10 @@ import dev.ledger.proto.AccountGroup;
 import dev.ledger.proto.Decision;
 import dev.ledger.proto.Outcome;
 import dev.ledger.proto.ReasonCode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -123,6 +127,86 @@ class CoreNodeTest {
             if (b != null) {
                 b.close();
             }
+        }
+    }
+
+    /**
+     * The core may start before any server has created the mutations topic. It takes the lease, says once that it
+     * waits for the topic, keeps its loop turning (reads answered) meanwhile, and decides as soon as the topic appears.
+     */
+    @Test
+    void becomesActiveAndDecidesWhenTheMutationsTopicAppearsAfterItStarted() throws Exception {
+        CoreFixture f = new CoreFixture(kafka, "late-topic");
+        String waiting = "mutations topic late-topic.mutations does not exist yet";
+        ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(new TeeOutputStream(stderr, logged), true, StandardCharsets.UTF_8));
+        try (CoreNode core = CoreNode.start(f.config().build())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!logged(logged).contains(waiting)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the core did not say it waits for the mutations topic: " + logged(logged));
+                }
+                Thread.sleep(50);
+            }
+            Thread.sleep(2000); // a few topic checks: none blocks the loop, none repeats the message
+            assertThat(core.loop().role()).isEqualTo("standby");
+            assertThat(core.loop().sinceLastTickMillis()).as("the loop keeps turning while it waits").isLessThan(1000);
+            assertThat(core.loop().read(l -> l.nextSequence()).get(2, TimeUnit.SECONDS)).isZero();
+
+            f.createMutationsTopic(1);
+            f.write(List.of(CoreFixture.create("alice", AccountGroup.ACCOUNT_GROUP_CUSTOMER),
+                    CoreFixture.create("bank", AccountGroup.ACCOUNT_GROUP_SETTLEMENT),
+                    CoreFixture.topUp("alice", "bank", 25)));
+            List<Decision> j = f.awaitJournal(3, Duration.ofSeconds(30));
+            assertThat(j).extracting(Decision::getSequence).containsExactly(0L, 1L, 2L);
+            assertThat(j).extracting(Decision::getMutationOffset).containsExactly(0L, 1L, 2L);
+            assertThat(j.get(2).getOutcome()).isEqualTo(Outcome.OUTCOME_APPLIED);
+            assertThat(core.loop().role()).isEqualTo("active");
+        } finally {
+            System.setErr(stderr);
+        }
+        String log = logged(logged);
+        assertThat(log.split(java.util.regex.Pattern.quote(waiting), -1)).as("waiting said once").hasSize(2);
+        assertThat(log).contains("mutations topic late-topic.mutations found");
+        assertThat(log).doesNotContain("rebuilding from the journal");
+    }
+
+    private static String logged(ByteArrayOutputStream out) {
+        synchronized (out) {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Writes to the real stream and to a buffer (the core logs with slf4j-simple to the current System.err). */
+    private static final class TeeOutputStream extends OutputStream {
+        private final OutputStream first;
+        private final ByteArrayOutputStream second;
+
+        TeeOutputStream(OutputStream first, ByteArrayOutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            first.write(b);
+            synchronized (second) {
+                second.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            first.write(b, off, len);
+            synchronized (second) {
+                second.write(b, off, len);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            first.flush();
         }
     }
 

@@ -62,6 +62,8 @@ public final class CoreLoop implements Runnable, LedgerView {
     /** Bound on one blocking Kafka call of a rebuild or promotion; the loop retries after it. */
     private static final Duration KAFKA_WAIT = Duration.ofSeconds(10);
     private static final long LAG_CHECK_NANOS = 500_000_000L;
+    /** How often a core that holds the lease asks Kafka again whether the mutations topic exists. */
+    private static final long TOPIC_CHECK_NANOS = 1_000_000_000L;
     private static final Duration LAG_CHECK_TIMEOUT = Duration.ofSeconds(1);
     /** How far (in sequences) one journal partition may run ahead of the fold before it is paused. */
     static final long REORDER_WINDOW = 200_000;
@@ -88,6 +90,8 @@ public final class CoreLoop implements Runnable, LedgerView {
     private final Map<TopicPartition, OffsetAndMetadata> transactionOffsets = new HashMap<>();
     private final DecisionOut decision = new DecisionOut(); // the hot path's reused encoding buffer
     private long partitionsCheckedNanos;
+    private boolean waitingForTopic;
+    private long topicCheckedNanos;
     private long lagCheckedNanos;
     private volatile long loadedSnapshotId = -1;
     private final Map<TopicPartition, Long> journalHeads = new HashMap<>();
@@ -134,7 +138,11 @@ public final class CoreLoop implements Runnable, LedgerView {
                             rebuild();
                         }
                     } else if (leaseHeld) {
-                        promote();
+                        if (mutationsTopicExists()) {
+                            promote();
+                        } else {
+                            tail(); // hot standby holding the lease: promotes as soon as the topic appears
+                        }
                     } else {
                         tail();
                     }
@@ -289,6 +297,35 @@ public final class CoreLoop implements Runnable, LedgerView {
         metrics.role(true);
         log.info("active: deciding from sequence {} with {} accounts and {} kept ids",
                 folder.ledger().nextSequence(), folder.ledger().accounts().size(), folder.ledger().ids().size());
+    }
+
+    /**
+     * Whether the mutations topic exists, so that this core, holding the lease, can become active. The ingest server
+     * creates the topic, and a core may start before any server: until then the core stays a hot standby that holds
+     * the lease, keeps the loop turning (journal, lease, reads) and asks Kafka again at most once a second. Says once
+     * that it waits, and once that the wait is over.
+     */
+    private boolean mutationsTopicExists() {
+        long now = System.nanoTime();
+        if (waitingForTopic && now - topicCheckedNanos < TOPIC_CHECK_NANOS) {
+            return false;
+        }
+        topicCheckedNanos = now;
+        List<PartitionInfo> infos;
+        try {
+            infos = mutations.partitionsFor(config.mutationsTopic(), LAG_CHECK_TIMEOUT);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            infos = null; // Kafka slow or unreachable: ask again after the pause
+        }
+        boolean exists = infos != null && !infos.isEmpty();
+        if (!exists && !waitingForTopic) {
+            log.info("lease acquired, but the mutations topic {} does not exist yet (the ingest server creates it): "
+                    + "standing by, folding the journal, until it does", config.mutationsTopic());
+        } else if (exists && waitingForTopic) {
+            log.info("mutations topic {} found", config.mutationsTopic());
+        }
+        waitingForTopic = !exists;
+        return exists;
     }
 
     private void assignMutations() {

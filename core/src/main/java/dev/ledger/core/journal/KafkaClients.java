@@ -20,6 +20,15 @@ final class KafkaClients {
     /** Upper bound on any single blocking Kafka call of the core loop, so the loop keeps ticking when Kafka is down. */
     static final int MAX_BLOCK_MS = 10_000;
 
+    /**
+     * How long the broker may hold a fetch that finds no new record (Kafka's default is 500 ms). The loop's other
+     * calls on the same consumer (the readiness check's end offsets) share its connection, and a broker answers one
+     * request per connection at a time: with the default, each idle turn of the loop waited up to 500 ms behind a
+     * parked fetch, and the lease consumer, which only moves in the loop's {@code poll(Duration.ZERO)}, needed
+     * seconds to join its group. A record still returns at once; only an idle fetch is answered sooner.
+     */
+    static final int FETCH_MAX_WAIT_MS = 50;
+
     private KafkaClients() {
     }
 
@@ -34,6 +43,9 @@ final class KafkaClients {
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(32 * 1024 * 1024));
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024));
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(MAX_BLOCK_MS));
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(FETCH_MAX_WAIT_MS));
+        // The mutations topic is the server's to create, with its partitions and durability: never a broker default.
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return new KafkaConsumer<>(p);
