@@ -46,6 +46,7 @@ public final class DecisionReader implements AutoCloseable {
     private final DecisionRouter router;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long read;
     private volatile long delivered;
     private volatile long skipped;
     private TopicPartition assigned;
@@ -80,7 +81,8 @@ public final class DecisionReader implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        // An idle fetch is parked by the broker this long; a committed decision still returns at once.
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -109,6 +111,8 @@ public final class DecisionReader implements AutoCloseable {
                 log.error("decision reader of {} stopped; awaited events will end DECISION_PENDING", topic, e);
             }
         } finally {
+            log.info("decision reader of {} stopped: {} decisions read, {} delivered to waiting clients, {} skipped "
+                    + "(another server's key, or unreadable)", topic, read, delivered, skipped);
             try {
                 consumer.close(Duration.ofSeconds(2));
             } catch (RuntimeException e) {
@@ -152,6 +156,7 @@ public final class DecisionReader implements AutoCloseable {
     }
 
     private void route(ConsumerRecords<byte[], byte[]> records) {
+        read += records.count();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             if (!Arrays.equals(r.key(), key) || r.value() == null) {
                 skipped++;
@@ -167,6 +172,11 @@ public final class DecisionReader implements AutoCloseable {
                         e.getMessage());
             }
         }
+    }
+
+    /** Decision records read since start (this server's partition only). */
+    public long read() {
+        return read;
     }
 
     /** Decisions handed to a waiting Submit since start. */
