@@ -3,9 +3,12 @@ package dev.ledger.server.decisions;
 import dev.ledger.proto.Decision;
 import dev.ledger.proto.Outcome;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
@@ -29,6 +32,9 @@ public final class AwaitedDecisions {
     private final AtomicInteger open;
     private final Consumer<AwaitedDecisions> onAllDecided;
     private final boolean[] registered;
+    /** Later events of this Submit with the same id as this one (-1: none): one decision answers them all. */
+    private final AtomicIntegerArray nextSameId; // atomic: read by the reader's thread while the loop links copies
+    private Map<String, Integer> firstIndexById;
     private boolean[] accepted;
     private boolean finished;
     private ScheduledFuture<?> timer;
@@ -40,22 +46,51 @@ public final class AwaitedDecisions {
         this.open = new AtomicInteger(eventCount + 1); // + the guard, released when the Ack is written
         this.onAllDecided = onAllDecided;
         this.registered = new boolean[eventCount];
+        this.nextSameId = new AtomicIntegerArray(eventCount);
+        for (int i = 0; i < eventCount; i++) {
+            nextSameId.set(i, -1);
+        }
     }
 
     public long requestId() {
         return requestId;
     }
 
-    /** Routes decisions about {@code eventId} to slot {@code index}; before the event is sent to Kafka. */
+    /**
+     * Routes decisions about {@code eventId} to slot {@code index}; before the event is sent to Kafka. An id that
+     * repeats within the Submit is registered once, and its decision answers every copy. When the router refuses
+     * (too many waits for this id already) the event is answered DECISION_PENDING at once.
+     */
     public void register(int index, String eventId, DecisionRouter router) {
         eventIds[index] = eventId;
-        registered[index] = true;
-        router.register(eventId, this, index);
+        if (firstIndexById == null) {
+            firstIndexById = new HashMap<>();
+        }
+        Integer first = firstIndexById.putIfAbsent(eventId, index);
+        if (first != null) {
+            int last = first;
+            while (nextSameId.get(last) != -1) {
+                last = nextSameId.get(last);
+            }
+            nextSameId.set(last, index);
+            Decision known = slots.get(first); // after the link: a decision offered before it is seen here
+            if (known != null) {
+                fill(index, known);
+            }
+            return;
+        }
+        registered[index] = router.register(eventId, this, index);
+        if (!registered[index]) {
+            fill(index, pending(eventId, "too many Submits are waiting for event_id " + eventId
+                    + " at once; the event is stored: resend it later with the same event_id to get its decision"));
+        }
     }
 
-    /** The core's decision for slot {@code index} (any thread); later ones are ignored. */
+    /** The core's decision for slot {@code index} and every later copy of its id (any thread); first one wins. */
     void offer(int index, Decision decision) {
-        fill(index, decision);
+        for (int i = index; i != -1; i = nextSameId.get(i)) {
+            fill(i, decision);
+        }
     }
 
     /** The event at {@code index} got a final answer other than ACCEPTED in the Ack: no decision is awaited. */
@@ -81,8 +116,7 @@ public final class AwaitedDecisions {
     public void expire(String reason) {
         for (int i = 0; i < eventIds.length; i++) {
             if (slots.get(i) == null) {
-                fill(i, Decision.newBuilder().setEventId(eventIds[i] == null ? "" : eventIds[i])
-                        .setOutcome(Outcome.OUTCOME_DECISION_PENDING).setReason(reason).build());
+                fill(i, pending(eventIds[i] == null ? "" : eventIds[i], reason));
             }
         }
     }
@@ -127,6 +161,11 @@ public final class AwaitedDecisions {
 
     public boolean finished() {
         return finished;
+    }
+
+    private static Decision pending(String eventId, String reason) {
+        return Decision.newBuilder().setEventId(eventId).setOutcome(Outcome.OUTCOME_DECISION_PENDING)
+                .setReason(reason).build();
     }
 
     private void fill(int index, Decision decision) {

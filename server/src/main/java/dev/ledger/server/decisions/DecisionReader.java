@@ -4,10 +4,13 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ledger.core.journal.DecisionKeys;
 import dev.ledger.proto.Decision;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It reads committed decisions only ({@code isolation.level=read_committed}: an aborted transaction's decisions
  * are never shown to a client) and starts at the partition's end, since only events submitted from now on can be
- * awaited. With no core, or no decisions topic yet, it keeps looking (every {@link #METADATA_REFRESH}) and awaited
- * events simply end DECISION_PENDING. It never blocks an event loop: the only thread it runs on is its own.
+ * awaited. With no core, or no decisions topic yet, it keeps looking (once a second) and awaited events simply end
+ * DECISION_PENDING; the partition count is checked again every 30 s. A Kafka failure costs a pause of a second, never
+ * the reader. It never blocks an event loop: the only thread it runs on is its own.
  */
 public final class DecisionReader implements AutoCloseable {
 
@@ -38,7 +42,8 @@ public final class DecisionReader implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(2);
     static final long METADATA_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final long MISSING_TOPIC_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Consumer<byte[], byte[]> consumer;
     private final String topic;
@@ -49,7 +54,9 @@ public final class DecisionReader implements AutoCloseable {
     private volatile long read;
     private volatile long delivered;
     private volatile long skipped;
-    private TopicPartition assigned;
+    private final Set<TopicPartition> assigned = new LinkedHashSet<>();
+    private volatile long failures;
+    private long lastFailureLogNanos;
     private long metadataCheckedNanos;
     private boolean warnedMissing;
 
@@ -81,34 +88,53 @@ public final class DecisionReader implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        // The journal is the core's to create (its partitions, replication and retention): never a broker default.
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         // An idle fetch is parked by the broker this long; a committed decision still returns at once.
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        DecisionReader reader = new DecisionReader(new KafkaConsumer<>(p), topic, serverId, router);
-        reader.thread.start();
-        return reader;
+        return new DecisionReader(new KafkaConsumer<>(p), topic, serverId, router).startReading();
+    }
+
+    /** Assigns (best effort) and starts the thread; returns this. */
+    DecisionReader startReading() {
+        try {
+            assign(); // before the server listens, so no decision of its first events is missed
+        } catch (RuntimeException e) {
+            log.warn("decisions topic {} not readable yet ({}); the reader keeps trying", topic, e.toString());
+        }
+        thread.start(); // happens-after the assignment: the consumer is handed over to the thread
+        return this;
+    }
+
+    /** True while the reader's thread runs. */
+    boolean alive() {
+        return thread.isAlive();
     }
 
     private void run() {
         try {
             while (running) {
-                if (assigned == null || System.nanoTime() - metadataCheckedNanos > METADATA_REFRESH_NANOS) {
-                    assign();
+                try {
+                    turn();
+                } catch (WakeupException e) {
+                    if (running) {
+                        continue; // not from close(): nothing to stop
+                    }
+                } catch (RuntimeException e) {
+                    // A Kafka hiccup (leader moving, broker restarting, a timeout) must not end decisions for good.
+                    long now = System.nanoTime();
+                    if (now - lastFailureLogNanos > FAILURE_LOG_INTERVAL_NANOS) {
+                        lastFailureLogNanos = now;
+                        log.warn("decision reader of {}: {}; retrying in 1 s (awaited events may end "
+                                + "DECISION_PENDING meanwhile)", topic, e.toString());
+                    }
+                    failures++;
+                    sleepNanos(RETRY_NANOS);
                 }
-                if (assigned == null) {
-                    sleepNanos(MISSING_TOPIC_RETRY_NANOS);
-                    continue;
-                }
-                route(consumer.poll(POLL));
-            }
-        } catch (WakeupException e) {
-            // close() asked us to stop
-        } catch (RuntimeException e) {
-            if (running) {
-                log.error("decision reader of {} stopped; awaited events will end DECISION_PENDING", topic, e);
             }
         } finally {
             log.info("decision reader of {} stopped: {} decisions read, {} delivered to waiting clients, {} skipped "
@@ -121,8 +147,23 @@ public final class DecisionReader implements AutoCloseable {
         }
     }
 
-    /** Assigns the partition this server's key maps to (again when the partition count changed). */
-    private void assign() {
+    private void turn() {
+        if (assigned.isEmpty() || System.nanoTime() - metadataCheckedNanos > METADATA_REFRESH_NANOS) {
+            assign();
+        }
+        if (assigned.isEmpty()) {
+            sleepNanos(RETRY_NANOS);
+            return;
+        }
+        route(consumer.poll(POLL));
+    }
+
+    /**
+     * Assigns the partition this server's key maps to. When the partition count changes the key maps elsewhere: the
+     * new partition is added (read from its start: it is new, so it holds only decisions written since it was
+     * added) and the old one kept, since the core's producer follows the new count only when its metadata refreshes.
+     */
+    void assign() {
         metadataCheckedNanos = System.nanoTime();
         List<PartitionInfo> partitions;
         try {
@@ -142,15 +183,19 @@ public final class DecisionReader implements AutoCloseable {
             return;
         }
         TopicPartition tp = new TopicPartition(topic, DecisionKeys.partitionFor(key, partitions.size()));
-        if (tp.equals(assigned)) {
+        if (assigned.contains(tp)) {
             return;
         }
-        consumer.assign(List.of(tp));
-        if (assigned == null) {
-            consumer.seekToEnd(List.of(tp));
-            consumer.position(tp); // resolve the end now: decisions from here on are seen
-        } // else: a new partition count moved our key; the new partition is read from its (auto-reset) end
-        assigned = tp;
+        List<TopicPartition> all = new ArrayList<>(assigned);
+        all.add(tp);
+        consumer.assign(all);
+        if (assigned.isEmpty()) {
+            consumer.seekToEnd(List.of(tp)); // only events submitted from now on can be awaited
+        } else {
+            consumer.seekToBeginning(List.of(tp));
+        }
+        consumer.position(tp); // resolve it now: decisions from here on are seen
+        assigned.add(tp);
         log.info("reading decisions from {} (key {} of {} partitions)", tp, new String(key,
                 java.nio.charset.StandardCharsets.UTF_8), partitions.size());
     }
@@ -177,6 +222,11 @@ public final class DecisionReader implements AutoCloseable {
     /** Decision records read since start (this server's partition only). */
     public long read() {
         return read;
+    }
+
+    /** Kafka failures the reader survived (each followed by a 1 s pause). */
+    public long failures() {
+        return failures;
     }
 
     /** Decisions handed to a waiting Submit since start. */

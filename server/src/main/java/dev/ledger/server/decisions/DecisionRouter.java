@@ -14,25 +14,49 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DecisionRouter {
 
-    private record Waiter(AwaitedDecisions submit, int index, Waiter next) {
+    /**
+     * Most Submits that may wait for one event id at once (across connections); a further one is refused and its
+     * event answered DECISION_PENDING at once, so a client repeating one id cannot make a decision's delivery (or an
+     * unregistration) walk an unbounded chain.
+     */
+    static final int MAX_WAITERS_PER_EVENT_ID = 16;
+
+    private record Waiter(AwaitedDecisions submit, int index, Waiter next, int count) {
     }
 
     private final ConcurrentHashMap<String, Waiter> waiters = new ConcurrentHashMap<>();
 
-    void register(String eventId, AwaitedDecisions submit, int index) {
-        waiters.compute(eventId, (id, head) -> new Waiter(submit, index, head));
+    /** Registers a waiter; false (nothing registered) when the id already has {@link #MAX_WAITERS_PER_EVENT_ID}. */
+    boolean register(String eventId, AwaitedDecisions submit, int index) {
+        boolean[] added = new boolean[1];
+        waiters.compute(eventId, (id, head) -> {
+            if (head != null && head.count >= MAX_WAITERS_PER_EVENT_ID) {
+                return head;
+            }
+            added[0] = true;
+            return new Waiter(submit, index, head, head == null ? 1 : head.count + 1);
+        });
+        return added[0];
     }
 
     void unregister(String eventId, AwaitedDecisions submit) {
         waiters.computeIfPresent(eventId, (id, head) -> without(head, submit));
     }
 
+    /** The chain without {@code submit}'s waiters (iterative; chains are short and capped). */
     private static Waiter without(Waiter head, AwaitedDecisions submit) {
-        if (head == null) {
-            return null;
+        Waiter[] kept = new Waiter[MAX_WAITERS_PER_EVENT_ID];
+        int n = 0;
+        for (Waiter w = head; w != null; w = w.next) {
+            if (w.submit != submit) {
+                kept[n++] = w;
+            }
         }
-        Waiter rest = without(head.next, submit);
-        return head.submit == submit ? rest : rest == head.next ? head : new Waiter(head.submit, head.index, rest);
+        Waiter rebuilt = null;
+        for (int i = n - 1; i >= 0; i--) {
+            rebuilt = new Waiter(kept[i].submit, kept[i].index, rebuilt, rebuilt == null ? 1 : rebuilt.count + 1);
+        }
+        return rebuilt;
     }
 
     /** Hands the decision to every waiter of its event id; false when nobody waits for it. */

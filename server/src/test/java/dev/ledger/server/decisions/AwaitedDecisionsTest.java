@@ -113,4 +113,36 @@ class AwaitedDecisionsTest {
         assertThat(second.finish(router)).extracting(Decision::getEventId).containsExactly("same", "other");
         assertThat(router.size()).isZero();
     }
+
+    @Test
+    void anIdRepeatedWithinASubmitIsRegisteredOnceAndOneDecisionAnswersEveryCopy() {
+        AwaitedDecisions a = awaiting("dup", "x", "dup", "dup");
+        assertThat(router.size()).isEqualTo(2);
+        a.ackWritten(new boolean[] {true, true, true, true});
+        router.deliver(applied("dup"));
+        assertThat(completed).isEmpty();
+        router.deliver(applied("x"));
+        assertThat(completed).containsExactly(a);
+        assertThat(a.finish(router)).extracting(Decision::getEventId).containsExactly("dup", "x", "dup", "dup");
+        assertThat(router.size()).isZero();
+    }
+
+    @Test
+    void waitsForOneIdAreCappedAndTheRefusedOneIsAnsweredPendingAtOnce() {
+        List<AwaitedDecisions> submits = new ArrayList<>();
+        for (int i = 0; i < DecisionRouter.MAX_WAITERS_PER_EVENT_ID + 1; i++) {
+            AwaitedDecisions a = awaiting("hot");
+            a.ackWritten(new boolean[] {true});
+            submits.add(a);
+        }
+        AwaitedDecisions refused = submits.get(submits.size() - 1);
+        assertThat(completed).containsExactly(refused);
+        assertThat(refused.finish(router).get(0).getOutcome()).isEqualTo(Outcome.OUTCOME_DECISION_PENDING);
+        router.deliver(applied("hot"));
+        assertThat(completed).hasSize(DecisionRouter.MAX_WAITERS_PER_EVENT_ID + 1);
+        for (AwaitedDecisions a : submits.subList(0, submits.size() - 1)) {
+            assertThat(a.finish(router).get(0).getOutcome()).isEqualTo(Outcome.OUTCOME_APPLIED);
+        }
+        assertThat(router.size()).isZero();
+    }
 }

@@ -1,0 +1,122 @@
+package dev.ledger.server.decisions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ledger.core.journal.DecisionKeys;
+import dev.ledger.proto.Decision;
+import dev.ledger.proto.Outcome;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The decision reader on Kafka's MockConsumer: its partition, its key filter, and its survival of Kafka failures. */
+@Timeout(30)
+class DecisionReaderTest {
+
+    private static final String TOPIC = "ledger.decisions";
+    private static final String SERVER = "srv-a";
+
+    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("latest");
+    private final DecisionRouter router = new DecisionRouter();
+    private final List<AwaitedDecisions> done = new CopyOnWriteArrayList<>();
+
+    private void partitions(int count) {
+        List<PartitionInfo> infos = new ArrayList<>();
+        Map<TopicPartition, Long> ends = new java.util.HashMap<>();
+        for (int p = 0; p < count; p++) {
+            infos.add(new PartitionInfo(TOPIC, p, Node.noNode(), new Node[0], new Node[0]));
+            ends.put(new TopicPartition(TOPIC, p), 0L);
+        }
+        consumer.updatePartitions(TOPIC, infos);
+        consumer.updateEndOffsets(ends);
+        consumer.updateBeginningOffsets(ends);
+    }
+
+    private static int partitionOf(String serverId, int count) {
+        return DecisionKeys.partitionFor(DecisionKeys.keyOf(serverId), count);
+    }
+
+    private AwaitedDecisions awaiting(String eventId) {
+        AwaitedDecisions a = new AwaitedDecisions(1, 1, done::add);
+        a.register(0, eventId, router);
+        a.ackWritten(new boolean[] {true});
+        return a;
+    }
+
+    private void decide(int partition, long offset, String key, String eventId) {
+        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TOPIC, partition, offset,
+                key.getBytes(StandardCharsets.UTF_8), Decision.newBuilder().setEventId(eventId)
+                        .setOutcome(Outcome.OUTCOME_APPLIED).build().toByteArray())));
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(end);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void readsOnlyItsKeysPartitionAndSkipsAnotherServersKey() throws Exception {
+        partitions(4);
+        AwaitedDecisions mine = awaiting("e-1");
+        DecisionReader reader = new DecisionReader(consumer, TOPIC, SERVER, router).startReading();
+        try {
+            int p = partitionOf(SERVER, 4);
+            assertThat(consumer.assignment()).containsExactly(new TopicPartition(TOPIC, p));
+            decide(p, 0, "other-server", "e-1");
+            decide(p, 1, SERVER, "e-1");
+            await(() -> !done.isEmpty());
+            assertThat(done).containsExactly(mine);
+            assertThat(reader.skipped()).isEqualTo(1);
+            assertThat(reader.delivered()).isEqualTo(1);
+        } finally {
+            reader.close();
+        }
+    }
+
+    @Test
+    void aKafkaFailureCostsAPauseNotTheReader() throws Exception {
+        partitions(1);
+        AwaitedDecisions a = awaiting("e-1");
+        DecisionReader reader = new DecisionReader(consumer, TOPIC, SERVER, router).startReading();
+        try {
+            consumer.setPollException(new KafkaException("connection reset"));
+            await(() -> reader.failures() > 0);
+            decide(0, 0, SERVER, "e-1");
+            await(() -> !done.isEmpty());
+            assertThat(reader.alive()).isTrue();
+            assertThat(done).containsExactly(a);
+        } finally {
+            reader.close();
+        }
+        assertThat(reader.alive()).isFalse();
+    }
+
+    @Test
+    void aMissingTopicIsWaitedForWithoutFailing() throws Exception {
+        DecisionReader reader = new DecisionReader(consumer, TOPIC, SERVER, router).startReading();
+        try {
+            assertThat(consumer.assignment()).isEmpty();
+            partitions(2);
+            await(() -> !consumer.assignment().isEmpty());
+            assertThat(consumer.assignment()).containsExactly(new TopicPartition(TOPIC, partitionOf(SERVER, 2)));
+            assertThat(reader.alive()).isTrue();
+        } finally {
+            reader.close();
+        }
+    }
+}
