@@ -36,7 +36,18 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
     private final ClientSettings settings;
     private final LongObjectHashMap<List<PendingEvent>> inFlight = new LongObjectHashMap<>();
     /** Accepted events of await_decision Submits, by request id, until their Decisions frame. */
-    private final LongObjectHashMap<List<PendingEvent>> awaitingDecisions = new LongObjectHashMap<>();
+    private final LongObjectHashMap<AwaitedSubmit> awaitingDecisions = new LongObjectHashMap<>();
+
+    /**
+     * The accepted part of an await_decision Submit: its unsettled events, the events the server counts against its
+     * window until the Decisions frame ({@code counted}: every ACCEPTED result), and the timer that gives up on a
+     * frame that never comes.
+     */
+    private record AwaitedSubmit(List<PendingEvent> events, int counted, ScheduledFuture<?> timer) {
+    }
+
+    /** Beyond the server's decision timeout, how long a Decisions frame may take before the events are resent. */
+    static final long DECISIONS_GRACE_MILLIS = 2_000;
     private Channel channel;
     private State state = State.HANDSHAKING;
     private ScheduledFuture<?> handshakeTimer;
@@ -46,8 +57,9 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
     int maxEventsPerSubmit = Integer.MAX_VALUE;
     int maxInFlightEvents;
     String serverId = "";
-    /** The server's Welcome offered decisions back to the client. */
+    /** The server's Welcome offered decisions back to the client, and how long it waits for one. */
     boolean decisions;
+    long decisionTimeoutMillis;
 
     Connection(ConnectionSlot slot, Dispatcher dispatcher, ClientSettings settings) {
         this.slot = slot;
@@ -140,6 +152,7 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
         }
         serverId = welcome.getServerId();
         decisions = welcome.getDecisions();
+        decisionTimeoutMillis = welcome.getDecisionTimeoutMs();
         state = State.READY;
         handshakeTimer.cancel(false);
         slot.onReady(this);
@@ -151,43 +164,72 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
         if (events == null) {
             return; // not ours (or already given up with the connection): nothing waits for it
         }
-        inFlightEvents -= events.size();
+        boolean awaited = events.get(0).awaitsDecision();
+        // The server keeps counting its ACCEPTED events against the window until their Decisions frame: so do we,
+        // before the dispatcher sends more.
+        int counted = awaited && decisions ? acceptedIn(ack) : 0;
+        inFlightEvents -= events.size() - counted;
         dispatcher.onAck(events, ack, slot.endpoint());
-        if (events.get(0).awaitsDecision()) {
-            awaitDecisions(ack.getRequestId(), events);
+        if (awaited) {
+            awaitDecisions(ack.getRequestId(), events, counted);
         }
         closeIfDrained();
+    }
+
+    private static int acceptedIn(Ack ack) {
+        int n = 0;
+        for (int i = 0; i < ack.getResultsCount(); i++) {
+            n += ack.getResults(i).getStatus() == dev.ledger.proto.Status.STATUS_ACCEPTED ? 1 : 0;
+        }
+        return n;
     }
 
     /**
      * After the Ack of an await_decision Submit: its accepted events (handled but not settled by the Ack) wait here
      * for the Decisions frame, still counted in flight, as the server counts them against its window.
      */
-    private void awaitDecisions(long requestId, List<PendingEvent> events) {
+    private void awaitDecisions(long requestId, List<PendingEvent> events, int counted) {
         List<PendingEvent> waiting = new ArrayList<>(events.size());
         for (PendingEvent e : events) {
             if (!e.isDone() && e.awaitingDecision) {
                 waiting.add(e);
             }
         }
-        if (waiting.isEmpty()) {
-            return;
-        }
         if (!decisions) {
-            dispatcher.onDecisionsUnsupported(waiting, slot.endpoint());
+            if (!waiting.isEmpty()) {
+                dispatcher.onDecisionsUnsupported(waiting, slot.endpoint());
+            }
             return;
         }
-        awaitingDecisions.put(requestId, waiting);
-        inFlightEvents += waiting.size();
+        if (counted == 0) {
+            return; // nothing accepted: the server sends no Decisions frame
+        }
+        long giveUpMillis = decisionTimeoutMillis + DECISIONS_GRACE_MILLIS;
+        ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> onDecisionsOverdue(requestId, giveUpMillis),
+                giveUpMillis, TimeUnit.MILLISECONDS);
+        awaitingDecisions.put(requestId, new AwaitedSubmit(waiting, counted, timer));
     }
 
     private void onDecisions(dev.ledger.proto.Decisions frame) {
-        List<PendingEvent> events = awaitingDecisions.remove(frame.getRequestId());
-        if (events == null) {
-            return; // not ours, or given up with an earlier connection state: nothing waits for it
+        AwaitedSubmit awaited = awaitingDecisions.remove(frame.getRequestId());
+        if (awaited == null) {
+            return; // not ours, or given up on: nothing waits for it
         }
-        inFlightEvents -= events.size();
-        dispatcher.onDecisions(events, frame, slot.endpoint());
+        awaited.timer().cancel(false);
+        inFlightEvents -= awaited.counted();
+        dispatcher.onDecisions(awaited.events(), frame, slot.endpoint());
+        closeIfDrained();
+    }
+
+    /** A Decisions frame that never came (a server bug): free its room and resend its events elsewhere or later. */
+    private void onDecisionsOverdue(long requestId, long waitedMillis) {
+        AwaitedSubmit awaited = awaitingDecisions.remove(requestId);
+        if (awaited == null) {
+            return;
+        }
+        inFlightEvents -= awaited.counted();
+        dispatcher.onConnectionLost(awaited.events(), "no Decisions frame from " + slot.endpoint() + " within "
+                + waitedMillis + " ms of the Ack");
         closeIfDrained();
     }
 
@@ -238,8 +280,9 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
         for (List<PendingEvent> events : inFlight.values()) {
             all.addAll(events);
         }
-        for (List<PendingEvent> events : awaitingDecisions.values()) {
-            all.addAll(events);
+        for (AwaitedSubmit awaited : awaitingDecisions.values()) {
+            awaited.timer().cancel(false);
+            all.addAll(awaited.events());
         }
         inFlight.clear();
         awaitingDecisions.clear();
