@@ -16,10 +16,11 @@ import java.util.Map;
  * @param eventId the event's id, as submitted
  * @param outcome {@link Outcome#OUTCOME_APPLIED} or {@link Outcome#OUTCOME_REJECTED}
  * @param reasonCode why it was rejected; {@link ReasonCode#REASON_NONE} when applied
- * @param reason the core's text: names the account, balance and amount where it matters (empty when applied)
+ * @param reason the core's text: names the account, balance and amount where it matters (empty when applied); for a
+ *     duplicate, {@code duplicate of decision <sequence>: <reason code>}
  * @param duplicate the event id had been decided before (a resend): outcome and reason code repeat the original
  * @param balances every account the decision changed, with its balance after it, in minor units (empty for a
- *     rejection and for a duplicate)
+ *     rejection and for a duplicate, which changed nothing)
  * @param partition the Kafka partition of the mutation record this decision is about
  * @param offset its offset
  */
