@@ -74,6 +74,15 @@ public final class LedgerRecords {
     }
 
     /**
+     * {@link #awaitDecisions(Collection, Duration)} with 30 s. Use it before a mutation that depends on earlier ones
+     * keyed to other partitions (a transfer to an account just opened): the core orders decisions within a
+     * partition only.
+     */
+    public List<Decision> awaitDecisions(String... eventIds) {
+        return awaitDecisions(List.of(eventIds), DEFAULT_WAIT);
+    }
+
+    /**
      * Waits until the journal holds an original decision for every id; returns them in the order of {@code ids}.
      *
      * @throws AssertionError naming the ids still undecided when {@code timeout} passed

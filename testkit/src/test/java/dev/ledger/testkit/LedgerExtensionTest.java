@@ -48,10 +48,12 @@ class LedgerExtensionTest {
         String payer = id("payer");
         String payee = id("payee");
         String bank = id("bank");
-        client.submit(List.of(
+        List<Receipt> opened = client.submit(List.of(
                 Mutations.createAccount(bank, "EUR", "Bank", AccountGroup.ACCOUNT_GROUP_SETTLEMENT),
                 Mutations.createAccount(payer, "EUR", "Payer", AccountGroup.ACCOUNT_GROUP_CUSTOMER),
                 Mutations.createAccount(payee, "EUR", "Payee", AccountGroup.ACCOUNT_GROUP_CUSTOMER)));
+        // Accounts are keyed to their own partitions: let the core open them before money moves.
+        records.awaitDecisions(opened.stream().map(Receipt::eventId).toArray(String[]::new));
         Receipt topUp = client.submit(Mutations.topUp(payer, bank, 5_000, "EUR"));
         Receipt tooMuch = client.submit(Mutations.transfer(payer, payee, 9_000, 0, "", 0, "", "EUR"));
         Receipt ok = client.submit(Mutations.transfer(payer, payee, 2_000, 0, "", 0, "", "EUR"));
