@@ -1,6 +1,7 @@
 package dev.ledger.testkit;
 
 import dev.ledger.devkafka.EmbeddedKafka;
+import java.util.Map;
 
 /**
  * {@link KafkaMode#EMBEDDED}: one combined KRaft controller and broker in this JVM ({@link EmbeddedKafka}, on Kafka's
@@ -16,8 +17,18 @@ final class EmbeddedKafkaBackend implements KafkaBackend {
         this.kafka = kafka;
     }
 
+    /**
+     * Kafka's internal topics default to 50 partitions each; on a one-broker test cluster creating them is most of
+     * the work behind the core's first consumer group and transaction. One partition each is plenty here.
+     */
+    private static final Map<String, String> BROKER_SETTINGS = Map.of(
+            "offsets.topic.num.partitions", "1",
+            "transaction.state.log.num.partitions", "1",
+            // the broker is unfenced on a heartbeat after it caught up: every 2 s by default, 0.5 s here
+            "broker.heartbeat.interval.ms", "500");
+
     static EmbeddedKafkaBackend launch() {
-        return new EmbeddedKafkaBackend(EmbeddedKafka.startSingleNode());
+        return new EmbeddedKafkaBackend(EmbeddedKafka.start(1, null, BROKER_SETTINGS));
     }
 
     @Override
