@@ -74,7 +74,8 @@ public final class RawFrameClient implements AutoCloseable {
 
     /** True once a server on {@code port} answers a Hello with a Welcome: it is ready. Never throws. */
     public static boolean answersHello(int port) {
-        try (RawFrameClient probe = connectAndHello(port, "readiness-probe")) {
+        try {
+            connectAndHello(port, "readiness-probe").close();
             return true;
         } catch (RuntimeException notYet) {
             return false;
