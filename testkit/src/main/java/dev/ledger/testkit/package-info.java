@@ -10,6 +10,7 @@
  * on {@code reset()}, and fault helpers. Wire-level helpers (raw frames, sample events, topic reading, child JVMs)
  * are in {@code dev.ledger.testkit.support}.
  *
- * <p>Callers: users' tests (test scope), this project's example, stress and fault tests. Never production code.
+ * <p>Callers: users' tests (test scope) and this project's example ({@code examples/payments-service}). Never
+ * production code.
  */
 package dev.ledger.testkit;
