@@ -6,6 +6,7 @@ import dev.ledger.devkafka.EmbeddedKafka;
 import dev.ledger.proto.MutationEvent;
 import dev.ledger.server.LedgerServer;
 import dev.ledger.server.config.ServerConfig;
+import dev.ledger.testkit.support.TopicRecords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +97,7 @@ class LedgerClientFailoverTest {
             List<String> accepted = all.stream().filter(f -> !f.isCompletedExceptionally())
                     .map(f -> f.join().eventId()).toList();
             assertThat(accepted).hasSameSizeAs(all); // a server was always reachable: retries carried every event
-            assertThat(TopicReader.eventIdsIn(kafka.bootstrapServers(), TOPIC, accepted, Duration.ofSeconds(60)))
+            assertThat(TopicRecords.eventIdsIn(kafka.bootstrapServers(), TOPIC, accepted, Duration.ofSeconds(60)))
                     .containsAll(accepted);
             assertThat(client.stats().connectionsOpened()).isGreaterThanOrEqualTo(3);
         } finally {
@@ -138,7 +139,7 @@ class LedgerClientFailoverTest {
             CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
             List<String> ids = events.stream().map(MutationEvent::getEventId).toList();
             assertThat(futures).extracting(f -> f.join().eventId()).containsExactlyElementsOf(ids);
-            assertThat(TopicReader.eventIdsIn(kafka.bootstrapServers(), TOPIC, ids, Duration.ofSeconds(60)))
+            assertThat(TopicRecords.eventIdsIn(kafka.bootstrapServers(), TOPIC, ids, Duration.ofSeconds(60)))
                     .containsAll(ids);
         } finally {
             if (!brokersUp) {

@@ -9,6 +9,7 @@ import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.Status;
 import dev.ledger.server.LedgerServer;
 import dev.ledger.server.config.ServerConfig;
+import dev.ledger.testkit.support.TopicRecords;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ class LedgerClientTest {
                     .allSatisfy(f -> assertThat(f.join().status()).isEqualTo(Status.STATUS_ACCEPTED));
             assertThat(client.stats().eventsAccepted()).isEqualTo(threads * perThread);
         }
-        assertThat(TopicReader.eventIdsIn(kafka.bootstrapServers(), TOPIC, ids, Duration.ofSeconds(60)))
+        assertThat(TopicRecords.eventIdsIn(kafka.bootstrapServers(), TOPIC, ids, Duration.ofSeconds(60)))
                 .containsAll(ids);
     }
 

@@ -11,6 +11,8 @@ import dev.ledger.proto.ServerFrame;
 import dev.ledger.proto.Status;
 import dev.ledger.server.LedgerServer;
 import dev.ledger.server.config.ServerConfig;
+import dev.ledger.testkit.support.RawFrameClient;
+import dev.ledger.testkit.support.TestEvents;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;

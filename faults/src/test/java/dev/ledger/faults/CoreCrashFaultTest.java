@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.devkafka.EmbeddedKafka;
 import dev.ledger.proto.Decision;
+import dev.ledger.testkit.support.ChildJvm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

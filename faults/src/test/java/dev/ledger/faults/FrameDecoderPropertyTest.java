@@ -13,6 +13,8 @@ import dev.ledger.proto.ServerFrame;
 import dev.ledger.proto.Submit;
 import dev.ledger.server.codec.FrameDecoder;
 import dev.ledger.server.codec.InboundFrame;
+import dev.ledger.testkit.support.RawFrameClient;
+import dev.ledger.testkit.support.TestEvents;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

@@ -11,6 +11,8 @@ import dev.ledger.server.config.ServerConfig;
 import dev.ledger.client.LedgerTimeoutException;
 import dev.ledger.client.Receipt;
 import dev.ledger.proto.MutationEvent;
+import dev.ledger.testkit.support.RawFrameClient;
+import dev.ledger.testkit.support.TestEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IntSummaryStatistics;

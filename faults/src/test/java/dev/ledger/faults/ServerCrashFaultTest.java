@@ -6,6 +6,7 @@ import dev.ledger.client.LedgerClient;
 import dev.ledger.devkafka.EmbeddedKafka;
 import dev.ledger.server.LedgerServer;
 import dev.ledger.server.config.ServerConfig;
+import dev.ledger.testkit.support.ChildJvm;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,7 @@ package dev.ledger.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.devkafka.EmbeddedKafka;
+import dev.ledger.testkit.support.TestEvents;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -12,6 +12,9 @@ import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.ServerFrame;
 import dev.ledger.proto.Status;
 import dev.ledger.server.config.ServerConfig;
+import dev.ledger.testkit.support.RawFrameClient;
+import dev.ledger.testkit.support.TestEvents;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,15 +50,15 @@ class ConnectionHygieneTest {
         }
     }
 
-    private static TestClient authenticated(String name) throws Exception {
-        TestClient c = TestClient.connect(server.port());
+    private static RawFrameClient authenticated(String name) throws Exception {
+        RawFrameClient c = RawFrameClient.connect(server.port());
         assertThat(c.hello(name, "secret-2").hasWelcome()).isTrue();
         return c;
     }
 
     @Test
     void silentConnectionIsClosedAfterTheHandshakeTimeout() throws Exception {
-        try (TestClient c = TestClient.connect(server.port())) {
+        try (RawFrameClient c = RawFrameClient.connect(server.port())) {
             ServerFrame f = c.read();
             assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_HANDSHAKE_TIMEOUT);
             assertThat(c.closedByServer()).isTrue();
@@ -64,7 +67,7 @@ class ConnectionHygieneTest {
 
     @Test
     void connectionWithoutTrafficIsClosedAfterTheIdleTimeout() throws Exception {
-        try (TestClient c = authenticated("idle")) {
+        try (RawFrameClient c = authenticated("idle")) {
             ServerFrame f = c.read();
             assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_IDLE_TIMEOUT);
             assertThat(c.closedByServer()).isTrue();
@@ -73,13 +76,13 @@ class ConnectionHygieneTest {
 
     @Test
     void connectionDrippingAFrameIsClosedAfterTheIdleTimeout() throws Exception {
-        try (TestClient c = authenticated("drip")) {
+        try (RawFrameClient c = authenticated("drip")) {
             // Announce a 200-byte frame, then send one byte every 100 ms: bytes arrive, but no frame ever completes.
-            c.sendBytes(new byte[] {0, 0, 0, (byte) 200});
+            c.sendRaw(new byte[] {0, 0, 0, (byte) 200});
             ServerFrame f = null;
             for (int i = 0; i < 40 && f == null; i++) {
-                c.sendBytes(new byte[] {1});
-                f = c.readWithin(100);
+                c.sendRaw(new byte[] {1});
+                f = c.readWithin(Duration.ofMillis(100));
             }
             assertThat(f).isNotNull();
             assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_IDLE_TIMEOUT);
@@ -89,27 +92,27 @@ class ConnectionHygieneTest {
 
     @Test
     void largeFrameBeforeHelloIsRefusedButAllowedAfterIt() throws Exception {
-        try (TestClient c = TestClient.connect(server.port())) {
-            c.sendBytes(new byte[] {0, 0, 0x40, 0x01}); // 16,385 bytes announced, no Hello yet
+        try (RawFrameClient c = RawFrameClient.connect(server.port())) {
+            c.sendRaw(new byte[] {0, 0, 0x40, 0x01}); // 16,385 bytes announced, no Hello yet
             ServerFrame f = c.read();
             assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_FRAME_TOO_LARGE);
             assertThat(f.getError().getMessage())
                     .isEqualTo("frame length 16385 exceeds the limit of 16384 bytes before Hello");
             assertThat(c.closedByServer()).isTrue();
         }
-        try (TestClient c = authenticated("big-after-hello")) {
+        try (RawFrameClient c = authenticated("big-after-hello")) {
             c.ping(1); // a 20 KB frame after Hello is within the 1 MiB limit: the payload is garbage, so MALFORMED
             assertThat(c.read().hasPong()).isTrue();
             byte[] garbage = new byte[20_000];
             java.util.Arrays.fill(garbage, (byte) 0xff);
-            c.sendRaw(garbage);
+            c.sendFramed(garbage);
             assertThat(c.read().getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_MALFORMED_FRAME);
         }
     }
 
     @Test
     void overlongClientNameIsRefused() throws Exception {
-        try (TestClient c = TestClient.connect(server.port())) {
+        try (RawFrameClient c = RawFrameClient.connect(server.port())) {
             ServerFrame f = c.hello("n".repeat(257), "secret-1");
             assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION);
             assertThat(f.getError().getMessage()).isEqualTo("client_name must be at most 256 bytes UTF-8: 257");
@@ -119,25 +122,25 @@ class ConnectionHygieneTest {
 
     @Test
     void helloWithoutAValidTokenIsRefused() throws Exception {
-        try (TestClient c = TestClient.connect(server.port())) {
+        try (RawFrameClient c = RawFrameClient.connect(server.port())) {
             assertThat(c.hello("intruder", "guess").getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_UNAUTHENTICATED);
             assertThat(c.closedByServer()).isTrue();
         }
-        try (TestClient c = TestClient.connect(server.port())) {
+        try (RawFrameClient c = RawFrameClient.connect(server.port())) {
             assertThat(c.hello("anonymous", "").getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_UNAUTHENTICATED);
         }
     }
 
     @Test
     void connectionsBeyondTheLimitAreRefusedWhileAdmittedOnesKeepWorking() throws Exception {
-        List<TestClient> admitted = new ArrayList<>();
+        List<RawFrameClient> admitted = new ArrayList<>();
         try {
             // Other tests may hold connections briefly; fill up to the limit and expect a refusal past it.
             ServerFrame refused = null;
             for (int i = 0; i < 6 && refused == null; i++) {
-                TestClient c = TestClient.connect(server.port());
+                RawFrameClient c = RawFrameClient.connect(server.port());
                 // A refused connection gets its Error right away, before any Hello.
-                ServerFrame f = c.readWithin(100); // well below the 300 ms handshake timeout
+                ServerFrame f = c.readWithin(Duration.ofMillis(100)); // well below the 300 ms handshake timeout
                 if (f == null) {
                     f = c.hello("many-" + i, "secret-1");
                 }
@@ -153,7 +156,7 @@ class ConnectionHygieneTest {
             admitted.get(0).ping(3);
             assertThat(admitted.get(0).read().getPong().getNonce()).isEqualTo(3);
         } finally {
-            for (TestClient c : admitted) {
+            for (RawFrameClient c : admitted) {
                 c.close();
             }
         }
@@ -161,7 +164,7 @@ class ConnectionHygieneTest {
 
     @Test
     void submitWithMoreEventsThanTheLimitIsAProtocolViolation() throws Exception {
-        try (TestClient c = authenticated("too-many")) {
+        try (RawFrameClient c = authenticated("too-many")) {
             List<MutationEvent> events = new ArrayList<>();
             for (int i = 0; i < 51; i++) {
                 events.add(TestEvents.topUp("t" + i, 1));
@@ -175,7 +178,7 @@ class ConnectionHygieneTest {
 
     @Test
     void submitsBeyondTheInFlightLimitAreStillAllAnswered() throws Exception {
-        try (TestClient c = authenticated("backpressure")) {
+        try (RawFrameClient c = authenticated("backpressure")) {
             int submits = 40;
             for (long id = 0; id < submits; id++) {
                 List<MutationEvent> events = new ArrayList<>();
@@ -193,7 +196,7 @@ class ConnectionHygieneTest {
 
     @Test
     void killedClientReleasesItsInFlightAccountingAndBudget() throws Exception {
-        try (TestClient c = authenticated("killed")) {
+        try (RawFrameClient c = authenticated("killed")) {
             for (long id = 0; id < 20; id++) {
                 c.submit(id, List.of(TestEvents.transfer("k1", "k2", 3), TestEvents.snapshot("k")));
             }
@@ -207,7 +210,7 @@ class ConnectionHygieneTest {
         }
         assertThat(context.pendingSubmits().get()).isZero();
         assertThat(context.writer().budget().usedBytes()).isZero();
-        try (TestClient next = authenticated("after-kill")) {
+        try (RawFrameClient next = authenticated("after-kill")) {
             Ack ack = next.submitAndAwait(1, List.of(TestEvents.topUp("k3", 1)));
             assertThat(ack.getResults(0).getStatus()).isEqualTo(Status.STATUS_ACCEPTED);
         }
@@ -220,7 +223,7 @@ class ConnectionHygieneTest {
                 .developmentMode(true)
                 .bindAddress("127.0.0.1").port(0).topic("ledger.budget").producerProperty("buffer.memory", "65536")
                 .producerProperty("batch.size", "16384").build());
-                TestClient c = TestClient.connected(small.port(), "budget")) {
+                RawFrameClient c = RawFrameClient.connectAndHello(small.port(), "budget")) {
             // Text fields are capped by validation, so the bulk rides in an unknown field (kept: the value is the
             // event's bytes exactly as sent).
             MutationEvent huge = padded(TestEvents.snapshot("huge"), 60_000);
@@ -276,7 +279,7 @@ class ConnectionHygieneTest {
             }
             assertThat(stalled).as("writes stall after %d bytes", written).isTrue();
             assertThat(written).isLessThan(256L * 1024 * 1024);
-            try (TestClient neighbour = authenticated("neighbour-of-never-reads")) {
+            try (RawFrameClient neighbour = authenticated("neighbour-of-never-reads")) {
                 neighbour.ping(8);
                 assertThat(neighbour.read().getPong().getNonce()).isEqualTo(8);
             }

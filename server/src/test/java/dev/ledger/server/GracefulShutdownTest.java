@@ -8,6 +8,8 @@ import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.ServerFrame;
 import dev.ledger.proto.Status;
 import dev.ledger.server.config.ServerConfig;
+import dev.ledger.testkit.support.RawFrameClient;
+import dev.ledger.testkit.support.TestEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,7 +44,7 @@ class GracefulShutdownTest {
     void shutdownSendsGoAwayAndAnswersEverySubmitInFlight() throws Exception {
         LedgerServer server = LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
                 .developmentMode(true).bindAddress("127.0.0.1").port(0).topic("ledger.shutdown").build());
-        try (TestClient c = TestClient.connected(server.port(), "draining")) {
+        try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "draining")) {
             int submits = 30;
             for (long id = 0; id < submits; id++) {
                 List<MutationEvent> events = new ArrayList<>();

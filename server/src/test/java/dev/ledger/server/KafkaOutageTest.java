@@ -8,6 +8,8 @@ import dev.ledger.proto.EventResult;
 import dev.ledger.proto.ServerFrame;
 import dev.ledger.proto.Status;
 import dev.ledger.server.config.ServerConfig;
+import dev.ledger.testkit.support.RawFrameClient;
+import dev.ledger.testkit.support.TestEvents;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,7 +47,7 @@ class KafkaOutageTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void brokerOutageAnswersUnavailableAndRecoveryAcceptsAgain() throws Exception {
-        try (TestClient c = TestClient.connected(server.port(), "outage")) {
+        try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "outage")) {
             assertThat(c.submitAndAwait(1, List.of(TestEvents.topUp("o1", 1))).getResults(0).getStatus())
                     .isEqualTo(Status.STATUS_ACCEPTED);
 

@@ -14,6 +14,9 @@ import dev.ledger.proto.ServerFrame;
 import dev.ledger.proto.Status;
 import dev.ledger.proto.Transfer;
 import dev.ledger.server.config.ServerConfig;
+import dev.ledger.testkit.support.RawFrameClient;
+import dev.ledger.testkit.support.TestEvents;
+import dev.ledger.testkit.support.TopicRecords;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +59,7 @@ class LedgerServerTest {
 
     @Test
     void helloIsAnsweredWithWelcomeCarryingTheLimits() throws Exception {
-        try (TestClient c = TestClient.connect(server.port())) {
+        try (RawFrameClient c = RawFrameClient.connect(server.port())) {
             ServerFrame f = c.hello("welcome-test", "");
             assertThat(f.hasWelcome()).isTrue();
             assertThat(f.getWelcome().getProtocolVersion()).isEqualTo(1);
@@ -69,7 +72,7 @@ class LedgerServerTest {
 
     @Test
     void pingIsAnsweredWithPongCarryingTheNonce() throws Exception {
-        try (TestClient c = TestClient.connected(server.port(), "ping-test")) {
+        try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "ping-test")) {
             c.ping(42);
             ServerFrame f = c.read();
             assertThat(f.getPong().getNonce()).isEqualTo(42);
@@ -81,7 +84,7 @@ class LedgerServerTest {
         MutationEvent transfer = TestEvents.transfer("alice", "bob", 500);
         MutationEvent topUp = TestEvents.topUp("carol", 100);
         MutationEvent create = TestEvents.createAccount("dave");
-        try (TestClient c = TestClient.connected(server.port(), "keys-test")) {
+        try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "keys-test")) {
             Ack ack = c.submitAndAwait(1, List.of(transfer, topUp, create));
             assertThat(ack.getResultsList()).extracting(EventResult::getStatus).containsOnly(Status.STATUS_ACCEPTED);
             assertThat(ack.getResultsList()).extracting(EventResult::getEventId)
@@ -93,7 +96,7 @@ class LedgerServerTest {
     }
 
     private static void assertLanded(EventResult result, String key, MutationEvent sent, String clientName) {
-        ConsumerRecord<byte[], byte[]> r = KafkaRecords.at(kafka.bootstrapServers(), TOPIC, result.getPartition(),
+        ConsumerRecord<byte[], byte[]> r = TopicRecords.at(kafka.bootstrapServers(), TOPIC, result.getPartition(),
                 result.getOffset());
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(key);
         assertThat(r.value()).isEqualTo(sent.toByteArray());
@@ -114,11 +117,11 @@ class LedgerServerTest {
         sent[known.length + 2] = 0x01;
         MutationEvent parsed = MutationEvent.parseFrom(sent);
         byte[] submit = rawSubmit(5, List.of(sent));
-        try (TestClient c = TestClient.connected(server.port(), "bytes-test")) {
-            c.sendRaw(submit);
+        try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "bytes-test")) {
+            c.sendFramed(submit);
             Ack ack = c.read().getAck();
             assertThat(ack.getResults(0).getStatus()).isEqualTo(Status.STATUS_ACCEPTED);
-            ConsumerRecord<byte[], byte[]> r = KafkaRecords.at(kafka.bootstrapServers(), TOPIC,
+            ConsumerRecord<byte[], byte[]> r = TopicRecords.at(kafka.bootstrapServers(), TOPIC,
                     ack.getResults(0).getPartition(), ack.getResults(0).getOffset());
             assertThat(r.value()).isEqualTo(sent);
             assertThat(parsed.getEventId()).isEqualTo(ack.getResults(0).getEventId());
@@ -147,16 +150,16 @@ class LedgerServerTest {
 
     @Test
     void snapshotLandsExactlyOnceOnEveryPartition() throws Exception {
-        long[] before = KafkaRecords.endOffsets(kafka.bootstrapServers(), TOPIC, 3);
+        long[] before = TopicRecords.endOffsets(kafka.bootstrapServers(), TOPIC, 3);
         MutationEvent snapshot = TestEvents.snapshot("eod");
-        try (TestClient c = TestClient.connected(server.port(), "snapshot-test")) {
+        try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "snapshot-test")) {
             Ack ack = c.submitAndAwait(9, List.of(snapshot));
             EventResult result = ack.getResults(0);
             assertThat(result.getStatus()).isEqualTo(Status.STATUS_ACCEPTED);
             assertThat(result.getPartition()).isZero();
-            long[] after = KafkaRecords.endOffsets(kafka.bootstrapServers(), TOPIC, 3);
+            long[] after = TopicRecords.endOffsets(kafka.bootstrapServers(), TOPIC, 3);
             for (int p = 0; p < 3; p++) {
-                List<ConsumerRecord<byte[], byte[]>> records = KafkaRecords.range(kafka.bootstrapServers(), TOPIC, p,
+                List<ConsumerRecord<byte[], byte[]>> records = TopicRecords.range(kafka.bootstrapServers(), TOPIC, p,
                         before[p], after[p]);
                 assertThat(records).filteredOn(r -> java.util.Arrays.equals(r.value(), snapshot.toByteArray()))
                         .hasSize(1);
@@ -171,7 +174,7 @@ class LedgerServerTest {
                 .setTransfer(Transfer.newBuilder(TestEvents.transfer("gina", "hank", 1).getTransfer()).setAmountMinor(-5))
                 .build();
         MutationEvent good2 = TestEvents.topUp("gina", 10);
-        try (TestClient c = TestClient.connected(server.port(), "invalid-test")) {
+        try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "invalid-test")) {
             Ack ack = c.submitAndAwait(2, List.of(good1, bad, good2));
             assertThat(ack.getResultsList()).extracting(EventResult::getStatus)
                     .containsExactly(Status.STATUS_ACCEPTED, Status.STATUS_INVALID, Status.STATUS_ACCEPTED);
@@ -184,7 +187,7 @@ class LedgerServerTest {
 
     @Test
     void manyPipelinedSubmitsAreEachAnsweredOnce() throws Exception {
-        try (TestClient c = TestClient.connected(server.port(), "pipeline-test")) {
+        try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "pipeline-test")) {
             for (long id = 100; id < 150; id++) {
                 List<MutationEvent> events = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
@@ -206,9 +209,9 @@ class LedgerServerTest {
 
     @Test
     void malformedFrameClosesOnlyItsOwnConnection() throws Exception {
-        try (TestClient neighbour = TestClient.connected(server.port(), "neighbour");
-                TestClient bad = TestClient.connected(server.port(), "bad")) {
-            bad.sendRaw(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+        try (RawFrameClient neighbour = RawFrameClient.connectAndHello(server.port(), "neighbour");
+                RawFrameClient bad = RawFrameClient.connectAndHello(server.port(), "bad")) {
+            bad.sendFramed(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
             ServerFrame f = bad.read();
             assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_MALFORMED_FRAME);
             assertThat(bad.closedByServer()).isTrue();
@@ -219,9 +222,9 @@ class LedgerServerTest {
 
     @Test
     void oversizeLengthClosesOnlyThatConnection() throws Exception {
-        try (TestClient neighbour = TestClient.connected(server.port(), "neighbour");
-                TestClient bad = TestClient.connected(server.port(), "bad")) {
-            bad.sendBytes(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+        try (RawFrameClient neighbour = RawFrameClient.connectAndHello(server.port(), "neighbour");
+                RawFrameClient bad = RawFrameClient.connectAndHello(server.port(), "bad")) {
+            bad.sendRaw(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff});
             ServerFrame f = bad.read();
             assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_FRAME_TOO_LARGE);
             assertThat(f.getError().getMessage()).contains("2147483647").contains("1048576");
@@ -233,7 +236,7 @@ class LedgerServerTest {
 
     @Test
     void submitBeforeHelloIsRefusedWithHelloRequired() throws Exception {
-        try (TestClient c = TestClient.connect(server.port())) {
+        try (RawFrameClient c = RawFrameClient.connect(server.port())) {
             c.submit(1, List.of(TestEvents.topUp("x", 1)));
             assertThat(c.read().getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_HELLO_REQUIRED);
             assertThat(c.closedByServer()).isTrue();
@@ -242,7 +245,7 @@ class LedgerServerTest {
 
     @Test
     void unknownProtocolVersionIsRefused() throws Exception {
-        try (TestClient c = TestClient.connect(server.port())) {
+        try (RawFrameClient c = RawFrameClient.connect(server.port())) {
             c.send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(2)).build());
             assertThat(c.read().getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_UNSUPPORTED_VERSION);
             assertThat(c.closedByServer()).isTrue();
@@ -251,7 +254,7 @@ class LedgerServerTest {
 
     @Test
     void secondHelloIsAProtocolViolation() throws Exception {
-        try (TestClient c = TestClient.connected(server.port(), "twice")) {
+        try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "twice")) {
             assertThat(c.hello("twice", "").getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION);
             assertThat(c.closedByServer()).isTrue();
         }
@@ -259,7 +262,7 @@ class LedgerServerTest {
 
     @Test
     void emptySubmitIsAProtocolViolation() throws Exception {
-        try (TestClient c = TestClient.connected(server.port(), "empty")) {
+        try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "empty")) {
             c.submit(1, List.of());
             ServerFrame f = c.read();
             assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION);

@@ -11,6 +11,9 @@ import dev.ledger.proto.Status;
 import dev.ledger.server.config.ServerConfig;
 import dev.ledger.server.kafka.KafkaCircuit;
 import dev.ledger.server.kafka.ProducerSlot;
+import dev.ledger.testkit.support.RawFrameClient;
+import dev.ledger.testkit.support.TestEvents;
+import dev.ledger.testkit.support.TopicRecords;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -63,7 +66,7 @@ class ProducerReplacementTest {
     @Test
     void closedProducerIsReplacedAndTheSameEventIsAcceptedWithoutARestart() throws Exception {
         try (LedgerServer server = LedgerServer.start(config("ledger.replace-closed").build());
-                TestClient c = TestClient.connected(server.port(), "replace-closed")) {
+                RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "replace-closed")) {
             assertThat(c.submitAndAwait(1, List.of(TestEvents.topUp("rc1", 1))).getResults(0).getStatus())
                     .isEqualTo(Status.STATUS_ACCEPTED);
             ProducerSlot slot = server.context().writer().producers();
@@ -78,7 +81,7 @@ class ProducerReplacementTest {
             assertThat(slot.current()).isNotSameAs(broken);
             assertThat(server.producerReplacements()).isEqualTo(1);
             assertThat(slot.fatalFailures()).isEqualTo(1);
-            assertThat(KafkaRecords.at(kafka.bootstrapServers(), "ledger.replace-closed", stored.getPartition(),
+            assertThat(TopicRecords.at(kafka.bootstrapServers(), "ledger.replace-closed", stored.getPartition(),
                     stored.getOffset()).value()).isEqualTo(event.toByteArray());
         }
     }
@@ -88,15 +91,15 @@ class ProducerReplacementTest {
         AtomicInteger made = new AtomicInteger();
         try (LedgerServer server = LedgerServer.start(config("ledger.replace-fenced").ackTimeoutMs(60_000).build(),
                 props -> lingeringFirst(props, made));
-                TestClient c = TestClient.connected(server.port(), "replace-fenced")) {
+                RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "replace-fenced")) {
             MutationEvent event = TestEvents.topUp("rf1", 7);
             c.submit(1, List.of(event));
-            assertThat(c.readWithin(500)).as("the event waits in the first producer's buffer").isNull();
+            assertThat(c.readWithin(Duration.ofMillis(500))).as("the event waits in the first producer's buffer").isNull();
 
             ProducerSlot slot = server.context().writer().producers();
             Producer<byte[], byte[]> fenced = slot.current();
             assertThat(slot.onFailure(fenced, new ProducerFencedException("injected by the test"))).isTrue();
-            ServerFrame answer = c.readWithin(15_000);
+            ServerFrame answer = c.readWithin(Duration.ofSeconds(15));
             assertThat(answer).as("answered by the replacement, long before the 60 s ack timeout").isNotNull();
             Ack ack = answer.getAck();
             assertThat(ack.getRequestId()).isEqualTo(1);
@@ -119,16 +122,16 @@ class ProducerReplacementTest {
         AtomicInteger made = new AtomicInteger();
         try (LedgerServer server = LedgerServer.start(config("ledger.replace-circuit").ackTimeoutMs(60_000).build(),
                 props -> lingeringFirst(props, made));
-                TestClient c = TestClient.connected(server.port(), "replace-circuit")) {
+                RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "replace-circuit")) {
             List<MutationEvent> buffered = List.of(TestEvents.topUp("rcc1", 1), TestEvents.topUp("rcc2", 2),
                     TestEvents.topUp("rcc3", 3), TestEvents.topUp("rcc4", 4));
             c.submit(1, buffered);
-            assertThat(c.readWithin(500)).as("the 4 events wait in the first producer's buffer").isNull();
+            assertThat(c.readWithin(Duration.ofMillis(500))).as("the 4 events wait in the first producer's buffer").isNull();
 
             ProducerSlot slot = server.context().writer().producers();
             KafkaCircuit circuit = server.context().writer().circuit();
             assertThat(slot.onFailure(slot.current(), new ProducerFencedException("injected by the test"))).isTrue();
-            ServerFrame answer = c.readWithin(15_000);
+            ServerFrame answer = c.readWithin(Duration.ofSeconds(15));
             assertThat(answer).as("the dropped events are answered").isNotNull();
             assertThat(answer.getAck().getResultsList()).hasSize(4)
                     .allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(Status.STATUS_UNAVAILABLE));
@@ -158,7 +161,7 @@ class ProducerReplacementTest {
     }
 
     /** Resends the same event, as the SDK does after UNAVAILABLE, until it is ACCEPTED (at most 30 s). */
-    private static EventResult retryUntilAccepted(TestClient c, MutationEvent event, AtomicLong requestIds)
+    private static EventResult retryUntilAccepted(RawFrameClient c, MutationEvent event, AtomicLong requestIds)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         EventResult last;

@@ -1,4 +1,4 @@
-package dev.ledger.faults;
+package dev.ledger.testkit.support;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,11 +22,21 @@ import java.util.regex.Pattern;
  *
  * <p>Its merged stdout/stderr is copied line by line to {@code target/child-<name>.log} and kept in memory so a
  * test can wait for a line such as "listening on port". Always {@link #close()} it (try-with-resources or
- * {@code @AfterAll}); close kills the process if it is still alive.
+ * {@code @AfterAll}); close kills the process if it is still alive, and so does a shutdown hook when this JVM
+ * exits first.
  *
  * <p>Thread-safe: the output pump runs on its own daemon thread; the accessors synchronize on the line list.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
+
+    /** Every child still running; a shutdown hook kills them so a dying test JVM leaves nothing behind. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+                "child-jvm-reaper"));
+    }
+
 
     private final String name;
     private final Process process;
@@ -44,7 +56,7 @@ final class ChildJvm implements AutoCloseable {
      *
      * @param jvmArgs e.g. {@code -Xmx256m}
      */
-    static ChildJvm start(String name, List<String> jvmArgs, String mainClass, List<String> args) {
+    public static ChildJvm start(String name, List<String> jvmArgs, String mainClass, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
@@ -54,6 +66,7 @@ final class ChildJvm implements AutoCloseable {
         command.addAll(args);
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            LIVE.add(process);
             return new ChildJvm(name, process);
         } catch (IOException e) {
             throw new IllegalStateException("could not start child JVM " + name + ": " + command, e);
@@ -64,21 +77,21 @@ final class ChildJvm implements AutoCloseable {
      * The real class path: surefire runs tests from a manifest-only booter jar and puts the actual entries in
      * {@code surefire.test.class.path}; an IDE run has them in {@code java.class.path}.
      */
-    static String testClassPath() {
+    public static String testClassPath() {
         String surefire = System.getProperty("surefire.test.class.path");
         return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits for the first output line matching {@code pattern} and returns its match. */
-    Matcher awaitLine(Pattern pattern, Duration timeout) {
+    public Matcher awaitLine(Pattern pattern, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int seen = 0;
         synchronized (lines) {
@@ -105,14 +118,14 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** The last {@code n} output lines, for failure messages. */
-    String tail(int n) {
+    public String tail(int n) {
         synchronized (lines) {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
         }
     }
 
     /** Waits up to {@code timeout} for the process to exit by itself; its exit code, or -1 if still running. */
-    int awaitExit(Duration timeout) {
+    public int awaitExit(Duration timeout) {
         try {
             return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
         } catch (InterruptedException e) {
@@ -121,13 +134,29 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends SIGTERM (shutdown hooks run, e.g. a server drains) and waits up to {@code timeout}; sends SIGKILL if
+     * the process is still alive then. Returns the exit code.
+     */
+    public int stop(Duration timeout) {
+        process.destroy();
+        int code = awaitExit(timeout);
+        if (process.isAlive()) {
+            kill();
+            code = process.exitValue();
+        }
+        LIVE.remove(process);
+        return code;
+    }
+
     /** Sends SIGKILL and waits (bounded) until the process is gone. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("child " + name + " survived SIGKILL for 15 s");
             }
+            LIVE.remove(process);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -138,6 +167,7 @@ final class ChildJvm implements AutoCloseable {
         if (process.isAlive()) {
             kill();
         }
+        LIVE.remove(process);
     }
 
     private void pumpOutput() {
