@@ -21,7 +21,8 @@ import dev.ledger.proto.Submit;
 import dev.ledger.proto.TopUp;
 import dev.ledger.proto.Transfer;
 import dev.ledger.server.config.ServerConfig;
-import java.io.IOException;
+import dev.ledger.testkit.support.RawFrameClient;
+import dev.ledger.testkit.support.TestEvents;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -124,15 +125,15 @@ class DecisionsTest {
                 .setFeeAccountId(fees).setCurrency("EUR")).build();
     }
 
-    private static void submit(TestClient c, long requestId, List<MutationEvent> events, boolean await)
-            throws IOException {
+    private static void submit(RawFrameClient c, long requestId, List<MutationEvent> events, boolean await)
+            {
         c.send(ClientFrame.newBuilder().setSubmit(Submit.newBuilder().setRequestId(requestId).addAllEvents(events)
                 .setAwaitDecision(await)).build());
     }
 
     @Test
-    void welcomeAdvertisesDecisionsAndTheirTimeout() throws IOException {
-        try (TestClient c = TestClient.connect(server.port())) {
+    void welcomeAdvertisesDecisionsAndTheirTimeout() {
+        try (RawFrameClient c = RawFrameClient.connect(server.port())) {
             ServerFrame welcome = c.hello("decisions-test", "");
             assertThat(welcome.getWelcome().getDecisions()).isTrue();
             assertThat(welcome.getWelcome().getDecisionTimeoutMs()).isEqualTo((int) DECISION_TIMEOUT_MS);
@@ -140,9 +141,9 @@ class DecisionsTest {
     }
 
     @Test
-    void ackComesFirstThenTheCoresDecisionsInSubmitOrderWithTheOverdraftRejected() throws IOException {
+    void ackComesFirstThenTheCoresDecisionsInSubmitOrderWithTheOverdraftRejected() {
         String p = "ack-first-";
-        try (TestClient c = TestClient.connected(server.port(), "decisions-test")) {
+        try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "decisions-test")) {
             // Accounts first: they are keyed (so partitioned) apart, and the core decides partitions interleaved.
             submit(c, 6, List.of(account(p + "settlement", AccountGroup.ACCOUNT_GROUP_SETTLEMENT),
                     account(p + "payer", AccountGroup.ACCOUNT_GROUP_CUSTOMER),
@@ -157,7 +158,7 @@ class DecisionsTest {
                 transfer(p + "payer", p + "payee", p + "fees", 4_000),
                 transfer(p + "payer", p + "payee", p + "fees", 4_000), // only 1,000 left: overdraft
                 MutationEvent.newBuilder().setEventId("").build()); // INVALID: answered in the Ack only
-        try (TestClient c = TestClient.connected(server.port(), "decisions-test")) {
+        try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "decisions-test")) {
             submit(c, 7, events, true);
             ServerFrame first = c.read();
             assertThat(first.hasAck()).as("the Ack comes first: %s", first).isTrue();
@@ -181,7 +182,7 @@ class DecisionsTest {
     }
 
     @Test
-    void twoServersEachReadOnlyTheirOwnDecisions() throws IOException {
+    void twoServersEachReadOnlyTheirOwnDecisions() {
         long deliveredA = server.decisionReader().delivered();
         long deliveredB = serverB.decisionReader().delivered();
         List<MutationEvent> toA = new java.util.ArrayList<>();
@@ -190,8 +191,8 @@ class DecisionsTest {
             toA.add(account("two-a-" + TestEvents.newId(), AccountGroup.ACCOUNT_GROUP_CUSTOMER));
             toB.add(account("two-b-" + TestEvents.newId(), AccountGroup.ACCOUNT_GROUP_CUSTOMER));
         }
-        try (TestClient a = TestClient.connected(server.port(), "client-a");
-                TestClient b = TestClient.connected(serverB.port(), "client-b")) {
+        try (RawFrameClient a = RawFrameClient.connectAndHello(server.port(), "client-a");
+                RawFrameClient b = RawFrameClient.connectAndHello(serverB.port(), "client-b")) {
             submit(a, 1, toA, true);
             submit(b, 1, toB, true);
             assertThat(a.read().hasAck()).isTrue();
@@ -209,20 +210,20 @@ class DecisionsTest {
     }
 
     @Test
-    void aSubmitThatDoesNotAwaitGetsNoDecisions() throws IOException {
-        try (TestClient c = TestClient.connected(server.port(), "decisions-test")) {
+    void aSubmitThatDoesNotAwaitGetsNoDecisions() {
+        try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "decisions-test")) {
             submit(c, 1, List.of(account("no-await-" + TestEvents.newId(), AccountGroup.ACCOUNT_GROUP_CUSTOMER)), false);
             assertThat(c.read().hasAck()).isTrue();
             c.ping(42);
-            ServerFrame next = c.readWithin(3_000);
+            ServerFrame next = c.readWithin(Duration.ofSeconds(3));
             assertThat(next).isNotNull();
             assertThat(next.hasPong()).as("no Decisions frame before the Pong: %s", next).isTrue();
         }
     }
 
     @Test
-    void withoutACoreAwaitedEventsEndDecisionPendingAfterTheTimeout() throws IOException {
-        try (TestClient c = TestClient.connected(noCoreServer.port(), "decisions-test")) {
+    void withoutACoreAwaitedEventsEndDecisionPendingAfterTheTimeout() {
+        try (RawFrameClient c = RawFrameClient.connectAndHello(noCoreServer.port(), "decisions-test")) {
             MutationEvent e = account("pending-" + TestEvents.newId(), AccountGroup.ACCOUNT_GROUP_CUSTOMER);
             long start = System.nanoTime();
             submit(c, 3, List.of(e), true);
@@ -241,13 +242,13 @@ class DecisionsTest {
     @Test
     void aClientThatNeverReadsHoldsNoMoreThanItsWindow() throws Exception {
         // 50 events in flight at most on this server; the client writes 5,000 one-event Submits and reads nothing.
-        TestClient c = TestClient.connected(noCoreServer.port(), "never-reads");
+        RawFrameClient c = RawFrameClient.connectAndHello(noCoreServer.port(), "never-reads");
         Thread writer = new Thread(() -> {
             try {
                 for (int i = 1; i <= 5_000; i++) {
                     submit(c, i, List.of(account("silent-" + i, AccountGroup.ACCOUNT_GROUP_CUSTOMER)), true);
                 }
-            } catch (IOException expected) {
+            } catch (IllegalStateException expected) {
                 // the socket is closed at the end of the test while this thread is stuck in a full send buffer
             }
         });
@@ -272,7 +273,7 @@ class DecisionsTest {
 
     @Test
     void aConnectionThatClosesDropsItsAwaitedEvents() throws Exception {
-        TestClient c = TestClient.connected(noCoreServer.port(), "closes");
+        RawFrameClient c = RawFrameClient.connectAndHello(noCoreServer.port(), "closes");
         submit(c, 1, List.of(account("dropped-" + TestEvents.newId(), AccountGroup.ACCOUNT_GROUP_CUSTOMER)), true);
         assertThat(c.read().hasAck()).isTrue();
         assertThat(noCoreServer.context().decisions().size()).isEqualTo(1);

@@ -30,7 +30,7 @@ final class ChildJvmServer implements ServerHandle {
     }
 
     @Override
-    public void start(String topic) {
+    public void start(Topics topics) {
         if (isRunning()) {
             throw new IllegalStateException("the server is already running");
         }
@@ -42,7 +42,8 @@ final class ChildJvmServer implements ServerHandle {
                 "--bootstrap-servers", bootstrapServers,
                 "--bind-address", "127.0.0.1",
                 "--port", String.valueOf(port),
-                "--topic", topic,
+                "--topic", topics.mutations(),
+                "--decisions-topic", topics.decisions(),
                 "--topic-partitions", "3",
                 "--server-id", name,
                 // a one-broker test cluster cannot be durable

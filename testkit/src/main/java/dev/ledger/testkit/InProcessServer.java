@@ -18,12 +18,12 @@ final class InProcessServer implements ServerHandle {
     }
 
     @Override
-    public void start(String topic) {
+    public void start(Topics topics) {
         if (server != null) {
             throw new IllegalStateException("the server is already running");
         }
         ServerConfig config = ServerConfig.builder().bootstrapServers(bootstrapServers).bindAddress("127.0.0.1")
-                .port(port).topic(topic).topicPartitions(3).serverId("ledger-testkit-server")
+                .port(port).topic(topics.mutations()).decisionsTopic(topics.decisions()).topicPartitions(3).serverId("ledger-testkit-server")
                 // A one-broker test cluster cannot be durable: warn once, as the development mode does.
                 .developmentMode(true).drainTimeoutMs(DRAIN.toMillis()).build();
         server = LedgerServer.start(config);

@@ -61,7 +61,7 @@ final class RunningLedger implements Ledger, AutoCloseable {
                 ? CompletableFuture.supplyAsync(() -> CoreNode.start(coreConfig(t)), RunningLedger::startThread)
                 : CompletableFuture.completedFuture(null);
         try {
-            server.start(t.mutations());
+            server.start(t);
         } finally {
             try {
                 core = coreStart.join();
@@ -156,7 +156,7 @@ final class RunningLedger implements Ledger, AutoCloseable {
     @Override
     public synchronized void restartServer() {
         server.stop();
-        server.start(topics.mutations());
+        server.start(topics);
     }
 
     @Override
@@ -167,7 +167,7 @@ final class RunningLedger implements Ledger, AutoCloseable {
     @Override
     public synchronized void startServer() {
         if (!server.isRunning()) {
-            server.start(topics.mutations());
+            server.start(topics);
         }
     }
 

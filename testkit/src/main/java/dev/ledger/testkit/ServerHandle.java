@@ -6,8 +6,8 @@ package dev.ledger.testkit;
  */
 interface ServerHandle extends AutoCloseable {
 
-    /** Starts the server on {@code topic} and returns once it accepts connections; blocking. */
-    void start(String topic);
+    /** Starts the server on the mutations and decisions topics of {@code topics}; returns once it accepts connections. */
+    void start(Topics topics);
 
     /** Graceful stop: GoAway to every connection, in-flight events answered, then down. No-op when down. */
     void stop();

@@ -54,11 +54,22 @@ class PaymentsServiceTest {
         String paymentId = UUID.randomUUID().toString();
         payments.pay(paymentId, alice, bob, 10_001);
 
-        // Until the SDK returns decisions, the journal says what the ledger decided.
+        // The journal holds what the ledger decided (payAndConfirm gets it through the SDK instead).
         Decision decision = records.awaitDecision(paymentId);
         assertThat(decision.getOutcome()).isEqualTo(Outcome.OUTCOME_REJECTED);
         assertThat(decision.getReasonCode()).isEqualTo(ReasonCode.REASON_INSUFFICIENT_FUNDS);
         assertThat(records.balance(alice)).hasValue(10_000);
+    }
+
+    @Test
+    void aConfirmedPaymentAboveTheBalanceIsDeclinedAndTheNextOneIsPaid(LedgerRecords records) {
+        assertThat(payments.payAndConfirm(UUID.randomUUID().toString(), alice, bob, 10_001))
+                .isEqualTo(PaymentsService.PaymentResult.DECLINED_INSUFFICIENT_FUNDS);
+        String paid = UUID.randomUUID().toString();
+        assertThat(payments.payAndConfirm(paid, alice, bob, 10_000)).isEqualTo(PaymentsService.PaymentResult.PAID);
+        assertThat(payments.payAndConfirm(paid, alice, bob, 10_000)).as("a retry gets the original decision")
+                .isEqualTo(PaymentsService.PaymentResult.PAID);
+        assertThat(records.balance(alice)).hasValue(0);
     }
 
     @Test
