@@ -7,6 +7,8 @@ import dev.ledger.proto.Status;
 import dev.ledger.proto.SubmitView;
 import dev.ledger.server.codec.InboundFrame;
 import dev.ledger.server.codec.ServerFrames;
+import dev.ledger.server.security.Principal;
+import dev.ledger.server.security.Principals;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,7 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol state of one connection: Hello first (version, optional token), then Submits and Pings.
+ * The protocol state of one connection: Hello first (version, then the principal from its token and, with TLS,
+ * the client certificate), then Submits and Pings. Every Submit re-resolves the principal against the current
+ * principals, so a revoked credential stops working on live connections too (UNAUTHENTICATED, close).
  *
  * <p>Each Submit becomes a {@link PendingSubmit}; its Ack is written once every event has a result, so Acks go
  * out in completion order. Ack timeout: events without a Kafka answer after {@code ackTimeoutMs} are answered
@@ -53,6 +57,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> handshakeTimer;
     private byte[] clientName = new byte[0];
+    private Principals.Authentication auth;
     private boolean helloDone;
     private boolean closing;
     private ReadGate gate;
@@ -139,8 +144,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     + " is not supported; this server speaks " + ServerFrames.PROTOCOL_VERSION);
             return;
         }
-        if (!context.authorized(hello.getAuthToken())) {
-            fail(ErrorCode.ERROR_CODE_UNAUTHENTICATED, "auth_token is missing or not accepted");
+        Principals.Authentication a = context.security().principals().authenticate(hello.getAuthToken(),
+                dev.ledger.server.security.PeerIdentity.peerCertificate(ctx.channel()));
+        if (a.principal() == null) {
+            fail(ErrorCode.ERROR_CODE_UNAUTHENTICATED, a.failure());
             return;
         }
         byte[] name = hello.getClientName().getBytes(StandardCharsets.UTF_8);
@@ -151,6 +158,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         helloDone = true;
         clientName = name;
+        auth = a;
         var config = context.config();
         ctx.writeAndFlush(ServerFrames.welcome(ServerContext.SERVER_VERSION, config.serverId(), config.maxFrameBytes(),
                 config.maxEventsPerSubmit(), config.maxInFlightEventsPerConnection()));
@@ -169,10 +177,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             fail(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, "request_id " + requestId + " is already in flight");
             return;
         }
+        Principal principal = context.security().principals().current(auth);
+        if (principal == null) {
+            fail(ErrorCode.ERROR_CODE_UNAUTHENTICATED, "the credential of principal " + auth.principal().name()
+                    + " was revoked (principals file changed); reconnect with a valid one");
+            return;
+        }
         PendingSubmit p = new PendingSubmit(requestId, count, this::onSubmitComplete);
         pending.put(requestId, p);
         context.pendingSubmits().incrementAndGet();
-        dispatcher.dispatch(submit, p, clientName);
+        dispatcher.dispatch(submit, p, clientName, principal);
         if (!p.isComplete()) {
             p.timeout(ctx.executor().schedule(() -> onAckTimeout(p), context.config().ackTimeoutMs(),
                     TimeUnit.MILLISECONDS));

@@ -10,6 +10,7 @@ import dev.ledger.server.kafka.ProducerSettings;
 import dev.ledger.server.kafka.ProducerSlot;
 import dev.ledger.server.kafka.TopicDurability;
 import dev.ledger.server.kafka.TopicInitializer;
+import dev.ledger.server.security.ServerSecurity;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -71,10 +72,18 @@ public final class LedgerServer implements AutoCloseable {
 
     /** {@link #start(ServerConfig)} with the producer factory as a seam for tests. */
     static LedgerServer start(ServerConfig config, Function<Properties, Producer<byte[], byte[]>> producerFactory) {
-        TopicDurability durability = TopicInitializer.ensureTopic(config.bootstrapServers(), config.topic(),
-                config.topicPartitions(), config.topicReplicationFactor(), KAFKA_STARTUP_TIMEOUT);
-        TopicDurability.Verdict verdict = durability.judge(config.bootstrapServers(), config.developmentMode(),
-                config.allowWeakDurability());
+        ServerSecurity security = ServerSecurity.start(config); // first: a bad certificate or principals file fails fast
+        TopicDurability durability;
+        TopicDurability.Verdict verdict;
+        try {
+            durability = TopicInitializer.ensureTopic(config.bootstrapServers(),
+                    ProducerSettings.connectionSettings(config.producerProperties()), config.topic(),
+                    config.topicPartitions(), config.topicReplicationFactor(), KAFKA_STARTUP_TIMEOUT);
+            verdict = durability.judge(config.bootstrapServers(), config.developmentMode(), config.allowWeakDurability());
+        } catch (RuntimeException e) {
+            security.close();
+            throw e;
+        }
         Properties props = ProducerSettings.build(config.bootstrapServers(), config.serverId(), config.producerProperties());
         Producer<byte[], byte[]> producer = producerFactory.apply(props);
         KafkaMaintenance maintenance = new KafkaMaintenance();
@@ -89,21 +98,23 @@ public final class LedgerServer implements AutoCloseable {
                     new ByteBudget(ProducerSettings.budgetBytes(props)), new KafkaCircuit(3, 1000, config.ackTimeoutMs()));
             maintenance.every(PARTITION_REFRESH, "partition refresh", writer::refreshPartitions);
             warnIfWeak(verdict, durability, config, maintenance, writer);
-            ServerContext context = new ServerContext(config, writer, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+            ServerContext context = new ServerContext(config, writer, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
+                    security);
             Channel channel = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ServerInitializer(context))
                     .bind(config.bindAddress(), config.port()).syncUninterruptibly().channel();
             LedgerServer server = new LedgerServer(context, maintenance, durability, boss, workers, channel);
-            log.info("ledger server listening on {}:{} ({}), topic {} with {} partitions, durability: {}; config: {}",
-                    config.bindAddress(), server.port(), transport.name(), config.topic(), partitions.size(),
-                    durability.describe(), config.describe());
+            log.info("ledger server listening on {}:{} ({}, {}), topic {} with {} partitions, durability: {}; config: {}",
+                    config.bindAddress(), server.port(), transport.name(), security.describe(), config.topic(),
+                    partitions.size(), durability.describe(), config.describe());
             return server;
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             maintenance.close();
+            security.close();
             producer.close(Duration.ZERO);
             throw e;
         }
@@ -149,6 +160,11 @@ public final class LedgerServer implements AutoCloseable {
         return context.writer().producers().replacements();
     }
 
+    /** The server's TLS and principals (failure counters, the TLS provider in use). */
+    public ServerSecurity security() {
+        return context.security();
+    }
+
     /** Shared state, for tests in this package (in-flight counters, budget). */
     ServerContext context() {
         return context;
@@ -184,6 +200,7 @@ public final class LedgerServer implements AutoCloseable {
         context.channels().newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
         context.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         maintenance.close();
+        context.security().close();
         context.writer().producers().close(Duration.ofSeconds(10));
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
