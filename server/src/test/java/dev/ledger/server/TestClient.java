@@ -36,6 +36,23 @@ final class TestClient implements AutoCloseable {
         return new TestClient(s);
     }
 
+    /** Connects over TLS and completes the TLS handshake (not the protocol's Hello). */
+    static TestClient connectTls(int port, javax.net.ssl.SSLContext tls) throws IOException {
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.setSoTimeout(30_000);
+        s.setTcpNoDelay(true);
+        s.startHandshake();
+        return new TestClient(s);
+    }
+
+    /** The server certificate's subject, for a TLS connection. */
+    String peerSubject() throws IOException {
+        var cert = (java.security.cert.X509Certificate) ((javax.net.ssl.SSLSocket) socket).getSession()
+                .getPeerCertificates()[0];
+        return cert.getSubjectX500Principal().getName();
+    }
+
     /** Connects and completes the handshake; returns the client ready for Submits. */
     static TestClient connected(int port, String name) throws IOException {
         TestClient c = connect(port);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,8 @@ public final class Principals {
     private final Path file;
     private final boolean open;
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+    private final AtomicLong reloads = new AtomicLong();
+    private final AtomicLong reloadFailures = new AtomicLong();
     private volatile Map<String, Principal> byName;
 
     private Principals(Path file, boolean open, List<Principal> principals) {
@@ -99,8 +102,10 @@ public final class Principals {
             Map<String, Principal> fresh = index(PrincipalsFile.read(file, this::limiter));
             byName = fresh;
             limiters.keySet().retainAll(fresh.keySet());
+            reloads.incrementAndGet();
             log.info("principals file {} reloaded: {} principals", file, fresh.size());
         } catch (IllegalStateException e) {
+            reloadFailures.incrementAndGet();
             log.error("principals file reload refused, the previous principals stay in force: {}", e.getMessage());
         }
     }
@@ -183,5 +188,15 @@ public final class Principals {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Reloads that took effect since start. */
+    public long reloads() {
+        return reloads.get();
+    }
+
+    /** Reloads refused since start (the previous state stayed). */
+    public long reloadFailures() {
+        return reloadFailures.get();
     }
 }

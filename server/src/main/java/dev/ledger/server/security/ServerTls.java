@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,8 @@ public final class ServerTls {
     private final List<String> protocols;
     private final SslProvider provider;
     private final long handshakeTimeoutMs;
+    private final AtomicLong reloads = new AtomicLong();
+    private final AtomicLong reloadFailures = new AtomicLong();
     private volatile SslContext context;
     private volatile String certificateSummary;
 
@@ -107,8 +110,10 @@ public final class ServerTls {
         try {
             SslContext fresh = build();
             context = fresh;
+            reloads.incrementAndGet();
             log.info("TLS certificate reloaded: {}; new connections use it, live ones keep theirs", certificateSummary);
         } catch (IllegalStateException e) {
+            reloadFailures.incrementAndGet();
             log.error("TLS certificate reload refused, the previous certificate stays in use: {}", e.getMessage());
         }
     }
@@ -215,5 +220,15 @@ public final class ServerTls {
         }
         throw new IllegalStateException("--tls-key-file does not match the certificate "
                 + cert.getSubjectX500Principal().getName() + " in --tls-cert-file");
+    }
+
+    /** Reloads that took effect since start. */
+    public long reloads() {
+        return reloads.get();
+    }
+
+    /** Reloads refused since start (the previous state stayed). */
+    public long reloadFailures() {
+        return reloadFailures.get();
     }
 }
