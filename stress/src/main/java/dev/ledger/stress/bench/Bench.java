@@ -1,6 +1,7 @@
 package dev.ledger.stress.bench;
 
 import dev.ledger.stress.load.ClientOptions;
+import dev.ledger.stress.load.ClientSecurity;
 import dev.ledger.stress.load.LoadDriver;
 import dev.ledger.stress.load.LoadSettings;
 import dev.ledger.stress.load.Mix;
@@ -48,6 +49,7 @@ public final class Bench {
                 : Files.createTempDirectory("ledger-bench");
         ChildProcess broker = null;
         ChildProcess server = null;
+        ChildProcess tlsServer = null;
         try {
             String bootstrap = s.bootstrapServers();
             if (bootstrap == null) {
@@ -61,6 +63,7 @@ public final class Bench {
                 createTopic(bootstrap, s.topic() + ".raw");
             }
             List<String> targets = s.targets();
+            List<String> tlsTargets = List.of();
             if (s.tcp() && targets.isEmpty()) {
                 int port = freePort();
                 System.out.println("starting server process on 127.0.0.1:" + port + " (log: "
@@ -75,6 +78,18 @@ public final class Bench {
                         null, work.resolve("server.log"));
                 awaitListening(server, port);
                 targets = List.of("127.0.0.1:" + port);
+                if (s.tls()) {
+                    int tlsPort = freePort();
+                    List<String> tlsArgs = new ArrayList<>(args);
+                    tlsArgs.set(tlsArgs.indexOf("--port") + 1, String.valueOf(tlsPort));
+                    tlsArgs.addAll(BenchTls.serverArgs(work));
+                    System.out.println("starting TLS server process on 127.0.0.1:" + tlsPort + " (log: "
+                            + work.resolve("server-tls.log") + ")");
+                    tlsServer = ChildProcess.startJava("server-tls", s.serverJvmOpts(), "dev.ledger.server.ServerMain",
+                            tlsArgs, null, work.resolve("server-tls.log"));
+                    awaitListening(tlsServer, tlsPort);
+                    tlsTargets = List.of("127.0.0.1:" + tlsPort);
+                }
             }
             boolean allAcked = true;
             for (int i = 1; i <= s.repeat(); i++) {
@@ -86,7 +101,12 @@ public final class Bench {
                 }
                 if (s.tcp()) {
                     List<String> t = targets;
-                    allAcked &= phase("sdk-server-kafka", i, broker, server, () -> tcp(t));
+                    allAcked &= phase(BenchTable.TCP, i, broker, server, () -> tcp(t, s.security(), BenchTable.TCP));
+                }
+                if (tlsServer != null) {
+                    List<String> t = tlsTargets;
+                    allAcked &= phase(BenchTable.TLS, i, broker, tlsServer,
+                            () -> tcp(t, BenchTls.clientSecurity(work), BenchTable.TLS));
                 }
                 if (s.core()) {
                     System.out.printf("%n--- core (repeat %d) ---%n", i);
@@ -107,12 +127,17 @@ public final class Bench {
                 json.put("cores", Runtime.getRuntime().availableProcessors());
                 json.put("rows", rows);
                 json.put("ratioTcpToRaw", table.ratio());
+                json.put("ratioTlsToTcp", table.tlsRatio());
+                json.put("serverCpuMicrosPerEvent", table.serverCpuMicrosPerEvent());
                 json.put("reports", reports);
                 json.put("core", coreResults);
                 ReportFiles.writeJson(s.json(), json);
             }
             return allAcked ? 0 : 1;
         } finally {
+            if (tlsServer != null) {
+                tlsServer.close();
+            }
             if (server != null) {
                 server.close();
             }
@@ -122,13 +147,13 @@ public final class Bench {
         }
     }
 
-    private RunReport tcp(List<String> targets) throws InterruptedException {
+    private RunReport tcp(List<String> targets, ClientSecurity security, String name) throws InterruptedException {
         ClientOptions client = new ClientOptions(Math.max(s.window(), s.batch()), s.batch(), s.linger(),
-                Duration.ofSeconds(30), null);
+                Duration.ofSeconds(30), security);
         LoadSettings load = new LoadSettings(targets, s.connections(), s.ratePerSecond(), s.window(), s.duration(),
                 s.events(),
                 new Mix(0, 0, 1, 0), s.accounts(), client, true, s.warmup());
-        return new LoadDriver(load, null, System.out).run("sdk-server-kafka");
+        return new LoadDriver(load, null, System.out).run(name);
     }
 
     /** A phase's body. */
