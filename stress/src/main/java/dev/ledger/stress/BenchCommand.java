@@ -126,7 +126,7 @@ final class BenchCommand implements Callable<Integer> {
                 window, batch, linger, accounts, brokerJvmOpts, serverJvmOpts,
                 serverArgs == null ? List.of() : serverArgs, workDir, json, phases.contains("core"),
                 coreJvmOpts == null ? List.of() : coreJvmOpts, coreJar, coreArgs == null ? List.of() : coreArgs,
-                overdraftPercent / 100, tls, security.toSecurity());
+                overdraftPercent / 100, tls, security.toSecurity(false));
         return new Bench(s).run();
     }
 }

@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /**
- * The SDK's token and TLS flags, shared by {@code run} and {@code bench}. The token comes from a file (re-read at
+ * The SDK's token and TLS flags, shared by {@code run} and {@code bench} ({@code run --tls} turns TLS on with the
+ * JDK's trust store; in {@code bench}, {@code --tls} is the TLS-against-plaintext comparison). The token comes from a file (re-read at
  * every connection, so it can be rotated) or the environment, never from a flag value that {@code ps} would show.
  * Not thread-safe; used once per command.
  */
@@ -18,9 +19,6 @@ final class ClientSecurityOptions {
     @Option(names = "--auth-token-file", defaultValue = "${env:LEDGER_AUTH_TOKEN_FILE}",
             description = "File holding the token sent in Hello (re-read at every connection). Env LEDGER_AUTH_TOKEN_FILE; or the token itself in env LEDGER_AUTH_TOKEN.")
     Path authTokenFile;
-
-    @Option(names = "--tls", description = "Connect with TLS, trusting the JDK's trust store unless --tls-trust-file is given")
-    boolean tls;
 
     @Option(names = "--tls-trust-file", description = "PEM bundle of CAs to trust for the server certificate (implies --tls)")
     Path trustFile;
@@ -34,7 +32,8 @@ final class ClientSecurityOptions {
     @Option(names = "--no-tls-hostname-verification", description = "Do not check the server certificate's name (tests only)")
     boolean noHostnameVerification;
 
-    ClientSecurity toSecurity() {
+    /** @param tls TLS asked for by the command's own flag (run's {@code --tls}); the file options imply it */
+    ClientSecurity toSecurity(boolean tls) {
         if ((clientCertFile == null) != (clientKeyFile == null)) {
             throw new IllegalArgumentException("--tls-client-cert-file and --tls-client-key-file go together");
         }

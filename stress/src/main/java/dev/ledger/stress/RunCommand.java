@@ -82,6 +82,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ClientSecurityOptions security;
 
+    @Option(names = "--tls", description = "Connect with TLS, trusting the JDK's trust store unless --tls-trust-file is given")
+    boolean tls;
+
     @Option(names = "--report-json", description = "Write the final report as JSON")
     Path reportJson;
 
@@ -97,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClientOptions client = new ClientOptions(Math.max(window, batch), batch, linger, requestTimeout,
-                security.toSecurity());
+                security.toSecurity(tls));
         LoadSettings settings = new LoadSettings(targets, connections, pace.max ? 0 : pace.rate, window, duration,
                 events, Mix.parse(mix), accounts, client, setup, warmup);
         RunReport report;

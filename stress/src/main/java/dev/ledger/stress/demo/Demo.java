@@ -72,6 +72,7 @@ public final class Demo {
     private final PrintStream out;
     private final boolean tls;
     private ClientSecurity security = ClientSecurity.NONE;
+    private Path tlsDir;
     private CoreNode core;
 
     /**
@@ -127,7 +128,22 @@ public final class Demo {
                 return result;
             } finally {
                 server.shutdownGracefully(Duration.ofSeconds(10));
+                deleteTlsDir();
             }
+        }
+    }
+
+    private void deleteTlsDir() {
+        if (tlsDir == null) {
+            return;
+        }
+        try (var files = Files.list(tlsDir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(tlsDir);
+        } catch (java.io.IOException e) {
+            out.println("could not delete " + tlsDir + ": " + e);
         }
     }
 
@@ -135,6 +151,7 @@ public final class Demo {
     private ServerConfig.Tls makeCertificates() {
         try {
             Path dir = Files.createTempDirectory("ledger-demo-tls");
+            tlsDir = dir;
             DevCertificates ca = DevCertificates.newAuthority("ledger-demo-ca");
             ca.writeCertificate(dir.resolve("ca.pem"));
             ca.issueServer("ledger-demo-server", "IP:127.0.0.1", "DNS:localhost")
