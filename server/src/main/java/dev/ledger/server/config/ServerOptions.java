@@ -84,7 +84,7 @@ public final class ServerOptions {
 
     // Secrets never on a command line (ps shows it): tokens come from a file, or from the environment.
     @Option(names = "--auth-tokens-file", defaultValue = "${env:LEDGER_AUTH_TOKENS_FILE}",
-            description = "File of tokens accepted in Hello, one per line (blank lines and # comments ignored). Env LEDGER_AUTH_TOKENS_FILE; or the tokens themselves, comma-separated, in env LEDGER_AUTH_TOKENS. Neither: no authentication.")
+            description = "Older form of --principals-file: tokens accepted in Hello, one per line (blank lines and # comments ignored), each with every permission. Env LEDGER_AUTH_TOKENS_FILE; or the tokens themselves, comma-separated, in env LEDGER_AUTH_TOKENS. Excludes --principals-file.")
     Path authTokensFile;
 
     @Option(names = "--tls-cert-file", defaultValue = "${env:LEDGER_TLS_CERT_FILE}",
