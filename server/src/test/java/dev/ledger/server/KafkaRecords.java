@@ -27,7 +27,14 @@ final class KafkaRecords {
 
     /** Records of one partition with offsets in [from, to). */
     static List<ConsumerRecord<byte[], byte[]>> range(String bootstrap, String topic, int partition, long from, long to) {
+        return range(bootstrap, java.util.Map.of(), topic, partition, from, to);
+    }
+
+    /** {@link #range} with client settings such as SASL. */
+    static List<ConsumerRecord<byte[], byte[]>> range(String bootstrap, java.util.Map<String, String> settings,
+            String topic, int partition, long from, long to) {
         Properties p = new Properties();
+        p.putAll(settings);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
