@@ -38,6 +38,8 @@ public final class Bench {
     private final List<BenchRow> rows = new ArrayList<>();
     private final List<RunReport> reports = new ArrayList<>();
     private final List<CoreBenchResult> coreResults = new ArrayList<>();
+    /** Server CPU nanoseconds and acknowledged events of each SDK phase's measured part (warm-up excluded). */
+    private final Map<String, long[]> measuredServerCpu = new LinkedHashMap<>();
 
     public Bench(BenchSettings settings) {
         this.s = settings;
@@ -101,12 +103,15 @@ public final class Bench {
                 }
                 if (s.tcp()) {
                     List<String> t = targets;
-                    allAcked &= phase(BenchTable.TCP, i, broker, server, () -> tcp(t, s.security(), BenchTable.TCP));
+                    ChildProcess p = server;
+                    allAcked &= phase(BenchTable.TCP, i, broker, server,
+                            () -> tcp(t, s.security(), BenchTable.TCP, p));
                 }
                 if (tlsServer != null) {
                     List<String> t = tlsTargets;
+                    ChildProcess p = tlsServer;
                     allAcked &= phase(BenchTable.TLS, i, broker, tlsServer,
-                            () -> tcp(t, BenchTls.clientSecurity(work), BenchTable.TLS));
+                            () -> tcp(t, BenchTls.clientSecurity(work), BenchTable.TLS, p));
                 }
                 if (s.core()) {
                     System.out.printf("%n--- core (repeat %d) ---%n", i);
@@ -118,6 +123,9 @@ public final class Bench {
             if (!rows.isEmpty()) {
                 System.out.print(table.format());
             }
+            Map<String, Double> cpuPerEvent = serverCpuMicrosPerEvent();
+            cpuPerEvent.forEach((phase, micros) -> System.out.printf(
+                    "server CPU per acknowledged event, %s: %.2f us (measured part, warm-up excluded)%n", phase, micros));
             for (CoreBenchResult c : coreResults) {
                 System.out.print(c.format());
             }
@@ -128,7 +136,7 @@ public final class Bench {
                 json.put("rows", rows);
                 json.put("ratioTcpToRaw", table.ratio());
                 json.put("ratioTlsToTcp", table.tlsRatio());
-                json.put("serverCpuMicrosPerEvent", table.serverCpuMicrosPerEvent());
+                json.put("serverCpuMicrosPerEvent", cpuPerEvent);
                 json.put("reports", reports);
                 json.put("core", coreResults);
                 ReportFiles.writeJson(s.json(), json);
@@ -147,13 +155,32 @@ public final class Bench {
         }
     }
 
-    private RunReport tcp(List<String> targets, ClientSecurity security, String name) throws InterruptedException {
+    private Map<String, Double> serverCpuMicrosPerEvent() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        measuredServerCpu.forEach((phase, v) -> {
+            if (v[1] > 0 && v[0] >= 0) {
+                out.put(phase, v[0] / 1000.0 / v[1]);
+            }
+        });
+        return out;
+    }
+
+    private RunReport tcp(List<String> targets, ClientSecurity security, String name, ChildProcess server)
+            throws InterruptedException {
         ClientOptions client = new ClientOptions(Math.max(s.window(), s.batch()), s.batch(), s.linger(),
                 Duration.ofSeconds(30), security);
         LoadSettings load = new LoadSettings(targets, s.connections(), s.ratePerSecond(), s.window(), s.duration(),
                 s.events(),
                 new Mix(0, 0, 1, 0), s.accounts(), client, true, s.warmup());
-        return new LoadDriver(load, null, System.out).run(name);
+        long[] cpuAtStart = {-1};
+        RunReport r = new LoadDriver(load, null, System.out)
+                .onMeasuredStart(() -> cpuAtStart[0] = server == null ? -1 : server.cpuNanos()).run(name);
+        if (server != null && cpuAtStart[0] >= 0) {
+            long[] sum = measuredServerCpu.computeIfAbsent(name, k -> new long[2]);
+            sum[0] += server.cpuNanos() - cpuAtStart[0];
+            sum[1] += r.acked();
+        }
+        return r;
     }
 
     /** A phase's body. */

@@ -31,25 +31,6 @@ public final class BenchTable {
         return tcp > 0 && tls > 0 ? tls / tcp : Double.NaN;
     }
 
-    /** Server CPU microseconds per acknowledged event, by SDK phase, over all its runs (warm-up included). */
-    public java.util.Map<String, Double> serverCpuMicrosPerEvent() {
-        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
-        for (String phase : List.of(TCP, TLS)) {
-            double cpu = 0;
-            long events = 0;
-            for (BenchRow r : rows) {
-                if (r.phase().equals(phase) && r.serverCpuSeconds() >= 0) {
-                    cpu += r.serverCpuSeconds();
-                    events += r.events();
-                }
-            }
-            if (events > 0) {
-                out.put(phase, cpu * 1e6 / events);
-            }
-        }
-        return out;
-    }
-
     private double rate(String phase) {
         double events = 0;
         double seconds = 0;
@@ -86,8 +67,7 @@ public final class BenchTable {
         if (!Double.isNaN(tls)) {
             sb.append(String.format("ratio %s / %s = %.2f (goal >= 0.8)%n", TLS, TCP, tls));
         }
-        serverCpuMicrosPerEvent().forEach((phase, micros) -> sb.append(String.format(
-                "server CPU per event, %s: %.2f us (warm-up included)%n", phase, micros)));
+
         return sb.toString();
     }
 
