@@ -85,8 +85,8 @@ public final class Bench {
                     List<String> tlsArgs = new ArrayList<>(args);
                     tlsArgs.set(tlsArgs.indexOf("--port") + 1, String.valueOf(tlsPort));
                     tlsArgs.addAll(BenchTls.serverArgs(work));
-                    System.out.println("starting TLS server process on 127.0.0.1:" + tlsPort + " (log: "
-                            + work.resolve("server-tls.log") + ")");
+                    System.out.println("starting TLS server process on 127.0.0.1:" + tlsPort + " (TLS 1.3, provider "
+                            + BenchTls.provider() + "; log: " + work.resolve("server-tls.log") + ")");
                     tlsServer = ChildProcess.startJava("server-tls", s.serverJvmOpts(), "dev.ledger.server.ServerMain",
                             tlsArgs, null, work.resolve("server-tls.log"));
                     awaitListening(tlsServer, tlsPort);

@@ -33,6 +33,12 @@ final class BenchTls {
                 "--tls-key-file", dir.resolve("server.key").toString());
     }
 
+    /** The TLS provider the server and the SDK pick on this class path (they share it). */
+    static String provider() {
+        return io.netty.handler.ssl.OpenSsl.isAvailable()
+                ? "OpenSSL (" + io.netty.handler.ssl.OpenSsl.versionString() + ")" : "JDK";
+    }
+
     static ClientSecurity clientSecurity(Path work) {
         return ClientSecurity.tls(work.resolve("tls").resolve("ca.pem"), null, null);
     }
