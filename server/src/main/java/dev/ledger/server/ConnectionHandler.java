@@ -7,6 +7,7 @@ import dev.ledger.proto.Status;
 import dev.ledger.proto.SubmitView;
 import dev.ledger.server.codec.InboundFrame;
 import dev.ledger.server.codec.ServerFrames;
+import dev.ledger.server.security.PeerIdentity;
 import dev.ledger.server.security.Principal;
 import dev.ledger.server.security.Principals;
 import io.netty.buffer.Unpooled;
@@ -145,7 +146,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Principals.Authentication a = context.security().principals().authenticate(hello.getAuthToken(),
-                dev.ledger.server.security.PeerIdentity.peerCertificate(ctx.channel()));
+                PeerIdentity.peerCertificate(ctx.channel()));
         if (a.principal() == null) {
             fail(ErrorCode.ERROR_CODE_UNAUTHENTICATED, a.failure());
             return;

@@ -184,9 +184,13 @@ public final class LedgerServer implements AutoCloseable {
         // Drained = nothing pending for a short quiet period (Submits already in socket buffers still arrive).
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         long quietSince = System.nanoTime();
-        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < DRAIN_QUIET_NANOS) {
+        // The count is read on every pass before the quiet period is judged: a sleep that overran (a loaded
+        // machine) must not end the drain while Submits are still pending.
+        for (long now = System.nanoTime(); now < deadline; now = System.nanoTime()) {
             if (context.pendingSubmits().get() > 0) {
-                quietSince = System.nanoTime();
+                quietSince = now;
+            } else if (now - quietSince >= DRAIN_QUIET_NANOS) {
+                break;
             }
             sleepMillis(5);
         }

@@ -46,6 +46,10 @@ final class TestClient implements AutoCloseable {
         return new TestClient(s);
     }
 
+    Socket socket() {
+        return socket;
+    }
+
     /** The server certificate's subject, for a TLS connection. */
     String peerSubject() throws IOException {
         var cert = (java.security.cert.X509Certificate) ((javax.net.ssl.SSLSocket) socket).getSession()

@@ -205,6 +205,47 @@ class TlsServerTest {
     }
 
     @Test
+    void tls12IsRefusedByDefaultAndAcceptedWhenAllowed(@TempDir Path own) throws Exception {
+        javax.net.ssl.SSLContext tls12WithCert = javax.net.ssl.SSLContext.getInstance("TLSv1.2");
+        tls12WithCert.init(keyManagers(files.client), trustOnly(files.ca), null);
+        assertThatThrownBy(() -> TestClient.connectTls(mtls.port(), tls12WithCert).hello("old", ""))
+                .isInstanceOf(IOException.class);
+        TlsFiles own12 = new TlsFiles(own);
+        try (LedgerServer server = LedgerServer.start(config().serverId("tls12")
+                .tls(new ServerConfig.Tls(own12.serverCert, own12.serverKey, null, "1.2")).build());
+                TestClient c = TestClient.connectTls(server.port(), tlsFor(own12, "TLSv1.2"))) {
+            assertThat(c.hello("tls12", "").hasWelcome()).isTrue();
+            assertThat(((javax.net.ssl.SSLSocket) c.socket()).getSession().getProtocol()).isEqualTo("TLSv1.2");
+        }
+    }
+
+    private static javax.net.ssl.SSLContext tlsFor(TlsFiles f, String protocol) throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance(protocol);
+        ctx.init(null, trustOnly(f.ca), null);
+        return ctx;
+    }
+
+    private static javax.net.ssl.TrustManager[] trustOnly(dev.ledger.devcerts.DevCertificates ca) throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("ca", ca.certificate());
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory
+                .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        return tmf.getTrustManagers();
+    }
+
+    private static javax.net.ssl.KeyManager[] keyManagers(dev.ledger.devcerts.DevCertificates.Issued id) throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("me", id.key(), "pw".toCharArray(), new java.security.cert.Certificate[] {id.certificate()});
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory
+                .getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "pw".toCharArray());
+        return kmf.getKeyManagers();
+    }
+
+    @Test
     void aKeyThatDoesNotMatchTheCertificateStopsStartup(@TempDir Path own) {
         TlsFiles a = new TlsFiles(own);
         Path otherKey = own.resolve("other.key");
