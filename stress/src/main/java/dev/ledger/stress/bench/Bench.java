@@ -176,9 +176,14 @@ public final class Bench {
         RunReport r = new LoadDriver(load, null, System.out)
                 .onMeasuredStart(() -> cpuAtStart[0] = server == null ? -1 : server.cpuNanos()).run(name);
         if (server != null && cpuAtStart[0] >= 0) {
+            long cpu = server.cpuNanos() - cpuAtStart[0];
             long[] sum = measuredServerCpu.computeIfAbsent(name, k -> new long[2]);
-            sum[0] += server.cpuNanos() - cpuAtStart[0];
+            sum[0] += cpu;
             sum[1] += r.acked();
+            if (r.acked() > 0) {
+                System.out.printf("server CPU per acknowledged event: %.2f us (measured part)%n",
+                        cpu / 1000.0 / r.acked());
+            }
         }
         return r;
     }
