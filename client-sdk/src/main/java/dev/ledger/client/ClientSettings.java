@@ -1,14 +1,18 @@
 package dev.ledger.client;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The validated, immutable settings of one client, produced by {@link LedgerClientBuilder#build()}. Durations are
  * held in nanoseconds so the hot path does no conversions.
+ *
+ * @param authToken asked for the token at every handshake, on the I/O thread
+ * @param tls null for plaintext
  */
 record ClientSettings(
         List<Endpoint> endpoints,
-        String authToken,
+        Supplier<String> authToken,
         String clientName,
         int maxInFlightEvents,
         long requestTimeoutNanos,
@@ -17,7 +21,8 @@ record ClientSettings(
         int maxEventsPerBatch,
         long retryBackoffInitialNanos,
         long retryBackoffMaxNanos,
-        int connectionsPerEndpoint) {
+        int connectionsPerEndpoint,
+        ClientTls tls) {
 
     /** Protocol version sent in Hello. */
     static final int PROTOCOL_VERSION = 1;

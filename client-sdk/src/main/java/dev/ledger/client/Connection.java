@@ -6,6 +6,7 @@ import dev.ledger.proto.Welcome;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -105,7 +106,19 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        ctx.writeAndFlush(Frames.hello(ctx.alloc(), settings.clientName(), settings.authToken()), ctx.voidPromise());
+        String token;
+        try {
+            token = settings.authToken().get();
+        } catch (RuntimeException e) {
+            close("the authToken supplier failed: " + e);
+            return;
+        }
+        if (token == null) {
+            close("the authToken supplier returned null");
+            return;
+        }
+        // With TLS the SslHandler holds this write until its handshake is done.
+        ctx.writeAndFlush(Frames.hello(ctx.alloc(), settings.clientName(), token), ctx.voidPromise());
         handshakeTimer = ctx.executor().schedule(() -> {
             if (state == State.HANDSHAKING) {
                 close("no Welcome from " + slot.endpoint() + " within the connect timeout");
@@ -241,6 +254,10 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            onTlsFailure(ctx, done.cause());
+            return;
+        }
         if (event instanceof IdleStateEvent && (state == State.READY || state == State.DRAINING)) {
             ctx.writeAndFlush(Frames.ping(ctx.alloc(), System.nanoTime()), ctx.voidPromise());
         }
@@ -257,7 +274,21 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (TlsFailures.classify(cause, slot.endpoint()) != null) {
+            onTlsFailure(ctx, cause);
+            return;
+        }
         closeReason = "connection to " + slot.endpoint() + " failed: " + cause;
+        ctx.close();
+    }
+
+    /** A failed handshake, or a TLS alert after it (a refused client certificate arrives after TLS 1.3's). */
+    private void onTlsFailure(ChannelHandlerContext ctx, Throwable cause) {
+        TlsFailures.Failure failure = TlsFailures.classify(cause, slot.endpoint());
+        closeReason = failure != null ? failure.reason() : "TLS with " + slot.endpoint() + " failed: " + cause;
+        if (failure != null && failure.permanent() && state == State.HANDSHAKING) {
+            dispatcher.onRefused(slot, closeReason);
+        }
         ctx.close();
     }
 

@@ -71,6 +71,9 @@ final class ConnectionSlot {
         ChannelFuture connected = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                if (settings.tls() != null) {
+                    ch.pipeline().addLast("tls", settings.tls().newHandler(ch.alloc(), endpoint));
+                }
                 ch.pipeline().addLast(new IdleStateHandler(0, 0, Connection.KEEPALIVE_SECONDS),
                         ServerFrameDecoder.newFramer(), ServerFrameDecoder.INSTANCE, connection);
             }

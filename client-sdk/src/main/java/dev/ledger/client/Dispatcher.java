@@ -285,6 +285,19 @@ final class Dispatcher {
         }
     }
 
+    /**
+     * The endpoint's TLS handshake failed in a way a reconnect with the same settings cannot fix (untrusted or
+     * expired server certificate, wrong host name, client certificate refused): the slot is marked refused with
+     * UNAUTHENTICATED and the reason, as for a refused token; it keeps reconnecting with backoff, so a fixed
+     * certificate is picked up.
+     */
+    void onRefused(ConnectionSlot slot, String reason) {
+        log.warn("{}", reason);
+        noteConnectionProblem(reason);
+        slot.refused(Status.STATUS_UNAUTHENTICATED, reason);
+        failAllIfEveryEndpointRefused();
+    }
+
     /** Fails every held event with the refusal when no slot is left that the servers would talk to. */
     private void failAllIfEveryEndpointRefused() {
         if (slots.isEmpty()) {

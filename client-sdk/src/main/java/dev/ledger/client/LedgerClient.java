@@ -13,8 +13,10 @@ import java.util.concurrent.ExecutionException;
  * <p><b>Outcomes.</b> A returned future completes normally ONLY with a {@link Receipt} of an ACCEPTED event. Every
  * other outcome completes it exceptionally with a {@link LedgerException}:
  * <ul>
- *   <li>{@link LedgerRejectedException}: INVALID or UNAUTHENTICATED, with the server's reason; never retried. Also
- *       UNAUTHENTICATED once every endpoint refused the handshake's token, and UNSPECIFIED for a protocol error
+ *   <li>{@link LedgerRejectedException}: INVALID, PERMISSION_DENIED (outside the principal's permissions; the
+ *       reason names the rule) or UNAUTHENTICATED, with the server's reason; never retried. Also UNAUTHENTICATED
+ *       once every endpoint refused the handshake's token or its TLS (untrusted, expired or misnamed server
+ *       certificate, refused client certificate; the reason says which), and UNSPECIFIED for a protocol error
  *       (a result with the UNSPECIFIED status, or every endpoint refusing the protocol version);</li>
  *   <li>{@link LedgerTimeoutException}: the per-event deadline ({@code requestTimeout}) passed while the client was
  *       retrying UNAVAILABLE / OVERLOADED results or lost connections, or had no connection; names the last
@@ -134,7 +136,7 @@ public final class LedgerClient implements AutoCloseable {
      * ({@code requestTimeout}) counts from this call.
      *
      * @return the ACCEPTED receipt
-     * @throws LedgerRejectedException INVALID or UNAUTHENTICATED
+     * @throws LedgerRejectedException INVALID, PERMISSION_DENIED or UNAUTHENTICATED
      * @throws LedgerTimeoutException no room or no acceptance before the deadline
      * @throws LedgerClosedException the client is or was closed meanwhile, or the thread was interrupted
      * @throws IllegalStateException if called on the client's I/O thread (a future's dependent stage)

@@ -1,9 +1,11 @@
 package dev.ledger.client;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Configures and builds a {@link LedgerClient}. Each setter checks its own argument and throws
@@ -23,6 +25,8 @@ import java.util.Objects;
  *   <tr><td>maxEventsPerBatch</td><td>512</td></tr>
  *   <tr><td>retryBackoff</td><td>50 ms .. 2 s</td></tr>
  *   <tr><td>connectionsPerEndpoint</td><td>1</td></tr>
+ *   <tr><td>tls / tlsTrustedCertificates / tlsClientCertificate</td><td>off (plaintext)</td></tr>
+ *   <tr><td>tlsHostnameVerification</td><td>true</td></tr>
  * </table>
  *
  * <p>Not thread-safe: configure from one thread, then share the built client.
@@ -30,7 +34,7 @@ import java.util.Objects;
 public final class LedgerClientBuilder {
 
     private final List<Endpoint> endpoints = new ArrayList<>();
-    private String authToken = "";
+    private Supplier<String> authToken = () -> "";
     private String clientName = "ledger-java-client";
     private int maxInFlightEvents = 10_000;
     private Duration requestTimeout = Duration.ofSeconds(30);
@@ -40,6 +44,11 @@ public final class LedgerClientBuilder {
     private Duration retryBackoffInitial = Duration.ofMillis(50);
     private Duration retryBackoffMax = Duration.ofSeconds(2);
     private int connectionsPerEndpoint = 1;
+    private boolean tls;
+    private Path tlsTrustBundle;
+    private Path tlsClientCert;
+    private Path tlsClientKey;
+    private boolean tlsHostnameVerification = true;
 
     LedgerClientBuilder() {
     }
@@ -64,7 +73,57 @@ public final class LedgerClientBuilder {
 
     /** Token sent in Hello; empty for none. @throws IllegalArgumentException if null */
     public LedgerClientBuilder authToken(String token) {
-        this.authToken = requireNonNull(token, "authToken");
+        requireNonNull(token, "authToken");
+        this.authToken = () -> token;
+        return this;
+    }
+
+    /**
+     * Where the token sent in Hello comes from, asked at every (re)connect, so a rotated token is used from the next
+     * connection on. It runs on the client's I/O thread: return a value held in memory, never block. A null or a
+     * thrown exception fails that connection attempt, which is retried with backoff.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public LedgerClientBuilder authToken(Supplier<String> tokens) {
+        this.authToken = requireNonNull(tokens, "authToken");
+        return this;
+    }
+
+    /** Turns TLS on, trusting the JDK's trust store (implied by the other {@code tls*} options). */
+    public LedgerClientBuilder tls() {
+        this.tls = true;
+        return this;
+    }
+
+    /**
+     * Turns TLS on and trusts only the CA certificates in this PEM bundle (instead of the JDK's trust store).
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public LedgerClientBuilder tlsTrustedCertificates(Path pemBundle) {
+        this.tlsTrustBundle = requireNonNull(pemBundle, "tlsTrustedCertificates");
+        this.tls = true;
+        return this;
+    }
+
+    /**
+     * Turns TLS on and presents this client certificate (mTLS).
+     *
+     * @param certificatePem PEM certificate chain, the client's certificate first
+     * @param keyPem its unencrypted PKCS#8 PEM private key
+     * @throws IllegalArgumentException if either is null
+     */
+    public LedgerClientBuilder tlsClientCertificate(Path certificatePem, Path keyPem) {
+        this.tlsClientCert = requireNonNull(certificatePem, "tlsClientCertificate certificatePem");
+        this.tlsClientKey = requireNonNull(keyPem, "tlsClientCertificate keyPem");
+        this.tls = true;
+        return this;
+    }
+
+    /** Whether the server certificate must name the endpoint's host (default true; turn off only for tests). */
+    public LedgerClientBuilder tlsHostnameVerification(boolean verify) {
+        this.tlsHostnameVerification = verify;
         return this;
     }
 
@@ -138,8 +197,8 @@ public final class LedgerClientBuilder {
      * returns at once even if no server is up (submits then wait, bounded by their deadline).
      *
      * @return a started client; close it
-     * @throws IllegalArgumentException if no endpoint was given, linger is not below requestTimeout, or
-     *     maxEventsPerBatch exceeds maxInFlightEvents
+     * @throws IllegalArgumentException if no endpoint was given, linger is not below requestTimeout,
+     *     maxEventsPerBatch exceeds maxInFlightEvents, or a TLS file cannot be used (the message names the option)
      */
     public LedgerClient build() {
         return new LedgerClient(settings());
@@ -159,7 +218,8 @@ public final class LedgerClientBuilder {
         }
         return new ClientSettings(endpoints, authToken, clientName, maxInFlightEvents, requestTimeout.toNanos(),
                 connectTimeout.toNanos(), linger.toNanos(), maxEventsPerBatch, retryBackoffInitial.toNanos(),
-                retryBackoffMax.toNanos(), connectionsPerEndpoint);
+                retryBackoffMax.toNanos(), connectionsPerEndpoint,
+                tls ? ClientTls.build(tlsTrustBundle, tlsClientCert, tlsClientKey, tlsHostnameVerification) : null);
     }
 
     private static int positive(int value, String name) {

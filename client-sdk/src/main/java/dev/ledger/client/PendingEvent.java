@@ -78,7 +78,7 @@ final class PendingEvent {
     }
 
     /**
-     * Completes with a receipt (ACCEPTED) or a rejection (INVALID / UNAUTHENTICATED); false if retryable. UNSPECIFIED
+     * Completes with a receipt (ACCEPTED) or a rejection (INVALID / UNAUTHENTICATED / PERMISSION_DENIED); false if retryable. UNSPECIFIED
      * is never sent by a correct server (docs/PROTOCOL.md): a protocol error that a resend would not fix, so it is a
      * rejection too, with status UNSPECIFIED and a reason saying so. Unknown (newer) statuses are retried.
      */
@@ -95,7 +95,8 @@ final class PendingEvent {
             }
             return true;
         }
-        if (status == Status.STATUS_INVALID || status == Status.STATUS_UNAUTHENTICATED) {
+        if (status == Status.STATUS_INVALID || status == Status.STATUS_UNAUTHENTICATED
+                || status == Status.STATUS_PERMISSION_DENIED) {
             fail(new LedgerRejectedException(eventId, status, result.getReason()));
             return true;
         }

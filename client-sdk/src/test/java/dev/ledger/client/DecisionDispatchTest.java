@@ -32,8 +32,8 @@ class DecisionDispatchTest {
 
     private final DefaultEventLoop loop = new DefaultEventLoop();
     private final StatsCounters stats = new StatsCounters();
-    private final Dispatcher dispatcher = new Dispatcher(loop, new ClientSettings(List.of(FROM), "", "test", 100,
-            5_000 * MS, 1_000 * MS, 0, 10, 10 * MS, 20 * MS, 1), stats);
+    private final Dispatcher dispatcher = new Dispatcher(loop, new ClientSettings(List.of(FROM), () -> "", "test", 100,
+            5_000 * MS, 1_000 * MS, 0, 10, 10 * MS, 20 * MS, 1, null), stats);
 
     @AfterEach
     void stopLoop() {

@@ -35,8 +35,8 @@ class DispatcherTest {
     }
 
     private Dispatcher dispatcher(long initialBackoffNanos, long maxBackoffNanos) {
-        ClientSettings settings = new ClientSettings(List.of(FROM), "", "test", 100, 5_000 * MS, 1_000 * MS, 0,
-                10, initialBackoffNanos, maxBackoffNanos, 1);
+        ClientSettings settings = new ClientSettings(List.of(FROM), () -> "", "test", 100, 5_000 * MS, 1_000 * MS, 0,
+                10, initialBackoffNanos, maxBackoffNanos, 1, null);
         return new Dispatcher(loop, settings, stats);
     }
 

@@ -85,6 +85,6 @@ class LedgerClientBuilderTest {
         assertThat(s.lingerNanos()).isEqualTo(Duration.ofMillis(1).toNanos());
         assertThat(s.maxEventsPerBatch()).isEqualTo(512);
         assertThat(s.connectionsPerEndpoint()).isEqualTo(1);
-        assertThat(s.authToken()).isEmpty();
+        assertThat(s.authToken().get()).isEmpty();
     }
 }

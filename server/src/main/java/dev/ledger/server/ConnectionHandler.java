@@ -9,6 +9,9 @@ import dev.ledger.proto.SubmitView;
 import dev.ledger.server.codec.InboundFrame;
 import dev.ledger.server.codec.ServerFrames;
 import dev.ledger.server.decisions.AwaitedDecisions;
+import dev.ledger.server.security.PeerIdentity;
+import dev.ledger.server.security.Principal;
+import dev.ledger.server.security.Principals;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,13 +31,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol state of one connection: Hello first (version, optional token), then Submits and Pings.
+ * The protocol state of one connection: Hello first (version, then the principal from its token and, with TLS,
+ * the client certificate), then Submits and Pings. Every Submit re-resolves the principal against the current
+ * principals, so a revoked credential stops working on live connections too (UNAUTHENTICATED, close).
  *
  * <p>Each Submit becomes a {@link PendingSubmit}; its Ack is written once every event has a result, so Acks go
  * out in completion order. A Submit with {@code await_decision} also becomes an {@link AwaitedDecisions}: after its
  * Ack, a Decisions frame carries the core's decision (or DECISION_PENDING after {@code decisionTimeoutMs}) for each
- * ACCEPTED event, which counts against the in-flight window until then ({@link ConnectionDecisions}). Ack timeout: events without a Kafka answer after {@code ackTimeoutMs} are answered
- * UNAVAILABLE. When to stop and resume reading (backpressure) is the {@link ReadGate}'s call. A Submit with zero events, with more than
+ * ACCEPTED event, which counts against the in-flight window until then ({@link ConnectionDecisions}). Ack timeout:
+ * events without a Kafka answer after {@code ackTimeoutMs} are answered UNAVAILABLE. When to stop and resume reading (backpressure) is the {@link ReadGate}'s call. A Submit with zero events, with more than
  * {@code maxEventsPerSubmit} events, or reusing an in-flight request_id is a PROTOCOL_VIOLATION (Error, close).
  * Every connection-level failure is an {@code Error} frame followed by close.
  *
@@ -58,6 +63,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> handshakeTimer;
     private byte[] clientName = new byte[0];
+    private Principals.Authentication auth;
     private boolean helloDone;
     private boolean closing;
     private ReadGate gate;
@@ -149,8 +155,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     + " is not supported; this server speaks " + ServerFrames.PROTOCOL_VERSION);
             return;
         }
-        if (!context.authorized(hello.getAuthToken())) {
-            fail(ErrorCode.ERROR_CODE_UNAUTHENTICATED, "auth_token is missing or not accepted");
+        Principals.Authentication a = context.security().principals().authenticate(hello.getAuthToken(),
+                PeerIdentity.peerCertificate(ctx.channel()));
+        if (a.principal() == null) {
+            fail(ErrorCode.ERROR_CODE_UNAUTHENTICATED, a.failure());
             return;
         }
         byte[] name = hello.getClientName().getBytes(StandardCharsets.UTF_8);
@@ -161,6 +169,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         helloDone = true;
         clientName = name;
+        auth = a;
         var config = context.config();
         ctx.writeAndFlush(ServerFrames.welcome(ServerContext.SERVER_VERSION, config.serverId(), config.maxFrameBytes(),
                 config.maxEventsPerSubmit(), config.maxInFlightEventsPerConnection(), config.decisionTimeoutMs()));
@@ -179,11 +188,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             fail(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, "request_id " + requestId + " is already in flight");
             return;
         }
+        Principal principal = context.security().principals().current(auth);
+        if (principal == null) {
+            fail(ErrorCode.ERROR_CODE_UNAUTHENTICATED, "the credential of principal " + auth.principal().name()
+                    + " was revoked (principals file changed); reconnect with a valid one");
+            return;
+        }
         PendingSubmit p = new PendingSubmit(requestId, count, this::onSubmitComplete);
         pending.put(requestId, p);
         context.pendingSubmits().incrementAndGet();
         AwaitedDecisions awaited = submit.getAwaitDecision() ? decisions.await(requestId, count) : null;
-        dispatcher.dispatch(submit, p, clientName, awaited);
+        dispatcher.dispatch(submit, p, clientName, principal, awaited);
         if (!p.isComplete()) {
             p.timeout(ctx.executor().schedule(() -> onAckTimeout(p), context.config().ackTimeoutMs(),
                     TimeUnit.MILLISECONDS));

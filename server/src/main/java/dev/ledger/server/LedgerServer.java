@@ -12,6 +12,7 @@ import dev.ledger.server.kafka.ProducerSettings;
 import dev.ledger.server.kafka.ProducerSlot;
 import dev.ledger.server.kafka.TopicDurability;
 import dev.ledger.server.kafka.TopicInitializer;
+import dev.ledger.server.security.ServerSecurity;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -75,10 +76,18 @@ public final class LedgerServer implements AutoCloseable {
 
     /** {@link #start(ServerConfig)} with the producer factory as a seam for tests. */
     static LedgerServer start(ServerConfig config, Function<Properties, Producer<byte[], byte[]>> producerFactory) {
-        TopicDurability durability = TopicInitializer.ensureTopic(config.bootstrapServers(), config.topic(),
-                config.topicPartitions(), config.topicReplicationFactor(), KAFKA_STARTUP_TIMEOUT);
-        TopicDurability.Verdict verdict = durability.judge(config.bootstrapServers(), config.developmentMode(),
-                config.allowWeakDurability());
+        ServerSecurity security = ServerSecurity.start(config); // first: a bad certificate or principals file fails fast
+        TopicDurability durability;
+        TopicDurability.Verdict verdict;
+        try {
+            durability = TopicInitializer.ensureTopic(config.bootstrapServers(),
+                    ProducerSettings.connectionSettings(config.producerProperties()), config.topic(),
+                    config.topicPartitions(), config.topicReplicationFactor(), KAFKA_STARTUP_TIMEOUT);
+            verdict = durability.judge(config.bootstrapServers(), config.developmentMode(), config.allowWeakDurability());
+        } catch (RuntimeException e) {
+            security.close();
+            throw e;
+        }
         Properties props = ProducerSettings.build(config.bootstrapServers(), config.serverId(), config.producerProperties());
         Producer<byte[], byte[]> producer = producerFactory.apply(props);
         KafkaMaintenance maintenance = new KafkaMaintenance();
@@ -98,7 +107,7 @@ public final class LedgerServer implements AutoCloseable {
             decisionReader = DecisionReader.start(config.bootstrapServers(), config.decisionsTopic(), config.serverId(),
                     config.producerProperties(), router);
             ServerContext context = new ServerContext(config, writer, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
-                    router);
+                    security, router);
             Channel channel = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -106,14 +115,15 @@ public final class LedgerServer implements AutoCloseable {
                     .bind(config.bindAddress(), config.port()).syncUninterruptibly().channel();
             LedgerServer server = new LedgerServer(context, maintenance, durability, boss, workers, channel,
                     decisionReader);
-            log.info("ledger server listening on {}:{} ({}), topic {} with {} partitions, durability: {}; config: {}",
-                    config.bindAddress(), server.port(), transport.name(), config.topic(), partitions.size(),
-                    durability.describe(), config.describe());
+            log.info("ledger server listening on {}:{} ({}, {}), topic {} with {} partitions, durability: {}; config: {}",
+                    config.bindAddress(), server.port(), transport.name(), security.describe(), config.topic(),
+                    partitions.size(), durability.describe(), config.describe());
             return server;
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             maintenance.close();
+            security.close();
             producer.close(Duration.ZERO);
             if (decisionReader != null) {
                 decisionReader.close();
@@ -167,6 +177,11 @@ public final class LedgerServer implements AutoCloseable {
         return decisionReader;
     }
 
+    /** The server's TLS and principals (failure counters, the TLS provider in use). */
+    public ServerSecurity security() {
+        return context.security();
+    }
+
     /** Shared state, for tests in this package (in-flight counters, budget). */
     ServerContext context() {
         return context;
@@ -186,9 +201,13 @@ public final class LedgerServer implements AutoCloseable {
         // Drained = nothing pending for a short quiet period (Submits already in socket buffers still arrive).
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         long quietSince = System.nanoTime();
-        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < DRAIN_QUIET_NANOS) {
+        // The count is read on every pass before the quiet period is judged: a sleep that overran (a loaded
+        // machine) must not end the drain while Submits are still pending.
+        for (long now = System.nanoTime(); now < deadline; now = System.nanoTime()) {
             if (context.pendingSubmits().get() > 0) {
-                quietSince = System.nanoTime();
+                quietSince = now;
+            } else if (now - quietSince >= DRAIN_QUIET_NANOS) {
+                break;
             }
             sleepMillis(5);
         }
@@ -203,6 +222,7 @@ public final class LedgerServer implements AutoCloseable {
         context.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         maintenance.close();
         decisionReader.close();
+        context.security().close();
         context.writer().producers().close(Duration.ofSeconds(10));
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

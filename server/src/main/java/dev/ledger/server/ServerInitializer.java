@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the pipeline of one accepted connection:
- * {@code FlushConsolidationHandler → ServerFrameEncoder → FrameDecoder → [IdleStateHandler] →
- * ConnectionHandler}.
+ * {@code [SslHandler → TlsGuard | PlaintextGuard] → FlushConsolidationHandler → ServerFrameEncoder → FrameDecoder →
+ * [IdleStateHandler] → ConnectionHandler}. TLS sits nearest the socket, so flushes are consolidated before
+ * encryption (one TLS record batch per flush).
  *
  * <p>The idle handler sits after the decoder, so only whole frames count as traffic: a peer that drips a frame
  * one byte at a time is idle, not busy.
@@ -35,6 +36,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
+        context.security().addTransportHandlers(p);
         // Flushes from Acks written outside a read are merged too (consolidateWhenNoReadInProgress).
         p.addLast("flush", new FlushConsolidationHandler(256, true));
         p.addLast("encoder", ENCODER);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bench}: raw KafkaProducer ceiling vs the SDK → server → Kafka path, same broker, back to back. */
@@ -112,6 +113,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Write the table and every phase report as JSON to this file")
     Path json;
 
+    @Option(names = "--tls", description = "Also run the SDK path over TLS (a second server process with a "
+            + "certificate made for the run) and report its throughput and server CPU per event against plaintext")
+    boolean tls;
+
+    @Mixin
+    ClientSecurityOptions security;
+
     @Override
     public Integer call() throws Exception {
         BenchSettings s = new BenchSettings(bootstrapServers, targets == null ? List.of() : targets, topic,
@@ -120,7 +128,7 @@ final class BenchCommand implements Callable<Integer> {
                 window, batch, linger, accounts, brokerJvmOpts, serverJvmOpts,
                 serverArgs == null ? List.of() : serverArgs, workDir, json, phases.contains("core"),
                 coreJvmOpts == null ? List.of() : coreJvmOpts, coreJar, coreArgs == null ? List.of() : coreArgs,
-                overdraftPercent / 100, phases.contains("decide"));
+                overdraftPercent / 100, tls, security.toSecurity(false), phases.contains("decide"));
         return new Bench(s).run();
     }
 }

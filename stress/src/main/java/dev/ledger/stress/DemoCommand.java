@@ -26,12 +26,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "1000", description = "Transfers per second (default: ${DEFAULT-VALUE})")
     double rate;
 
+    @Option(names = "--tls", description = "Run everything over mTLS with a CA and certificates made in a temporary directory")
+    boolean tls;
+
     @Option(names = "--html", description = "Also write the latency charts as a self-contained HTML page")
     Path html;
 
     @Override
     public Integer call() throws Exception {
-        DemoResult result = new Demo(transfers, rate, System.out).run();
+        DemoResult result = new Demo(transfers, rate, System.out, tls).run();
         if (html != null) {
             ReportFiles.writeHtml(html, result.run());
         }

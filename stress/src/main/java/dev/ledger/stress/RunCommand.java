@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code run}: drives load at one or more servers through the SDK and reports throughput and latency. */
@@ -78,8 +79,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Open and top up the accounts before measuring (default: on; --no-setup skips it)")
     boolean setup;
 
-    @Option(names = "--auth-token", description = "Token sent in Hello, if the server requires one")
-    String authToken;
+    @Mixin
+    ClientSecurityOptions security;
+
+    @Option(names = "--tls", description = "Connect with TLS, trusting the JDK's trust store unless --tls-trust-file is given")
+    boolean tls;
 
     @Option(names = "--await-decision", description = "Send with submitForDecision: latency runs from submit to the "
             + "ledger core's decision, and outcomes are counted by decision and reason (needs a core running)")
@@ -99,7 +103,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClientOptions client = new ClientOptions(Math.max(window, batch), batch, linger, requestTimeout, authToken);
+        ClientOptions client = new ClientOptions(Math.max(window, batch), batch, linger, requestTimeout,
+                security.toSecurity(tls));
         LoadSettings settings = new LoadSettings(targets, connections, pace.max ? 0 : pace.rate, window, duration,
                 events, Mix.parse(mix), accounts, client, setup, warmup, awaitDecision);
         RunReport report;

@@ -5,6 +5,7 @@ import dev.ledger.stress.verify.AckedEntry;
 import dev.ledger.stress.verify.AckedLog;
 import dev.ledger.stress.verify.DecisionReport;
 import dev.ledger.stress.verify.DecisionVerifier;
+import dev.ledger.stress.verify.TopicScanner;
 import dev.ledger.stress.verify.Verifier;
 import dev.ledger.stress.verify.VerifyReport;
 import java.nio.file.Path;
@@ -50,20 +51,39 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Also write the report as JSON to this file")
     Path json;
 
+    @Option(names = "--kafka-config", defaultValue = "${env:LEDGER_KAFKA_CONFIG}",
+            description = "Kafka properties file for the consumer (security.protocol, sasl.*, ssl.*: secrets stay off "
+                    + "the command line). Env LEDGER_KAFKA_CONFIG.")
+    Path kafkaConfig;
+
     @Override
     public Integer call() throws Exception {
         List<AckedEntry> acked = AckedLog.read(ackedLog);
-        VerifyReport report = Verifier.verifyTopic(bootstrapServers, topic, acked, timeout);
+        Map<String, String> settings = kafkaProperties(kafkaConfig);
+        VerifyReport report = Verifier.verifyTopic(new TopicScanner(bootstrapServers, topic, timeout)
+                .withSettings(settings), topic, acked);
         System.out.print(report.format());
         DecisionReport journal = null;
         if (decisions) {
-            journal = DecisionVerifier.verifyTopic(bootstrapServers, decisionsTopic,
-                    acked.stream().map(AckedEntry::eventId).toList(), timeout);
+            journal = DecisionVerifier.verifyTopic(new TopicScanner(bootstrapServers, decisionsTopic, timeout)
+                    .withSettings(settings), decisionsTopic, acked.stream().map(AckedEntry::eventId).toList());
             System.out.print(journal.format());
         }
         if (json != null) {
             ReportFiles.writeJson(json, journal == null ? report : Map.of("topic", report, "decisions", journal));
         }
         return report.passed() && (journal == null || journal.passed()) ? 0 : 1;
+    }
+
+    private static Map<String, String> kafkaProperties(Path file) throws java.io.IOException {
+        Map<String, String> out = new java.util.TreeMap<>();
+        if (file != null) {
+            java.util.Properties p = new java.util.Properties();
+            try (var r = java.nio.file.Files.newBufferedReader(file)) {
+                p.load(r);
+            }
+            p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k).trim()));
+        }
+        return out;
     }
 }

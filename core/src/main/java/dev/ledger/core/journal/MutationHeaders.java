@@ -12,6 +12,8 @@ public final class MutationHeaders {
     public static final String CLIENT_NAME = "client-name";
     /** The server that wrote the record; the core keys each decision by it. */
     public static final String SERVER_ID = "server-id";
+    /** The principal the server authenticated (unlike {@link #CLIENT_NAME}, which the client asserts itself). */
+    public static final String PRINCIPAL = "principal";
 
     private MutationHeaders() {
     }

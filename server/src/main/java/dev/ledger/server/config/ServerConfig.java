@@ -1,5 +1,7 @@
 package dev.ledger.server.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +28,9 @@ import java.util.Set;
  * @param developmentMode the broker is the embedded single-node development broker: a weak topic is expected
  *     and only warned about once. Not a flag: {@link dev.ledger.server.ServerMain} sets it when it starts the
  *     embedded broker, and tests against the embedded test kit set it the same way
+ * @param tls TLS on the client port; {@code null} = plaintext
+ * @param principalsFile principals with credentials, permissions and rates (docs/SECURITY.md); {@code null} = none.
+ *     Excludes {@code authTokens}
  */
 public record ServerConfig(
         String bootstrapServers,
@@ -48,7 +53,18 @@ public record ServerConfig(
         Set<String> authTokens,
         String serverId,
         boolean allowWeakDurability,
-        boolean developmentMode) {
+        boolean developmentMode,
+        Tls tls,
+        Path principalsFile) {
+
+    /**
+     * TLS on the client port, from PEM files.
+     *
+     * @param clientCaFile {@code null}: no client certificates; else required and verified against this bundle (mTLS)
+     * @param minVersion {@code "1.3"} (default) or {@code "1.2"}
+     */
+    public record Tls(Path certFile, Path keyFile, Path clientCaFile, String minVersion) {
+    }
 
     /** The defaults, each named once. */
     public static final class Defaults {
@@ -69,6 +85,7 @@ public record ServerConfig(
         public static final String DECISIONS_TOPIC = "ledger.decisions";
         public static final long DECISION_TIMEOUT_MS = 5000;
         public static final boolean ALLOW_WEAK_DURABILITY = false;
+        public static final String TLS_MIN_VERSION = "1.3";
 
         private Defaults() {
         }
@@ -92,12 +109,13 @@ public record ServerConfig(
                 .handshakeTimeoutMs(handshakeTimeoutMs).idleTimeoutMs(idleTimeoutMs).maxConnections(maxConnections)
                 .drainTimeoutMs(drainTimeoutMs).decisionsTopic(decisionsTopic).decisionTimeoutMs(decisionTimeoutMs)
                 .authTokens(List.copyOf(authTokens)).serverId(serverId)
-                .allowWeakDurability(allowWeakDurability).developmentMode(developmentMode);
+                .allowWeakDurability(allowWeakDurability).developmentMode(developmentMode).tls(tls)
+                .principalsFile(principalsFile);
         producerProperties.forEach(b::producerProperty);
         return b;
     }
 
-    /** One line with the effective settings (auth tokens are counted, never printed). */
+    /** One line with the effective settings (auth tokens are counted, secrets among producer settings masked). */
     public String describe() {
         return "bootstrapServers=" + bootstrapServers + " bind=" + bindAddress + ":" + port + " topic=" + topic
                 + " topicPartitions=" + topicPartitions + " topicReplicationFactor="
@@ -109,7 +127,17 @@ public record ServerConfig(
                 + " drainTimeoutMs=" + drainTimeoutMs + " decisionsTopic=" + decisionsTopic
                 + " decisionTimeoutMs=" + decisionTimeoutMs + " authTokens=" + authTokens.size()
                 + " serverId=" + serverId + " allowWeakDurability=" + allowWeakDurability
-                + " developmentMode=" + developmentMode + " producerProperties=" + producerProperties;
+                + " developmentMode=" + developmentMode + " tls=" + (tls == null ? "off" : tls)
+                + " principalsFile=" + principalsFile + " producerProperties=" + masked(producerProperties);
+    }
+
+    /** Producer settings for a log line: values of keys that may hold a secret are replaced by {@code ****}. */
+    static Map<String, String> masked(Map<String, String> properties) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        properties.forEach((k, v) -> out.put(k,
+                k.matches("(?i).*(password|jaas|secret|token|credential|\\.key|keystore\\.certificate\\.chain).*")
+                        ? "****" : v));
+        return out;
     }
 
     /** Collects settings; setters take anything, {@link #build()} checks everything once. Not thread-safe. */
@@ -135,6 +163,8 @@ public record ServerConfig(
         private String serverId;
         private boolean allowWeakDurability = Defaults.ALLOW_WEAK_DURABILITY;
         private boolean developmentMode;
+        private Tls tls;
+        private Path principalsFile;
 
         private Builder() {
         }
@@ -162,6 +192,10 @@ public record ServerConfig(
         public Builder allowWeakDurability(boolean v) { allowWeakDurability = v; return this; }
         /** The broker is the embedded development broker: a weak topic is warned about once, never refused. */
         public Builder developmentMode(boolean v) { developmentMode = v; return this; }
+        /** TLS on the client port; null = plaintext. */
+        public Builder tls(Tls v) { tls = v; return this; }
+        /** Principals file (docs/SECURITY.md); null = none. */
+        public Builder principalsFile(Path v) { principalsFile = v; return this; }
 
         /** Overrides one Kafka producer setting, e.g. {@code ("compression.type", "lz4")}. */
         public Builder producerProperty(String key, String value) {
@@ -200,14 +234,38 @@ public record ServerConfig(
             for (String token : authTokens) {
                 require(token != null && !token.isBlank(), "authTokens must not contain a blank token", "<blank>");
             }
+            checkSecurity();
             String id = serverId == null || serverId.isBlank() ? defaultServerId() : serverId;
             require(id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
                     <= dev.ledger.core.journal.DecisionKeys.MAX_SERVER_ID_BYTES, "serverId must be at most "
                     + dev.ledger.core.journal.DecisionKeys.MAX_SERVER_ID_BYTES + " bytes UTF-8 (it keys the decisions)", id);
             return new ServerConfig(bootstrapServers, bindAddress, port, topic, topicPartitions, topicReplicationFactor,
                     maxFrameBytes, maxEventsPerSubmit, maxInFlightEventsPerConnection, ackTimeoutMs, handshakeTimeoutMs,
-                    idleTimeoutMs, maxConnections, drainTimeoutMs, decisionsTopic, decisionTimeoutMs, producerProperties, Set.copyOf(authTokens), id,
-                    allowWeakDurability, developmentMode);
+                    idleTimeoutMs, maxConnections, drainTimeoutMs, decisionsTopic, decisionTimeoutMs, producerProperties,
+                    Set.copyOf(authTokens), id, allowWeakDurability, developmentMode, tls, principalsFile);
+        }
+
+        private void checkSecurity() {
+            if (tls != null) {
+                require(tls.certFile() != null && tls.keyFile() != null,
+                        "tlsCertFile and tlsKeyFile must be given together", tls);
+                readable(tls.certFile(), "tlsCertFile");
+                readable(tls.keyFile(), "tlsKeyFile");
+                if (tls.clientCaFile() != null) {
+                    readable(tls.clientCaFile(), "tlsClientCaFile");
+                }
+                require("1.3".equals(tls.minVersion()) || "1.2".equals(tls.minVersion()),
+                        "tlsMinVersion must be 1.3 or 1.2", tls.minVersion());
+            }
+            if (principalsFile != null) {
+                readable(principalsFile, "principalsFile");
+                require(authTokens.isEmpty(), "principalsFile and authTokens exclude each other (put the tokens' "
+                        + "SHA-256 hashes in the principals file)", authTokens.size() + " auth tokens");
+            }
+        }
+
+        private static void readable(Path file, String name) {
+            require(Files.isReadable(file), name + " must be a readable file", file);
         }
 
         private void pinned(String key, String... allowed) {

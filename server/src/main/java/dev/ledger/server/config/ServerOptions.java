@@ -93,8 +93,32 @@ public final class ServerOptions {
 
     // Secrets never on a command line (ps shows it): tokens come from a file, or from the environment.
     @Option(names = "--auth-tokens-file", defaultValue = "${env:LEDGER_AUTH_TOKENS_FILE}",
-            description = "File of tokens accepted in Hello, one per line (blank lines and # comments ignored). Env LEDGER_AUTH_TOKENS_FILE; or the tokens themselves, comma-separated, in env LEDGER_AUTH_TOKENS. Neither: no authentication.")
+            description = "Older form of --principals-file: tokens accepted in Hello, one per line (blank lines and # comments ignored), each with every permission. Env LEDGER_AUTH_TOKENS_FILE; or the tokens themselves, comma-separated, in env LEDGER_AUTH_TOKENS. Excludes --principals-file.")
     Path authTokensFile;
+
+    @Option(names = "--tls-cert-file", defaultValue = "${env:LEDGER_TLS_CERT_FILE}",
+            description = "PEM certificate chain of the client port; with --tls-key-file it turns TLS on. Reloaded when it changes. Env LEDGER_TLS_CERT_FILE.")
+    Path tlsCertFile;
+
+    @Option(names = "--tls-key-file", defaultValue = "${env:LEDGER_TLS_KEY_FILE}",
+            description = "PEM private key (unencrypted PKCS#8) of --tls-cert-file. Reloaded when it changes. Env LEDGER_TLS_KEY_FILE.")
+    Path tlsKeyFile;
+
+    @Option(names = "--tls-client-ca-file", defaultValue = "${env:LEDGER_TLS_CLIENT_CA_FILE}",
+            description = "PEM bundle of CAs for client certificates: clients must present one (mTLS). Env LEDGER_TLS_CLIENT_CA_FILE.")
+    Path tlsClientCaFile;
+
+    @Option(names = "--tls-min-version", defaultValue = "${env:LEDGER_TLS_MIN_VERSION:-" + Defaults.TLS_MIN_VERSION + "}",
+            description = "Oldest TLS version accepted: 1.3 or 1.2. Env LEDGER_TLS_MIN_VERSION. Default: ${DEFAULT-VALUE}.")
+    String tlsMinVersion;
+
+    @Option(names = "--principals-file", defaultValue = "${env:LEDGER_PRINCIPALS_FILE}",
+            description = "Principals with token hashes / certificate identities, permissions and rates (docs/SECURITY.md); reloaded when it changes; must not be world-readable. Env LEDGER_PRINCIPALS_FILE.")
+    Path principalsFile;
+
+    @Option(names = "--producer-config", defaultValue = "${env:LEDGER_PRODUCER_CONFIG}",
+            description = "Kafka properties file for the producer and admin client (security.protocol, sasl.*, ssl.*: secrets off the command line). --producer-property and LEDGER_PRODUCER_PROPERTIES override it; acks, enable.idempotence and max.block.ms stay pinned. Env LEDGER_PRODUCER_CONFIG.")
+    Path producerConfig;
 
     @Option(names = "--server-id", defaultValue = "${env:LEDGER_SERVER_ID}",
             description = "Id in Welcome and the server-id header. Env LEDGER_SERVER_ID. Default: <hostname>-<pid>.")
@@ -143,7 +167,9 @@ public final class ServerOptions {
                 .maxConnections(maxConnections).drainTimeoutMs(drainTimeoutMs)
                 .decisionsTopic(decisionsTopic).decisionTimeoutMs(decisionTimeoutMs)
                 .authTokens(authTokens(authTokensFile, System.getenv("LEDGER_AUTH_TOKENS")))
-                .serverId(serverId).allowWeakDurability(allowWeakDurability);
+                .serverId(serverId).allowWeakDurability(allowWeakDurability).principalsFile(principalsFile)
+                .tls(tls());
+        producerConfig(producerConfig).forEach(b::producerProperty);
         String fromEnv = System.getenv("LEDGER_PRODUCER_PROPERTIES");
         if (fromEnv != null && !fromEnv.isBlank()) {
             for (String pair : Arrays.stream(fromEnv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
@@ -156,6 +182,37 @@ public final class ServerOptions {
         }
         producerProperties.forEach(b::producerProperty);
         return b.build();
+    }
+
+    private ServerConfig.Tls tls() {
+        if (tlsCertFile == null && tlsKeyFile == null) {
+            if (tlsClientCaFile != null) {
+                throw new IllegalArgumentException("tlsClientCaFile needs --tls-cert-file and --tls-key-file: "
+                        + tlsClientCaFile);
+            }
+            return null;
+        }
+        return new ServerConfig.Tls(tlsCertFile, tlsKeyFile, tlsClientCaFile, tlsMinVersion);
+    }
+
+    /**
+     * The settings of a Kafka properties file, in file order; empty without a file.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read
+     */
+    static Map<String, String> producerConfig(Path file) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (file == null) {
+            return out;
+        }
+        java.util.Properties props = new java.util.Properties();
+        try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(reader);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--producer-config cannot be read: " + file + " (" + e + ")", e);
+        }
+        props.stringPropertyNames().stream().sorted().forEach(k -> out.put(k, props.getProperty(k).trim()));
+        return out;
     }
 
     /**

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * carries the lowest partition and that copy's offset. The partition list follows the producer's metadata: {@link
  * #refreshPartitions} runs on the {@link KafkaMaintenance} thread and swaps in a new list when partitions were
  * added; event loops only read the latest list. Value: the event bytes exactly as the client sent them.
- * Headers: {@code ingest-ts} (epoch millis as a decimal ASCII string), {@code client-name}, {@code server-id}.
+ * Headers: {@code ingest-ts} (epoch millis as a decimal ASCII string), {@code client-name}, {@code server-id},
+ * {@code principal}.
  *
  * <p>Before sending it checks the {@link KafkaCircuit} (UNAVAILABLE at once when Kafka is known to be down) and
  * takes room in the {@link ByteBudget} (OVERLOADED when there is none). {@code send()} never waits
@@ -73,17 +74,19 @@ public final class KafkaEventWriter {
     /**
      * The headers for the records of one Submit.
      *
-     * @param clientName UTF-8 bytes of the sending connection's client name
+     * @param clientName UTF-8 bytes of the sending connection's client name (self-asserted)
+     * @param principal UTF-8 bytes of the principal the server authenticated for the connection
      */
-    public SubmitHeaders headersFor(byte[] clientName) {
+    public SubmitHeaders headersFor(byte[] clientName, byte[] principal) {
         byte[] ingestTs = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
         RecordHeaders headers = new RecordHeaders();
         headers.add(MutationHeaders.INGEST_TS, ingestTs);
         headers.add(MutationHeaders.CLIENT_NAME, clientName);
         headers.add(MutationHeaders.SERVER_ID, serverId);
+        headers.add(MutationHeaders.PRINCIPAL, principal);
         headers.setReadOnly();
         int size = MutationHeaders.INGEST_TS.length() + ingestTs.length + MutationHeaders.CLIENT_NAME.length() + clientName.length
-                + MutationHeaders.SERVER_ID.length() + serverId.length;
+                + MutationHeaders.SERVER_ID.length() + serverId.length + MutationHeaders.PRINCIPAL.length() + principal.length;
         return new SubmitHeaders(headers, size);
     }
 

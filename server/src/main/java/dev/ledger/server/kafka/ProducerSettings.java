@@ -47,6 +47,21 @@ public final class ProducerSettings {
         return p;
     }
 
+    /**
+     * The settings that say how to reach the cluster rather than how to produce: {@code security.protocol},
+     * {@code sasl.*}, {@code ssl.*}, {@code client.dns.lookup}; what the server's admin client needs too.
+     */
+    public static java.util.Map<String, String> connectionSettings(java.util.Map<String, String> settings) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        settings.forEach((k, v) -> {
+            if (k.equals("security.protocol") || k.startsWith("sasl.") || k.startsWith("ssl.")
+                    || k.equals("client.dns.lookup")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
     /** The byte budget for events in flight to Kafka, derived from the effective {@code buffer.memory}. */
     public static long budgetBytes(Properties producerProperties) {
         long bufferMemory = Long.parseLong(producerProperties.getProperty(ProducerConfig.BUFFER_MEMORY_CONFIG).trim());

@@ -37,12 +37,15 @@ public final class TopicInitializer {
     /**
      * Creates {@code topic} unless it exists, then describes it.
      *
+     * @param connection how to reach the cluster besides the bootstrap servers (security.protocol, sasl.*, ssl.*;
+     *     {@link ProducerSettings#connectionSettings})
      * @param replicationFactor 0 for min(3, number of brokers)
      * @return what the topic (created now or found) can promise
      */
-    public static TopicDurability ensureTopic(String bootstrapServers, String topic, int partitions,
-            int replicationFactor, Duration timeout) {
+    public static TopicDurability ensureTopic(String bootstrapServers, java.util.Map<String, String> connection,
+            String topic, int partitions, int replicationFactor, Duration timeout) {
         Properties props = new Properties();
+        props.putAll(connection);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(props)) {

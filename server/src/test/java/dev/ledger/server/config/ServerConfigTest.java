@@ -93,4 +93,23 @@ class ServerConfigTest {
         assertThat(c.toBuilder().build().allowWeakDurability()).isTrue();
         assertThat(c.describe()).contains("allowWeakDurability=true");
     }
+
+    @Test
+    void tlsAndSecuritySettingsAreCheckedNamingTheSetting(@TempDir Path dir) throws Exception {
+        Path cert = Files.writeString(dir.resolve("c.pem"), "x");
+        Path key = Files.writeString(dir.resolve("k.pem"), "x");
+        assertThatThrownBy(() -> valid().tls(new ServerConfig.Tls(cert, dir.resolve("missing"), null, "1.3")).build())
+                .hasMessageStartingWith("tlsKeyFile must be a readable file");
+        assertThatThrownBy(() -> valid().tls(new ServerConfig.Tls(cert, key, null, "1.1")).build())
+                .hasMessage("tlsMinVersion must be 1.3 or 1.2: 1.1");
+        ServerOptions caOnly = new ServerOptions();
+        new CommandLine(caOnly).parseArgs("--tls-client-ca-file", cert.toString());
+        assertThatThrownBy(() -> caOnly.toConfig("k:9092")).hasMessageStartingWith("tlsClientCaFile needs --tls-cert-file");
+        ServerOptions both = new ServerOptions();
+        new CommandLine(both).parseArgs("--tls-cert-file", cert.toString(), "--tls-key-file", key.toString());
+        assertThat(both.toConfig("k:9092").tls()).isEqualTo(new ServerConfig.Tls(cert, key, null, "1.3"));
+        assertThat(valid().producerProperty("ssl.truststore.password", "hunter2")
+                .producerProperty("sasl.jaas.config", "x password=\"hunter2\";").build().describe())
+                .doesNotContain("hunter2").contains("ssl.truststore.password=****");
+    }
 }

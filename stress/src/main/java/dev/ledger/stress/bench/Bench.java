@@ -1,6 +1,7 @@
 package dev.ledger.stress.bench;
 
 import dev.ledger.stress.load.ClientOptions;
+import dev.ledger.stress.load.ClientSecurity;
 import dev.ledger.stress.load.LoadDriver;
 import dev.ledger.stress.load.LoadSettings;
 import dev.ledger.stress.load.Mix;
@@ -31,12 +32,16 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class Bench {
 
+    /** The decide phase's name in the table. */
+    static final String DECIDE = "sdk-server-core";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final BenchSettings s;
     private final List<BenchRow> rows = new ArrayList<>();
     private final List<RunReport> reports = new ArrayList<>();
     private final List<CoreBenchResult> coreResults = new ArrayList<>();
+    /** Server CPU nanoseconds and acknowledged events of each SDK phase's measured part (warm-up excluded). */
+    private final Map<String, long[]> measuredServerCpu = new LinkedHashMap<>();
 
     public Bench(BenchSettings settings) {
         this.s = settings;
@@ -49,6 +54,7 @@ public final class Bench {
         ChildProcess broker = null;
         ChildProcess server = null;
         ChildProcess core = null;
+        ChildProcess tlsServer = null;
         try {
             String bootstrap = s.bootstrapServers();
             if (bootstrap == null) {
@@ -62,6 +68,7 @@ public final class Bench {
                 createTopic(bootstrap, s.topic() + ".raw");
             }
             List<String> targets = s.targets();
+            List<String> tlsTargets = List.of();
             if ((s.tcp() || s.decide()) && targets.isEmpty()) {
                 int port = freePort();
                 System.out.println("starting server process on 127.0.0.1:" + port + " (log: "
@@ -76,6 +83,18 @@ public final class Bench {
                         null, work.resolve("server.log"));
                 awaitListening(server, port);
                 targets = List.of("127.0.0.1:" + port);
+                if (s.tls()) {
+                    int tlsPort = freePort();
+                    List<String> tlsArgs = new ArrayList<>(args);
+                    tlsArgs.set(tlsArgs.indexOf("--port") + 1, String.valueOf(tlsPort));
+                    tlsArgs.addAll(BenchTls.serverArgs(work));
+                    System.out.println("starting TLS server process on 127.0.0.1:" + tlsPort + " (TLS 1.3, provider "
+                            + BenchTls.provider() + "; log: " + work.resolve("server-tls.log") + ")");
+                    tlsServer = ChildProcess.startJava("server-tls", s.serverJvmOpts(), "dev.ledger.server.ServerMain",
+                            tlsArgs, null, work.resolve("server-tls.log"));
+                    awaitListening(tlsServer, tlsPort);
+                    tlsTargets = List.of("127.0.0.1:" + tlsPort);
+                }
             }
             if (s.decide()) {
                 core = startDecidingCore(bootstrap, work);
@@ -90,11 +109,20 @@ public final class Bench {
                 }
                 if (s.tcp()) {
                     List<String> t = targets;
-                    allAcked &= phase("sdk-server-kafka", i, broker, server, () -> load(t, false));
+                    ChildProcess p = server;
+                    allAcked &= phase(BenchTable.TCP, i, broker, server,
+                            () -> tcp(t, s.security(), BenchTable.TCP, p, false));
                 }
                 if (s.decide()) {
                     List<String> t = targets;
-                    allAcked &= phase("sdk-server-core", i, broker, server, () -> load(t, true));
+                    ChildProcess p = server;
+                    allAcked &= phase(DECIDE, i, broker, server, () -> tcp(t, s.security(), DECIDE, p, true));
+                }
+                if (tlsServer != null) {
+                    List<String> t = tlsTargets;
+                    ChildProcess p = tlsServer;
+                    allAcked &= phase(BenchTable.TLS, i, broker, tlsServer,
+                            () -> tcp(t, BenchTls.clientSecurity(work), BenchTable.TLS, p, false));
                 }
                 if (s.core()) {
                     System.out.printf("%n--- core (repeat %d) ---%n", i);
@@ -106,6 +134,9 @@ public final class Bench {
             if (!rows.isEmpty()) {
                 System.out.print(table.format());
             }
+            Map<String, Double> cpuPerEvent = serverCpuMicrosPerEvent();
+            cpuPerEvent.forEach((phase, micros) -> System.out.printf(
+                    "server CPU per acknowledged event, %s: %.2f us (measured part, warm-up excluded)%n", phase, micros));
             for (CoreBenchResult c : coreResults) {
                 System.out.print(c.format());
             }
@@ -115,6 +146,8 @@ public final class Bench {
                 json.put("cores", Runtime.getRuntime().availableProcessors());
                 json.put("rows", rows);
                 json.put("ratioTcpToRaw", table.ratio());
+                json.put("ratioTlsToTcp", table.tlsRatio());
+                json.put("serverCpuMicrosPerEvent", cpuPerEvent);
                 json.put("reports", reports);
                 json.put("core", coreResults);
                 ReportFiles.writeJson(s.json(), json);
@@ -123,6 +156,9 @@ public final class Bench {
         } finally {
             if (core != null) {
                 core.close();
+            }
+            if (tlsServer != null) {
+                tlsServer.close();
             }
             if (server != null) {
                 server.close();
@@ -133,13 +169,38 @@ public final class Bench {
         }
     }
 
-    private RunReport load(List<String> targets, boolean awaitDecision) throws InterruptedException {
+    private Map<String, Double> serverCpuMicrosPerEvent() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        measuredServerCpu.forEach((phase, v) -> {
+            if (v[1] > 0 && v[0] >= 0) {
+                out.put(phase, v[0] / 1000.0 / v[1]);
+            }
+        });
+        return out;
+    }
+
+    /** The SDK path; with {@code awaitDecision} every event waits for the core's decision (the decide phase). */
+    private RunReport tcp(List<String> targets, ClientSecurity security, String name, ChildProcess server,
+            boolean awaitDecision) throws InterruptedException {
         ClientOptions client = new ClientOptions(Math.max(s.window(), s.batch()), s.batch(), s.linger(),
-                Duration.ofSeconds(30), null);
+                Duration.ofSeconds(30), security);
         LoadSettings load = new LoadSettings(targets, s.connections(), s.ratePerSecond(), s.window(), s.duration(),
                 s.events(),
                 new Mix(0, 0, 1, 0), s.accounts(), client, true, s.warmup(), awaitDecision);
-        return new LoadDriver(load, null, System.out).run(awaitDecision ? "sdk-server-core" : "sdk-server-kafka");
+        long[] cpuAtStart = {-1};
+        RunReport r = new LoadDriver(load, null, System.out)
+                .onMeasuredStart(() -> cpuAtStart[0] = server == null ? -1 : server.cpuNanos()).run(name);
+        if (server != null && cpuAtStart[0] >= 0) {
+            long cpu = server.cpuNanos() - cpuAtStart[0];
+            long[] sum = measuredServerCpu.computeIfAbsent(name, k -> new long[2]);
+            sum[0] += cpu;
+            sum[1] += r.acked();
+            if (r.acked() > 0) {
+                System.out.printf("server CPU per acknowledged event: %.2f us (measured part)%n",
+                        cpu / 1000.0 / r.acked());
+            }
+        }
+        return r;
     }
 
     private String decisionsTopic() {

@@ -16,6 +16,9 @@ import java.util.List;
  * @param coreJar the core's runnable jar; when absent the core runs from this jar's class path
  * @param coreArgs extra arguments of the core
  * @param overdraftShare fraction of the core phase's transfers that would overdraw their payer
+ * @param tls also run the SDK path over TLS, against a second server process with a certificate made for the run
+ *     (needs a bench-started server), and compare it with plaintext
+ * @param security the SDK's token and TLS settings for the plaintext phase (external servers may need them)
  * @param decide run the decide phase: SDK -> server -> Kafka -> core -> decision back to the SDK, with a core process
  *     beside the server, each event awaiting its decision
  */
@@ -24,7 +27,8 @@ public record BenchSettings(String bootstrapServers, List<String> targets, Strin
         int connections, int window,
         int batch, Duration linger, int accounts, List<String> brokerJvmOpts, List<String> serverJvmOpts,
         List<String> serverArgs, Path workDir, Path json, boolean core, List<String> coreJvmOpts, Path coreJar,
-        List<String> coreArgs, double overdraftShare, boolean decide) {
+        List<String> coreArgs, double overdraftShare, boolean tls, dev.ledger.stress.load.ClientSecurity security,
+        boolean decide) {
 
     /** Events of the core phase when {@code --events} is not given. */
     public static final long CORE_EVENTS = 2_000_000;
@@ -41,6 +45,10 @@ public record BenchSettings(String bootstrapServers, List<String> targets, Strin
         }
         if (ratePerSecond < 0) {
             throw new IllegalArgumentException("--rate must not be negative: " + ratePerSecond);
+        }
+        if (tls && !targets.isEmpty()) {
+            throw new IllegalArgumentException("--tls compares TLS with plaintext on servers the bench starts; with "
+                    + "--target use the --tls-* client options instead");
         }
         if (partitions < 1) {
             throw new IllegalArgumentException("--partitions must be at least 1: " + partitions);

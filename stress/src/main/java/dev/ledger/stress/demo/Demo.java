@@ -9,7 +9,9 @@ import dev.ledger.proto.AccountGroup;
 import dev.ledger.proto.MutationEvent;
 import dev.ledger.server.LedgerServer;
 import dev.ledger.server.config.ServerConfig;
+import dev.ledger.devcerts.DevCertificates;
 import dev.ledger.stress.load.ClientOptions;
+import dev.ledger.stress.load.ClientSecurity;
 import dev.ledger.stress.load.NanoClock;
 import dev.ledger.stress.load.OpenLoopLimiter;
 import dev.ledger.stress.load.Outcomes;
@@ -24,6 +26,8 @@ import dev.ledger.stress.verify.DecisionVerifier;
 import dev.ledger.stress.verify.Verifier;
 import dev.ledger.stress.verify.VerifyReport;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,6 +70,9 @@ public final class Demo {
     private final int transfers;
     private final double ratePerSecond;
     private final PrintStream out;
+    private final boolean tls;
+    private ClientSecurity security = ClientSecurity.NONE;
+    private Path tlsDir;
     private CoreNode core;
 
     /**
@@ -73,6 +80,14 @@ public final class Demo {
      * @param ratePerSecond transfer rate, open loop
      */
     public Demo(int transfers, double ratePerSecond, PrintStream out) {
+        this(transfers, ratePerSecond, out, false);
+    }
+
+    /**
+     * @param tls run the whole demo over mTLS, with a CA, a server and a client certificate made in a temporary
+     *     directory
+     */
+    public Demo(int transfers, double ratePerSecond, PrintStream out, boolean tls) {
         if (transfers < 0 || (long) transfers * AMOUNT_MINOR > TOP_UP_MINOR) {
             throw new IllegalArgumentException("--transfers must be 0.." + TOP_UP_MINOR / AMOUNT_MINOR
                     + " so the payer is never overdrawn: " + transfers);
@@ -80,14 +95,19 @@ public final class Demo {
         this.transfers = transfers;
         this.ratePerSecond = ratePerSecond;
         this.out = out;
+        this.tls = tls;
     }
 
     public DemoResult run() throws InterruptedException {
         out.println("starting embedded Kafka (single node) ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.startSingleNode()) {
-            LedgerServer server = LedgerServer.start(ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
+            ServerConfig.Builder config = ServerConfig.builder().bootstrapServers(kafka.bootstrapServers())
                     .developmentMode(true).bindAddress("127.0.0.1").port(0).topic(TOPIC).topicPartitions(3)
-                    .decisionsTopic(DECISIONS_TOPIC).build());
+                    .decisionsTopic(DECISIONS_TOPIC);
+            if (tls) {
+                config.tls(makeCertificates());
+            }
+            LedgerServer server = LedgerServer.start(config.build());
             try (CoreNode core = CoreNode.start(CoreConfig.builder().bootstrapServers(kafka.bootstrapServers())
                     .mutationsTopic(TOPIC).decisionsTopic(DECISIONS_TOPIC).adminBindAddress("127.0.0.1").adminPort(0)
                     .coreId("demo-core").build())) {
@@ -109,7 +129,41 @@ public final class Demo {
                 return result;
             } finally {
                 server.shutdownGracefully(Duration.ofSeconds(10));
+                deleteTlsDir();
             }
+        }
+    }
+
+    private void deleteTlsDir() {
+        if (tlsDir == null) {
+            return;
+        }
+        try (var files = Files.list(tlsDir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(tlsDir);
+        } catch (java.io.IOException e) {
+            out.println("could not delete " + tlsDir + ": " + e);
+        }
+    }
+
+    /** A CA, a server certificate for 127.0.0.1 and a client certificate, in a temporary directory; mTLS settings. */
+    private ServerConfig.Tls makeCertificates() {
+        try {
+            Path dir = Files.createTempDirectory("ledger-demo-tls");
+            tlsDir = dir;
+            DevCertificates ca = DevCertificates.newAuthority("ledger-demo-ca");
+            ca.writeCertificate(dir.resolve("ca.pem"));
+            ca.issueServer("ledger-demo-server", "IP:127.0.0.1", "DNS:localhost")
+                    .write(dir.resolve("server.pem"), dir.resolve("server.key"));
+            ca.issueClient("ledger-demo-client").write(dir.resolve("client.pem"), dir.resolve("client.key"));
+            security = ClientSecurity.tls(dir.resolve("ca.pem"), dir.resolve("client.pem"), dir.resolve("client.key"));
+            out.println("mTLS: CA, server and client certificates in " + dir);
+            return new ServerConfig.Tls(dir.resolve("server.pem"), dir.resolve("server.key"), dir.resolve("ca.pem"),
+                    "1.3");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot make the demo's certificates: " + e, e);
         }
     }
 
@@ -174,7 +228,7 @@ public final class Demo {
     private RunReport send(String target, ConcurrentLinkedQueue<AckedEntry> acked) throws InterruptedException {
         LatencyRecorder latency = new LatencyRecorder();
         Outcomes outcomes = new Outcomes();
-        ClientOptions client = new ClientOptions(10_000, 256, Duration.ofMillis(1), Duration.ofSeconds(30), null);
+        ClientOptions client = new ClientOptions(10_000, 256, Duration.ofMillis(1), Duration.ofSeconds(30), security);
         long start = System.nanoTime();
         long sent;
         try (Submitter submitter = new Submitter(List.of(target), 1, 0, client, latency, outcomes, acked::add, false)) {

@@ -35,6 +35,14 @@ public final class LoadDriver {
         this.progress = progress;
     }
 
+    private Runnable onMeasuredStart = () -> { };
+
+    /** Runs {@code hook} on the driving thread right before the measured phase starts (after setup and warm-up). */
+    public LoadDriver onMeasuredStart(Runnable hook) {
+        this.onMeasuredStart = hook;
+        return this;
+    }
+
     public RunReport run(String name) throws InterruptedException {
         LatencyRecorder latency = new LatencyRecorder();
         Outcomes outcomes = new Outcomes();
@@ -54,6 +62,7 @@ public final class LoadDriver {
             boolean drained;
             ProgressTicker ticker = new ProgressTicker(name, latency, progress, submitter::inFlight);
             try {
+                onMeasuredStart.run();
                 start = System.nanoTime();
                 long stopAt = start + settings.duration().toNanos();
                 OpenLoopLimiter limiter = settings.openLoop()

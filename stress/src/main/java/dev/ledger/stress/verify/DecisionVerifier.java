@@ -43,8 +43,13 @@ public final class DecisionVerifier {
     /** Reads a decisions topic (read_committed, to the end offsets at start) and checks it against the acked ids. */
     public static DecisionReport verifyTopic(String bootstrapServers, String topic, Collection<String> ackedIds,
             java.time.Duration timeout) {
+        return verifyTopic(new TopicScanner(bootstrapServers, topic, timeout), topic, ackedIds);
+    }
+
+    /** {@link #verifyTopic(String, String, Collection, java.time.Duration)} with a given scanner (read_committed is added). */
+    public static DecisionReport verifyTopic(TopicScanner scanner, String topic, Collection<String> ackedIds) {
         DecisionVerifier v = new DecisionVerifier();
-        int partitions = new TopicScanner(bootstrapServers, topic, timeout).readCommitted().scanRecords(r -> {
+        int partitions = scanner.readCommitted().scanRecords(r -> {
             try {
                 v.add(Decision.parseFrom(r.value() == null ? new byte[0] : r.value()));
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {

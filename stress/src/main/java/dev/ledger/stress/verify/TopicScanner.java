@@ -42,16 +42,24 @@ public final class TopicScanner {
     private final String topic;
     private final Duration timeout;
     private final boolean readCommitted;
+    private final java.util.Map<String, String> settings;
 
     public TopicScanner(String bootstrapServers, String topic, Duration timeout) {
-        this(bootstrapServers, topic, timeout, false);
+        this(bootstrapServers, topic, timeout, false, java.util.Map.of());
     }
 
-    private TopicScanner(String bootstrapServers, String topic, Duration timeout, boolean readCommitted) {
+    private TopicScanner(String bootstrapServers, String topic, Duration timeout, boolean readCommitted,
+            java.util.Map<String, String> settings) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.timeout = timeout;
         this.readCommitted = readCommitted;
+        this.settings = java.util.Map.copyOf(settings);
+    }
+
+    /** The same scan with extra consumer settings, e.g. SASL/SSL from {@code verify --kafka-config}. */
+    public TopicScanner withSettings(java.util.Map<String, String> extra) {
+        return new TopicScanner(bootstrapServers, topic, timeout, readCommitted, extra);
     }
 
     /**
@@ -59,7 +67,7 @@ public final class TopicScanner {
      * stable offset (the decision journal is written in transactions).
      */
     public TopicScanner readCommitted() {
-        return new TopicScanner(bootstrapServers, topic, timeout, true);
+        return new TopicScanner(bootstrapServers, topic, timeout, true, settings);
     }
 
     /** Scans the topic; returns the number of partitions. Throws if the end offsets are not reached in time. */
@@ -70,6 +78,7 @@ public final class TopicScanner {
     /** Scans the topic handing over raw records; returns the number of partitions. */
     public int scanRecords(java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         Properties p = new Properties();
+        p.putAll(settings);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");

@@ -60,8 +60,14 @@ public final class Verifier implements TopicScanner.Listener {
      */
     public static VerifyReport verifyTopic(String bootstrapServers, String topic, List<AckedEntry> acked,
             java.time.Duration timeout, TopicScanner.Listener... extra) {
+        return verifyTopic(new TopicScanner(bootstrapServers, topic, timeout), topic, acked, extra);
+    }
+
+    /** {@link #verifyTopic(String, String, List, java.time.Duration, TopicScanner.Listener...)} with a given scanner. */
+    public static VerifyReport verifyTopic(TopicScanner scanner, String topic, List<AckedEntry> acked,
+            TopicScanner.Listener... extra) {
         Verifier verifier = new Verifier();
-        int partitions = new TopicScanner(bootstrapServers, topic, timeout).scan((p, o, k, e) -> {
+        int partitions = scanner.scan((p, o, k, e) -> {
             verifier.onRecord(p, o, k, e);
             for (TopicScanner.Listener l : extra) {
                 l.onRecord(p, o, k, e);

@@ -20,7 +20,7 @@ class LoadDriverTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort(); // nothing listens there once closed: every setup event times out
         }
-        ClientOptions client = new ClientOptions(100, 10, Duration.ofMillis(1), Duration.ofSeconds(1), null);
+        ClientOptions client = new ClientOptions(100, 10, Duration.ofMillis(1), Duration.ofSeconds(1), ClientSecurity.NONE);
         LoadSettings settings = new LoadSettings(List.of("127.0.0.1:" + closedPort), 1, 0, 10,
                 Duration.ofSeconds(1), 1, Mix.DEFAULT, 2, client, true, Duration.ZERO, false);
 

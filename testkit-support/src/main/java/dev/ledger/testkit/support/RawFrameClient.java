@@ -57,6 +57,31 @@ public final class RawFrameClient implements AutoCloseable {
         }
     }
 
+    /** Connects to {@code 127.0.0.1:port} over TLS with {@code tls} and completes the TLS handshake. */
+    public static RawFrameClient connectTls(int port, javax.net.ssl.SSLContext tls) {
+        try {
+            javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout((int) DEFAULT_READ_TIMEOUT.toMillis());
+            socket.startHandshake();
+            return new RawFrameClient(socket);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not connect over TLS to 127.0.0.1:" + port + ": " + e, e);
+        }
+    }
+
+    /** The server certificate's subject, on a TLS connection. */
+    public String peerSubject() {
+        try {
+            var cert = (java.security.cert.X509Certificate) ((javax.net.ssl.SSLSocket) socket).getSession()
+                    .getPeerCertificates()[0];
+            return cert.getSubjectX500Principal().getName();
+        } catch (IOException e) {
+            throw new IllegalStateException("no peer certificate: " + e, e);
+        }
+    }
+
     /** Connects, says Hello and returns the client once the Welcome arrived; throws if anything else came. */
     public static RawFrameClient connectAndHello(int port, String clientName) {
         RawFrameClient client = connect(port);

@@ -117,11 +117,17 @@ public final class TopicRecords {
     /** Records of one partition with offsets in [from, to), as many as arrive within 20 s. */
     public static List<ConsumerRecord<byte[], byte[]>> range(String bootstrap, String topic, int partition, long from,
             long to) {
+        return range(bootstrap, Map.of(), topic, partition, from, to);
+    }
+
+    /** {@link #range(String, String, int, long, long)} with client settings, such as SASL. */
+    public static List<ConsumerRecord<byte[], byte[]>> range(String bootstrap, Map<String, String> settings,
+            String topic, int partition, long from, long to) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         if (to <= from) {
             return out;
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, false)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, false, settings)) {
             TopicPartition tp = new TopicPartition(topic, partition);
             consumer.assign(List.of(tp));
             consumer.seek(tp, from);
@@ -189,7 +195,13 @@ public final class TopicRecords {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, boolean readCommitted) {
+        return consumer(bootstrap, readCommitted, Map.of());
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, boolean readCommitted,
+            Map<String, String> settings) {
         Properties p = new Properties();
+        p.putAll(settings);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
