@@ -352,4 +352,15 @@ class FrameDecoderTest {
         assertThat(ch.isOpen()).isFalse();
         assertFalse(ch.finish());
     }
+    @Test
+    void aMalformedFrameIsReleasedWithTheInput() throws Exception {
+        EmbeddedChannel ch = channel();
+        ByteBuf in = Unpooled.buffer().writeInt(3).writeBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+        in.retain(); // the test's own reference, to look at afterwards
+        ch.writeInbound(in);
+        writtenFrame(ch);
+        assertThat(in.refCnt()).as("only the test's reference is left").isEqualTo(1);
+        in.release();
+        assertFalse(ch.finish());
+    }
 }

@@ -316,6 +316,17 @@ class KafkaEventWriterTest {
     }
 
     @Test
+    void partitionsAreNotReadFromAProducerBeingReplaced() {
+        MockProducer<byte[], byte[]> producer = producer(4);
+        KafkaEventWriter writer = writer(producer, List.of(0, 1), new ByteBudget(1 << 20), closedCircuit());
+        write(writer, transfer("a"), 0);
+        producer.errorNext(new ClusterAuthorizationException("no IdempotentWrite"));
+        assertThat(writer.producers().isReplacing()).isTrue();
+        writer.refreshPartitions();
+        assertThat(writer.partitions()).containsExactly(0, 1);
+    }
+
+    @Test
     void aSnapshotAfterARefreshGoesToTheNewPartitionsToo() {
         MockProducer<byte[], byte[]> producer = producer(3);
         KafkaEventWriter writer = writer(producer, List.of(0), new ByteBudget(1 << 20), closedCircuit());
