@@ -33,7 +33,7 @@ class ConnectionTest {
 
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long HOUR = TimeUnit.HOURS.toNanos(1);
-    private static final long CONNECT_TIMEOUT_NANOS = 500 * MS;
+    private static final long CONNECT_TIMEOUT_NANOS = 60_000 * MS;
     private static final int CLIENT_MAX_IN_FLIGHT = 100;
     private static final Endpoint ENDPOINT = new Endpoint("127.0.0.1", 7070);
 

@@ -341,13 +341,13 @@ class FrameDecoderTest {
                 ReferenceCountUtil.release(msg);
             }
         }, new ServerFrameEncoder(), new FrameDecoder(MAX));
-        ch.writeInbound(Unpooled.buffer().writeInt(MAX + 1));
         ch.freezeTime(); // the grace timer runs on the channel's clock, advanced by hand
+        ch.writeInbound(Unpooled.buffer().writeInt(MAX + 1));
         assertThat(ch.isOpen()).isTrue();
-        ch.advanceTimeBy(1000, TimeUnit.MILLISECONDS);
+        ch.advanceTimeBy(1999, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
         assertThat(ch.isOpen()).as("within the grace period").isTrue();
-        ch.advanceTimeBy(1000, TimeUnit.MILLISECONDS);
+        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
         assertThat(ch.isOpen()).isFalse();
         assertFalse(ch.finish());
