@@ -363,4 +363,27 @@ class FrameDecoderTest {
         in.release();
         assertFalse(ch.finish());
     }
+    @Test
+    void eventBytesPointIntoTheFrameBufferInsteadOfBeingCopied() {
+        for (boolean direct : new boolean[] {false, true}) { // the server reads into pooled direct buffers
+            EmbeddedChannel ch = channel();
+            MutationEvent event = MutationEvent.newBuilder().setEventId("e-1")
+                    .setSnapshot(Snapshot.newBuilder().setLabel("aliased")).build();
+            ByteBuf heap = framed(ClientFrame.newBuilder()
+                    .setSubmit(Submit.newBuilder().setRequestId(5).addEvents(event)).build());
+            ByteBuf in = direct ? Unpooled.directBuffer().writeBytes(heap) : heap.retain();
+            heap.release();
+            ch.writeInbound(in);
+            InboundFrame frame = ch.readInbound();
+            ByteString bytes = frame.view().getSubmit().getEvents(0);
+            ByteBuf content = frame.content();
+            for (int i = content.readerIndex(); i < content.writerIndex(); i++) {
+                content.setByte(i, 0x7F);
+            }
+            assertThat(bytes.toByteArray()).as("direct=%s: the event's bytes are the frame's", direct)
+                    .containsOnly(0x7F);
+            frame.release();
+            assertFalse(ch.finish());
+        }
+    }
 }
