@@ -99,4 +99,24 @@ class ConnectionSlotStateTest {
         assertThat(ConnectionSlot.failuresAfterClose(5, true, held - 1, held)).isEqualTo(5);
         assertThat(ConnectionSlot.failuresAfterClose(5, false, held, held)).as("never welcomed").isEqualTo(5);
     }
+    @Test
+    void eachConnectionThatEndsWithoutHoldingDoublesTheNextReconnectsBackoff() {
+        EmbeddedChannel first = connection();
+        first.writeInbound(welcome()); // welcomed, then dropped at once: not held
+        first.close();
+        long firstDelay = scheduledReconnectNanos();
+        assertThat(firstDelay).isBetween(INITIAL_BACKOFF / 2, INITIAL_BACKOFF - 1);
+
+        loop.advanceTimeBy(firstDelay, TimeUnit.NANOSECONDS);
+        loop.runScheduledPendingTasks(); // the reconnect: a new connection becomes current (it never connects here)
+        Connection reconnecting = slot.current();
+        assertThat(reconnecting).isNotNull();
+
+        EmbeddedChannel second = connection();
+        second.close();
+        assertThat(slot.current()).as("an old connection's end leaves the current one alone").isSameAs(reconnecting);
+        assertThat(scheduledReconnectNanos()).isBetween(INITIAL_BACKOFF, 2 * INITIAL_BACKOFF - 1);
+        first.finishAndReleaseAll();
+        second.finishAndReleaseAll();
+    }
 }
