@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.ledger.proto.EventResult;
 import dev.ledger.proto.Status;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PendingEventTest {
@@ -48,5 +50,82 @@ class PendingEventTest {
         event.completeFinal(result(Status.STATUS_ACCEPTED));
 
         assertThatThrownBy(event.future::join).cause().isInstanceOf(LedgerClosedException.class);
+    }
+    @Test
+    void acceptedCompletesWithTheReceiptAndSettlesBeforeTheFutureCompletes() {
+        List<String> order = new ArrayList<>();
+        PendingEvent event = new PendingEvent("e-1", ByteString.EMPTY, System.nanoTime(), 1,
+                (e, accepted) -> order.add("settled " + accepted));
+        event.future.thenRun(() -> order.add("future"));
+
+        assertThat(event.completeFinal(EventResult.newBuilder().setEventId("e-1").setStatus(Status.STATUS_ACCEPTED)
+                .setPartition(2).setOffset(99).build())).isTrue();
+
+        Receipt receipt = event.future.join();
+        assertThat(receipt.eventId()).isEqualTo("e-1");
+        assertThat(receipt.status()).isEqualTo(Status.STATUS_ACCEPTED);
+        assertThat(receipt.partition()).isEqualTo(2);
+        assertThat(receipt.offset()).isEqualTo(99);
+        assertThat(order).containsExactly("settled true", "future");
+        assertThat(event.isDone()).isTrue();
+    }
+
+    @Test
+    void invalidAndUnauthenticatedAreRejectionsWithTheServersReason() {
+        for (Status status : new Status[] {Status.STATUS_INVALID, Status.STATUS_UNAUTHENTICATED}) {
+            PendingEvent event = pending();
+            assertThat(event.completeFinal(EventResult.newBuilder().setEventId("e-1").setStatus(status)
+                    .setReason("transfer.amount_minor must be > 0: 0").build())).isTrue();
+            assertThatThrownBy(event.future::join).cause().isInstanceOfSatisfying(LedgerRejectedException.class, e -> {
+                assertThat(e.status()).isEqualTo(status);
+                assertThat(e.reason()).isEqualTo("transfer.amount_minor must be > 0: 0");
+            });
+        }
+    }
+
+    @Test
+    void anUnspecifiedStatusCarriesTheServersReasonWhenItGaveOne() {
+        PendingEvent quiet = pending();
+        quiet.completeFinal(result(Status.STATUS_UNSPECIFIED));
+        PendingEvent talkative = pending();
+        talkative.completeFinal(EventResult.newBuilder().setEventId("e-1").setStatus(Status.STATUS_UNSPECIFIED)
+                .setReason("bug").build());
+        assertThatThrownBy(quiet.future::join).cause().isInstanceOfSatisfying(LedgerRejectedException.class,
+                e -> assertThat(e.reason()).isEqualTo("protocol error: the server sent an unspecified status"));
+        assertThatThrownBy(talkative.future::join).cause().isInstanceOfSatisfying(LedgerRejectedException.class,
+                e -> assertThat(e.reason()).isEqualTo("protocol error: the server sent an unspecified status (bug)"));
+    }
+
+    @Test
+    void theSettlerRunsOnceWhateverComesAfter() {
+        List<Boolean> settled = new ArrayList<>();
+        PendingEvent event = new PendingEvent("e-1", ByteString.EMPTY, System.nanoTime(), 1,
+                (e, accepted) -> settled.add(accepted));
+        event.completeFinal(result(Status.STATUS_ACCEPTED));
+        event.completeFinal(result(Status.STATUS_ACCEPTED));
+        event.fail(new LedgerClosedException("closed"));
+        event.expire(1, "late");
+        assertThat(settled).containsExactly(true);
+        assertThat(event.future.join().status()).isEqualTo(Status.STATUS_ACCEPTED);
+    }
+
+    @Test
+    void expiryNamesTheTimeoutTheResendsAndTheLastOutcome() {
+        PendingEvent event = pending();
+        event.completeFinal(EventResult.newBuilder().setEventId("e-1").setStatus(Status.STATUS_OVERLOADED)
+                .setReason("busy").build());
+        event.attempts = 3;
+        event.expire(2_500_000_000L, "connect refused");
+        assertThatThrownBy(event.future::join).cause().isInstanceOf(LedgerTimeoutException.class)
+                .hasMessage("event e-1 not accepted within 2500 ms (3 resends); last outcome: STATUS_OVERLOADED (busy)");
+    }
+
+    @Test
+    void expiryOfAnEventNeverAnsweredNamesTheLastConnectionProblem() {
+        PendingEvent event = pending();
+        event.expire(1_000_000_000L, "connect to 127.0.0.1:1 failed");
+        assertThatThrownBy(event.future::join).cause().isInstanceOf(LedgerTimeoutException.class)
+                .hasMessageContaining("within 1000 ms (0 resends)")
+                .hasMessageContaining("no answer yet").hasMessageContaining("connect to 127.0.0.1:1 failed");
     }
 }

@@ -2,6 +2,7 @@ package dev.ledger.server.codec;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.ledger.proto.ClientFrameView;
 import dev.ledger.proto.ErrorCode;
 import io.netty.buffer.ByteBuf;
@@ -88,15 +89,17 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     private static ClientFrameView parse(ByteBuf frame) throws IOException {
+        // Aliasing only takes effect on input protobuf may treat as immutable: CodedInputStream.newInstance
+        // (ByteBuffer or byte[]) is not, and copied every event's bytes; an unsafeWrap'd ByteString's input is.
         CodedInputStream input;
         if (frame.nioBufferCount() == 1) {
             ByteBuffer nio = frame.nioBuffer();
-            input = CodedInputStream.newInstance(nio);
+            input = UnsafeByteOperations.unsafeWrap(nio).newCodedInput();
         } else {
             // Rare (composite cumulation): one copy of the whole frame, then events alias that copy.
             byte[] copy = new byte[frame.readableBytes()];
             frame.getBytes(frame.readerIndex(), copy);
-            input = CodedInputStream.newInstance(copy);
+            input = UnsafeByteOperations.unsafeWrap(copy).newCodedInput();
         }
         input.enableAliasing(true);
         ClientFrameView view = ClientFrameView.parseFrom(input);

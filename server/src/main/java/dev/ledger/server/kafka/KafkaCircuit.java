@@ -2,6 +2,7 @@ package dev.ledger.server.kafka;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * A small circuit breaker in front of the producer, so that with Kafka down events are answered UNAVAILABLE at
@@ -23,13 +24,21 @@ public final class KafkaCircuit {
     private final long probeTimeoutNanos;
     private final AtomicReference<State> state = new AtomicReference<>(State.CLOSED);
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
-    private volatile long changedAtNanos = System.nanoTime();
+    private final LongSupplier nanoClock;
+    private volatile long changedAtNanos;
     private volatile String lastFailure = "";
 
     public KafkaCircuit(int failureThreshold, long openMs, long probeTimeoutMs) {
+        this(failureThreshold, openMs, probeTimeoutMs, System::nanoTime);
+    }
+
+    /** With a clock of its own ({@code System.nanoTime} in production), so tests can step through the periods. */
+    KafkaCircuit(int failureThreshold, long openMs, long probeTimeoutMs, LongSupplier nanoClock) {
         this.failureThreshold = failureThreshold;
         this.openNanos = openMs * 1_000_000L;
         this.probeTimeoutNanos = probeTimeoutMs * 1_000_000L;
+        this.nanoClock = nanoClock;
+        this.changedAtNanos = nanoClock.getAsLong();
     }
 
     /** Whether a send may go to Kafka now. Never blocks. */
@@ -38,7 +47,7 @@ public final class KafkaCircuit {
         if (s == State.CLOSED) {
             return true;
         }
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         long waited = now - changedAtNanos;
         if (s == State.OPEN && waited >= openNanos && state.compareAndSet(State.OPEN, State.HALF_OPEN)) {
             changedAtNanos = now;
@@ -63,7 +72,7 @@ public final class KafkaCircuit {
         int failures = consecutiveFailures.incrementAndGet();
         State s = state.get();
         if (s == State.HALF_OPEN || s == State.CLOSED && failures >= failureThreshold) {
-            changedAtNanos = System.nanoTime();
+            changedAtNanos = nanoClock.getAsLong();
             state.set(State.OPEN);
         }
     }

@@ -12,14 +12,24 @@ import dev.ledger.proto.Ping;
 import dev.ledger.proto.ServerFrame;
 import dev.ledger.proto.Snapshot;
 import dev.ledger.proto.Submit;
+import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class FrameDecoderTest {
 
     private static final int MAX = 1024;
+    /** The server's limit before Hello ({@code ServerInitializer.PRE_HELLO_MAX_FRAME_BYTES}). */
+    private static final int PRE_HELLO = 16 * 1024;
+    private static final int MAX_AFTER_HELLO = 64 * 1024;
 
     private static EmbeddedChannel channel() {
         return new EmbeddedChannel(new ServerFrameEncoder(), new FrameDecoder(MAX));
@@ -170,5 +180,210 @@ class FrameDecoderTest {
         ch.writeOutbound(pong);
         assertThat(writtenFrame(ch)).isEqualTo(pong);
         assertFalse(ch.finish());
+    }
+    /** A Hello whose encoded ClientFrame is exactly {@code bytes} long (padded through its client name). */
+    private static ClientFrame helloOfSize(int bytes) {
+        for (int pad = bytes; pad >= 0; pad--) {
+            ClientFrame f = ClientFrame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)
+                    .setClientName("n".repeat(pad))).build();
+            if (f.getSerializedSize() == bytes) {
+                return f;
+            }
+        }
+        throw new AssertionError("no Hello of " + bytes + " bytes");
+    }
+
+    /** A Submit whose encoded ClientFrame is exactly {@code bytes} long (padded through one event's bytes). */
+    private static ClientFrame submitOfSize(int bytes) {
+        for (int pad = bytes; pad >= 0; pad--) {
+            ClientFrame f = ClientFrame.newBuilder().setSubmit(Submit.newBuilder().setRequestId(1)
+                    .addEvents(MutationEvent.newBuilder().setEventId("e").setSnapshot(
+                            Snapshot.newBuilder().setLabel("l".repeat(pad))))).build();
+            if (f.getSerializedSize() == bytes) {
+                return f;
+            }
+        }
+        throw new AssertionError("no Submit of " + bytes + " bytes");
+    }
+
+    /** Writes {@code frame}, then returns the decoded frame's kind (and releases it), or null if none came. */
+    private static ClientFrameView.KindCase decodeOne(EmbeddedChannel ch, ClientFrame frame) {
+        ch.writeInbound(framed(frame));
+        InboundFrame decoded = ch.readInbound();
+        if (decoded == null) {
+            return null;
+        }
+        try {
+            return decoded.view().getKindCase();
+        } finally {
+            decoded.release();
+        }
+    }
+
+    @Test
+    void aFrameOfExactlyMaxFrameBytesIsAccepted() {
+        EmbeddedChannel ch = channel();
+        assertThat(decodeOne(ch, helloOfSize(MAX))).isEqualTo(ClientFrameView.KindCase.HELLO);
+        assertThat(ch.isOpen()).isTrue();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aFrameOfOneByteMoreThanMaxFrameBytesIsRefused() throws Exception {
+        EmbeddedChannel ch = channel();
+        assertThat(decodeOne(ch, helloOfSize(MAX + 1))).isNull();
+        ServerFrame error = writtenFrame(ch);
+        assertThat(error.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_FRAME_TOO_LARGE);
+        assertThat(error.getError().getMessage()).isEqualTo("frame length 1025 exceeds the limit of 1024 bytes");
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void beforeHelloAFrameOfExactly16KiBIsAccepted() {
+        EmbeddedChannel ch = new EmbeddedChannel(new ServerFrameEncoder(), new FrameDecoder(MAX_AFTER_HELLO, PRE_HELLO));
+        assertThat(decodeOne(ch, helloOfSize(PRE_HELLO))).isEqualTo(ClientFrameView.KindCase.HELLO);
+        assertThat(ch.isOpen()).isTrue();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void beforeHelloAFrameOfOneByteMoreThan16KiBIsRefusedSayingSo() throws Exception {
+        EmbeddedChannel ch = new EmbeddedChannel(new ServerFrameEncoder(), new FrameDecoder(MAX_AFTER_HELLO, PRE_HELLO));
+        assertThat(decodeOne(ch, helloOfSize(PRE_HELLO + 1))).isNull();
+        ServerFrame error = writtenFrame(ch);
+        assertThat(error.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_FRAME_TOO_LARGE);
+        assertThat(error.getError().getMessage())
+                .isEqualTo("frame length 16385 exceeds the limit of 16384 bytes before Hello");
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void afterHelloTheFullLimitHoldsUpToItsLastByte() throws Exception {
+        EmbeddedChannel ch = new EmbeddedChannel(new ServerFrameEncoder(), new FrameDecoder(MAX_AFTER_HELLO, PRE_HELLO));
+        assertThat(decodeOne(ch, helloOfSize(100))).isEqualTo(ClientFrameView.KindCase.HELLO);
+        assertThat(decodeOne(ch, submitOfSize(PRE_HELLO + 1))).isEqualTo(ClientFrameView.KindCase.SUBMIT);
+        assertThat(decodeOne(ch, submitOfSize(MAX_AFTER_HELLO))).isEqualTo(ClientFrameView.KindCase.SUBMIT);
+        assertThat(decodeOne(ch, submitOfSize(MAX_AFTER_HELLO + 1))).isNull();
+        ServerFrame error = writtenFrame(ch);
+        assertThat(error.getError().getMessage())
+                .isEqualTo("frame length 65537 exceeds the limit of 65536 bytes");
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void onlyAHelloLiftsThePreHelloLimit() throws Exception {
+        EmbeddedChannel ch = new EmbeddedChannel(new ServerFrameEncoder(), new FrameDecoder(MAX_AFTER_HELLO, PRE_HELLO));
+        assertThat(decodeOne(ch, submitOfSize(PRE_HELLO))).as("the decoder frames it; the handler refuses it")
+                .isEqualTo(ClientFrameView.KindCase.SUBMIT);
+        assertThat(decodeOne(ch, submitOfSize(PRE_HELLO + 1))).isNull();
+        assertThat(writtenFrame(ch).getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_FRAME_TOO_LARGE);
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aPreHelloLimitAboveTheMaxFrameIsCappedAtTheMaxFrame() throws Exception {
+        EmbeddedChannel ch = new EmbeddedChannel(new ServerFrameEncoder(), new FrameDecoder(MAX, PRE_HELLO));
+        assertThat(decodeOne(ch, helloOfSize(MAX + 1))).isNull();
+        assertThat(writtenFrame(ch).getError().getMessage())
+                .isEqualTo("frame length 1025 exceeds the limit of 1024 bytes");
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aFrameWhoseLengthArrivedButNotItsPayloadWaitsForTheRest() {
+        EmbeddedChannel ch = channel();
+        ByteBuf all = framed(helloOfSize(MAX));
+        ch.writeInbound(all.readRetainedSlice(4 + MAX - 1));
+        assertThat((Object) ch.readInbound()).isNull();
+        ch.writeInbound(all);
+        InboundFrame frame = ch.readInbound();
+        assertThat(frame.view().getHello().getClientName()).hasSizeGreaterThan(1000);
+        frame.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aFrameSpreadOverSeveralBuffersOfACompositeCumulationIsParsedWhole() {
+        FrameDecoder decoder = new FrameDecoder(MAX);
+        decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+        EmbeddedChannel ch = new EmbeddedChannel(new ServerFrameEncoder(), decoder);
+        MutationEvent event = MutationEvent.newBuilder().setEventId("e-9")
+                .setSnapshot(Snapshot.newBuilder().setLabel("spread")).build();
+        ByteBuf all = framed(ClientFrame.newBuilder()
+                .setSubmit(Submit.newBuilder().setRequestId(3).addEvents(event)).build());
+        while (all.isReadable()) {
+            ch.writeInbound(all.readRetainedSlice(Math.min(5, all.readableBytes())));
+        }
+        all.release();
+        InboundFrame frame = ch.readInbound();
+        assertThat(frame.view().getSubmit().getEvents(0)).isEqualTo(ByteString.copyFrom(event.toByteArray()));
+        frame.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aRefusedConnectionStopsReading() throws Exception {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.buffer().writeInt(0));
+        assertThat(ch.config().isAutoRead()).isFalse();
+        writtenFrame(ch);
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aPeerThatNeverLetsTheErrorThroughIsClosedAfterTheGracePeriod() {
+        // Writes never complete here, as with a peer that reads nothing: only the grace timer can close.
+        EmbeddedChannel ch = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                ReferenceCountUtil.release(msg);
+            }
+        }, new ServerFrameEncoder(), new FrameDecoder(MAX));
+        ch.freezeTime(); // the grace timer runs on the channel's clock, advanced by hand
+        ch.writeInbound(Unpooled.buffer().writeInt(MAX + 1));
+        assertThat(ch.isOpen()).isTrue();
+        ch.advanceTimeBy(1999, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).as("within the grace period").isTrue();
+        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finish());
+    }
+    @Test
+    void aMalformedFrameIsReleasedWithTheInput() throws Exception {
+        EmbeddedChannel ch = channel();
+        ByteBuf in = Unpooled.buffer().writeInt(3).writeBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+        in.retain(); // the test's own reference, to look at afterwards
+        ch.writeInbound(in);
+        writtenFrame(ch);
+        assertThat(in.refCnt()).as("only the test's reference is left").isEqualTo(1);
+        in.release();
+        assertFalse(ch.finish());
+    }
+    @Test
+    void eventBytesPointIntoTheFrameBufferInsteadOfBeingCopied() {
+        for (boolean direct : new boolean[] {false, true}) { // the server reads into pooled direct buffers
+            EmbeddedChannel ch = channel();
+            MutationEvent event = MutationEvent.newBuilder().setEventId("e-1")
+                    .setSnapshot(Snapshot.newBuilder().setLabel("aliased")).build();
+            ByteBuf heap = framed(ClientFrame.newBuilder()
+                    .setSubmit(Submit.newBuilder().setRequestId(5).addEvents(event)).build());
+            ByteBuf in = direct ? Unpooled.directBuffer().writeBytes(heap) : heap.retain();
+            heap.release();
+            ch.writeInbound(in);
+            InboundFrame frame = ch.readInbound();
+            ByteString bytes = frame.view().getSubmit().getEvents(0);
+            ByteBuf content = frame.content();
+            for (int i = content.readerIndex(); i < content.writerIndex(); i++) {
+                content.setByte(i, 0x7F);
+            }
+            assertThat(bytes.toByteArray()).as("direct=%s: the event's bytes are the frame's", direct)
+                    .containsOnly(0x7F);
+            frame.release();
+            assertFalse(ch.finish());
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.ledger.server.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ByteBudgetTest {
@@ -29,7 +30,7 @@ class ByteBudgetTest {
         ByteBudget budget = new ByteBudget(100);
         budget.tryAcquire(60);
         assertThat(budget.aboveHighWater()).isTrue();
-        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger runs = new AtomicInteger();
         budget.whenBelowLowWater(runs::incrementAndGet);
         budget.release(20);
         assertThat(runs).hasValue(0);
@@ -42,8 +43,64 @@ class ByteBudgetTest {
     @Test
     void waiterRegisteredWhileAlreadyLowRunsAtOnce() {
         ByteBudget budget = new ByteBudget(100);
-        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger runs = new AtomicInteger();
         budget.whenBelowLowWater(runs::incrementAndGet);
         assertThat(runs).hasValue(1);
+    }
+    @Test
+    void highWaterIsCrossedOnlyAboveHalfTheCapacity() {
+        ByteBudget budget = new ByteBudget(100);
+        budget.tryAcquire(50);
+        assertThat(budget.aboveHighWater()).as("exactly half").isFalse();
+        budget.tryAcquire(1);
+        assertThat(budget.aboveHighWater()).isTrue();
+        budget.release(1);
+        assertThat(budget.aboveHighWater()).isFalse();
+    }
+
+    @Test
+    void waitersRunWhenAReleaseLandsExactlyOnTheLowWaterMark() {
+        ByteBudget budget = new ByteBudget(100);
+        budget.tryAcquire(60);
+        AtomicInteger runs = new AtomicInteger();
+        budget.whenBelowLowWater(runs::incrementAndGet);
+        budget.release(34);
+        assertThat(runs).as("26 used, one above a quarter").hasValue(0);
+        budget.release(1);
+        assertThat(runs).as("25 used, exactly a quarter").hasValue(1);
+    }
+
+    @Test
+    void waiterRegisteredExactlyAtTheLowWaterMarkRunsAtOnceAndOneByteAboveWaits() {
+        ByteBudget budget = new ByteBudget(100);
+        budget.tryAcquire(26);
+        AtomicInteger runs = new AtomicInteger();
+        budget.whenBelowLowWater(runs::incrementAndGet);
+        assertThat(runs).hasValue(0);
+        budget.release(1);
+        assertThat(runs).hasValue(1);
+        budget.whenBelowLowWater(runs::incrementAndGet);
+        assertThat(runs).as("registered at exactly a quarter").hasValue(2);
+    }
+
+    @Test
+    void everyWaitingCallbackRunsOnTheSameDrain() {
+        ByteBudget budget = new ByteBudget(100);
+        budget.tryAcquire(80);
+        AtomicInteger runs = new AtomicInteger();
+        budget.whenBelowLowWater(runs::incrementAndGet);
+        budget.whenBelowLowWater(runs::incrementAndGet);
+        budget.release(80);
+        assertThat(runs).hasValue(2);
+    }
+
+    @Test
+    void aRefusedAcquireTakesNothing() {
+        ByteBudget budget = new ByteBudget(100);
+        budget.tryAcquire(99);
+        assertThat(budget.tryAcquire(2)).isFalse();
+        assertThat(budget.usedBytes()).isEqualTo(99);
+        assertThat(budget.tryAcquire(1)).as("exactly the capacity").isTrue();
+        assertThat(budget.capacityBytes()).isEqualTo(100);
     }
 }

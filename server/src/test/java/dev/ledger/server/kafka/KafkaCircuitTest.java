@@ -2,6 +2,8 @@ package dev.ledger.server.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class KafkaCircuitTest {
@@ -56,5 +58,130 @@ class KafkaCircuitTest {
         assertThat(quick.refusalReason()).contains("probe failed");
         circuit.onFailure("x");
         assertThat(circuit.allowSend()).isFalse();
+    }
+    @Test
+    void opensOnExactlyTheThresholdthFailure() {
+        KafkaCircuit circuit = new KafkaCircuit(3, 60_000, 60_000);
+        circuit.onFailure("a");
+        circuit.onFailure("b");
+        assertThat(circuit.isOpen()).isFalse();
+        circuit.onFailure("c");
+        assertThat(circuit.isOpen()).isTrue();
+        assertThat(circuit.refusalReason()).contains("3 consecutive failures").contains("last: c");
+    }
+
+    @Test
+    void aSuccessWhileOpenClosesItAndClearsTheCount() {
+        KafkaCircuit circuit = new KafkaCircuit(2, 60_000, 60_000);
+        circuit.onFailure("x");
+        circuit.onFailure("x");
+        assertThat(circuit.allowSend()).isFalse();
+        circuit.onSuccess(); // a late acknowledgement of a record sent before the circuit opened
+        assertThat(circuit.isOpen()).isFalse();
+        assertThat(circuit.allowSend()).isTrue();
+        circuit.onFailure("y");
+        assertThat(circuit.allowSend()).as("one failure after the reset is below the threshold").isTrue();
+        assertThat(circuit.refusalReason()).contains("1 consecutive failures");
+    }
+
+    @Test
+    void aProbeWithoutAnOutcomeIsReplacedAfterTheProbeTimeout() {
+        KafkaCircuit circuit = new KafkaCircuit(1, 0, 0);
+        circuit.onFailure("x");
+        assertThat(circuit.allowSend()).as("the first probe").isTrue();
+        assertThat(circuit.allowSend()).as("its replacement, the first having timed out").isTrue();
+        assertThat(circuit.isOpen()).as("half open until an outcome").isTrue();
+    }
+
+    @Test
+    void failuresWhileOpenKeepItOpenWithoutAProbe() {
+        KafkaCircuit circuit = new KafkaCircuit(1, 60_000, 0);
+        circuit.onFailure("x");
+        circuit.onFailure("late failure of an earlier send");
+        assertThat(circuit.allowSend()).isFalse();
+        assertThat(circuit.isOpen()).isTrue();
+    }
+
+    @Test
+    void aFailedProbeOpensTheCircuitWhateverTheThreshold() {
+        KafkaCircuit circuit = new KafkaCircuit(5, 0, 60_000);
+        for (int i = 0; i < 5; i++) {
+            circuit.onFailure("x");
+        }
+        assertThat(circuit.allowSend()).as("the probe").isTrue();
+        circuit.onFailure("probe failed"); // one failure is enough in half open, whatever the threshold
+        assertThat(circuit.isOpen()).isTrue();
+        assertThat(circuit.allowSend()).as("open again, then a new probe after openMs = 0").isTrue();
+        assertThat(circuit.allowSend()).as("which the others wait for").isFalse();
+    }
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /** A circuit on a clock the test moves by hand, opening after one failure. */
+    private static KafkaCircuit onClock(AtomicLong now, long openMs, long probeTimeoutMs) {
+        return new KafkaCircuit(1, openMs, probeTimeoutMs, now::get);
+    }
+
+    @Test
+    void refusesForExactlyTheOpenPeriodThenLetsOneProbeThrough() {
+        AtomicLong now = new AtomicLong(1_000 * MS);
+        KafkaCircuit circuit = onClock(now, 100, 60_000);
+        circuit.onFailure("x");
+        now.addAndGet(100 * MS - 1);
+        assertThat(circuit.allowSend()).as("1 ns before the open period ends").isFalse();
+        now.addAndGet(1);
+        assertThat(circuit.allowSend()).as("the probe, at exactly openMs").isTrue();
+        assertThat(circuit.allowSend()).isFalse();
+    }
+
+    @Test
+    void theOpenPeriodCountsFromTheFailureThatOpenedIt() {
+        AtomicLong now = new AtomicLong(0);
+        KafkaCircuit circuit = onClock(now, 100, 60_000);
+        now.set(5_000 * MS); // long after the circuit was made
+        circuit.onFailure("x");
+        now.addAndGet(50 * MS);
+        assertThat(circuit.allowSend()).isFalse();
+    }
+
+    @Test
+    void failuresWhileOpenDoNotProlongTheOpenPeriod() {
+        AtomicLong now = new AtomicLong(0);
+        KafkaCircuit circuit = onClock(now, 100, 60_000);
+        circuit.onFailure("opened");
+        now.set(90 * MS);
+        circuit.onFailure("a late failure of an earlier send");
+        now.set(100 * MS);
+        assertThat(circuit.allowSend()).as("the probe, 100 ms after the circuit opened").isTrue();
+    }
+
+    @Test
+    void aProbeWithoutAnOutcomeIsReplacedAtExactlyTheProbeTimeoutAndTheNextWaitsAgain() {
+        AtomicLong now = new AtomicLong(0);
+        KafkaCircuit circuit = onClock(now, 0, 100);
+        circuit.onFailure("x");
+        assertThat(circuit.allowSend()).as("the first probe").isTrue();
+        now.addAndGet(100 * MS - 1);
+        assertThat(circuit.allowSend()).isFalse();
+        now.addAndGet(1);
+        assertThat(circuit.allowSend()).as("its replacement").isTrue();
+        now.addAndGet(100 * MS - 1);
+        assertThat(circuit.allowSend()).as("the replacement has its own probe timeout").isFalse();
+        now.addAndGet(1);
+        assertThat(circuit.allowSend()).isTrue();
+    }
+
+    @Test
+    void aFailedProbeOpensTheCircuitForAWholeOpenPeriodFromItsFailure() {
+        AtomicLong now = new AtomicLong(0);
+        KafkaCircuit circuit = onClock(now, 100, 60_000);
+        circuit.onFailure("x");
+        now.set(100 * MS);
+        assertThat(circuit.allowSend()).isTrue();
+        now.set(150 * MS);
+        circuit.onFailure("probe failed");
+        now.set(249 * MS);
+        assertThat(circuit.allowSend()).isFalse();
+        now.set(250 * MS);
+        assertThat(circuit.allowSend()).isTrue();
     }
 }

@@ -1,0 +1,170 @@
+package dev.ledger.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.ledger.server.kafka.ByteBudget;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The read gate on an {@link EmbeddedChannel}: "reading" is the channel's autoRead flag. Each of the three reasons
+ * to stop reading (the connection's in-flight window, the global byte budget, a client that does not read its
+ * Acks) pauses the connection on its own, and reading resumes only once none of them holds.
+ */
+class ReadGateTest {
+
+    private static final int WINDOW = 10;
+    private static final long BUDGET = 1000; // high water above 500, low water at 250
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final ByteBudget budget = new ByteBudget(BUDGET);
+    private final ReadGate gate = new ReadGate(channel, WINDOW, budget);
+
+    @AfterEach
+    void finish() {
+        assertFalse(channel.finish());
+    }
+
+    private boolean reading() {
+        return channel.config().isAutoRead();
+    }
+
+    private void clientStopsReadingAcks(boolean stops) {
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, !stops);
+    }
+
+    @Test
+    void keepsReadingBelowTheInFlightWindow() {
+        gate.admitted(WINDOW - 1);
+        assertThat(reading()).isTrue();
+    }
+
+    @Test
+    void stopsReadingWhenTheInFlightWindowIsExactlyFull() {
+        gate.admitted(WINDOW - 1);
+        gate.admitted(1);
+        assertThat(reading()).isFalse();
+    }
+
+    @Test
+    void resumesOnlyOnceAnAckTakesTheConnectionBelowItsWindow() {
+        gate.admitted(WINDOW + 2);
+        gate.answered(2);
+        assertThat(reading()).as("still exactly at the window").isFalse();
+        gate.answered(1);
+        assertThat(reading()).isTrue();
+    }
+
+    @Test
+    void stopsReadingAboveTheBudgetsHighWaterAndResumesAtItsLowWater() {
+        assertThat(budget.tryAcquire(501)).isTrue();
+        gate.admitted(1);
+        assertThat(reading()).as("budget above high water").isFalse();
+
+        gate.answered(1);
+        assertThat(reading()).as("an Ack does not lift a budget pause").isFalse();
+
+        budget.release(250); // 251 used: above the low water mark
+        channel.runPendingTasks();
+        assertThat(reading()).isFalse();
+
+        budget.release(1); // 250 used: at the low water mark
+        channel.runPendingTasks();
+        assertThat(reading()).isTrue();
+    }
+
+    @Test
+    void keepsReadingAtExactlyTheBudgetsHighWater() {
+        assertThat(budget.tryAcquire(500)).isTrue();
+        gate.admitted(1);
+        assertThat(reading()).isTrue();
+    }
+
+    @Test
+    void aDrainedBudgetDoesNotResumeAConnectionWhoseWindowIsFull() {
+        assertThat(budget.tryAcquire(501)).isTrue();
+        gate.admitted(WINDOW);
+        budget.release(501);
+        channel.runPendingTasks();
+        assertThat(reading()).as("window still full").isFalse();
+        gate.answered(1);
+        assertThat(reading()).isTrue();
+    }
+
+    @Test
+    void aSecondSubmitAboveHighWaterWaitsForTheSameDrain() {
+        assertThat(budget.tryAcquire(501)).isTrue();
+        gate.admitted(1);
+        gate.admitted(1);
+        budget.release(501);
+        channel.runPendingTasks();
+        assertThat(reading()).isTrue();
+        assertThat(budget.tryAcquire(501)).isTrue();
+        gate.admitted(1);
+        assertThat(reading()).as("paused again by a new excursion").isFalse();
+        budget.release(501);
+        channel.runPendingTasks();
+        assertThat(reading()).isTrue();
+    }
+
+    @Test
+    void stopsReadingWhileTheClientDoesNotReadItsAcks() {
+        gate.admitted(1);
+        clientStopsReadingAcks(true);
+        gate.update();
+        assertThat(reading()).isFalse();
+        gate.answered(1);
+        assertThat(reading()).as("an Ack written to a full socket").isFalse();
+        clientStopsReadingAcks(false);
+        gate.update();
+        assertThat(reading()).isTrue();
+    }
+
+    @Test
+    void writableAgainDoesNotResumeAConnectionWhoseWindowIsFull() {
+        gate.admitted(WINDOW);
+        clientStopsReadingAcks(true);
+        gate.update();
+        clientStopsReadingAcks(false);
+        gate.update();
+        assertThat(reading()).isFalse();
+    }
+
+    @Test
+    void writableAgainDoesNotResumeAConnectionWaitingForTheBudget() {
+        assertThat(budget.tryAcquire(501)).isTrue();
+        gate.admitted(1);
+        gate.answered(1);
+        gate.update();
+        assertThat(reading()).isFalse();
+    }
+
+    @Test
+    void aShutConnectionNeverReadsAgain() {
+        gate.shut();
+        assertThat(reading()).isFalse();
+        gate.update();
+        gate.answered(0);
+        assertThat(reading()).isFalse();
+    }
+
+    @Test
+    void aShutConnectionStaysPausedWhenTheBudgetDrains() {
+        assertThat(budget.tryAcquire(501)).isTrue();
+        gate.admitted(1);
+        gate.shut();
+        budget.release(501);
+        channel.runPendingTasks();
+        assertThat(reading()).isFalse();
+    }
+
+    @Test
+    void releasedEventsNoLongerCountAgainstTheWindow() {
+        gate.admitted(WINDOW);
+        gate.release();
+        gate.update();
+        assertThat(reading()).isTrue();
+    }
+}
