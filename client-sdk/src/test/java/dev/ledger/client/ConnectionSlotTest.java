@@ -28,7 +28,7 @@ class ConnectionSlotTest {
     void anEndpointThatDropsEveryConnectionAfterWelcomeIsRetriedWithAGrowingBackoff() throws Exception {
         Duration initial = Duration.ofMillis(20);
         Duration max = Duration.ofMillis(200);
-        try (UnavailableServer server = new UnavailableServer(true)) {
+        try (StandInServer server = new StandInServer(true)) {
             long start = System.nanoTime();
             try (LedgerClient client = LedgerClient.builder().endpoints(server.endpoint())
                     .retryBackoff(initial, max).build()) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * How often the SDK sends one event while the server answers UNAVAILABLE to everything (its Kafka is down): the
  * resends follow the backoff up to the deadline and stop there, so each event reaches the server at most about
  * log2(timeout / initial backoff) + timeout / max backoff + 2 times, and never in a burst at its deadline. A real
- * loopback server ({@link UnavailableServer}) counts what arrives; the figures are printed as {@code RESEND-BOUND}
+ * loopback server ({@link StandInServer}) counts what arrives; the figures are printed as {@code RESEND-BOUND}
  * lines.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -36,15 +36,15 @@ class LedgerClientResendBoundTest {
         return Math.log(t / initial.toNanos()) / Math.log(2) + t / max.toNanos() + 2;
     }
 
-    private static LedgerClient client(UnavailableServer server) {
+    private static LedgerClient client(StandInServer server) {
         // The defaults of retryBackoff, spelled out so the bound below names what it depends on.
         return LedgerClient.builder().endpoints(server.endpoint()).clientName("resend-bound")
                 .requestTimeout(TIMEOUT).retryBackoff(INITIAL_BACKOFF, MAX_BACKOFF).build();
     }
 
     @Test
-    void oneEventAgainstAnUnavailableServerIsSentNoMoreThanTheBackoffAllows() throws Exception {
-        try (UnavailableServer server = new UnavailableServer(false); LedgerClient client = client(server)) {
+    void oneEventAgainstAnStandInServerIsSentNoMoreThanTheBackoffAllows() throws Exception {
+        try (StandInServer server = new StandInServer(false); LedgerClient client = client(server)) {
             CompletableFuture<Receipt> f = client.submitAsync(Mutations.snapshot("one-event", "resend bound"));
 
             Throwable failure = failureOf(f, Duration.ofSeconds(20));
@@ -67,7 +67,7 @@ class LedgerClientResendBoundTest {
     void aThousandEventsOverFiveSecondsAreEachSentNoMoreThanTheBackoffAllows() throws Exception {
         int events = 1_000;
         long intervalNanos = TimeUnit.SECONDS.toNanos(5) / events;
-        try (UnavailableServer server = new UnavailableServer(false); LedgerClient client = client(server)) {
+        try (StandInServer server = new StandInServer(false); LedgerClient client = client(server)) {
             List<CompletableFuture<Receipt>> futures = new ArrayList<>(events);
             long next = System.nanoTime();
             for (int i = 0; i < events; i++) {

@@ -18,22 +18,34 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A stand-in server with a broken Kafka behind it: it welcomes every client and answers every event of every
- * Submit with {@code STATUS_UNAVAILABLE}, and counts how often each event id reached it. With
- * {@code dropAfterWelcome} it instead closes each connection right after its Welcome, and counts connections.
+ * A stand-in server that answers every event of every Submit with one status, and counts how often each event id
+ * reached it. By default Kafka is broken behind it: {@code STATUS_UNAVAILABLE}. With {@code dropAfterWelcome} it
+ * instead closes each connection right after its Welcome, and counts connections. It never sends a Decisions frame,
+ * whatever its Welcome offers.
  * Real framing (4-byte length, protobuf) on plain blocking loopback sockets; one daemon thread per connection.
  */
-final class UnavailableServer implements AutoCloseable {
+final class StandInServer implements AutoCloseable {
 
     private final ServerSocket socket;
     private final boolean dropAfterWelcome;
+    private final Welcome welcome;
+    private final Status answer;
     private final Map<String, AtomicInteger> sendsPerEvent = new ConcurrentHashMap<>();
     private final AtomicInteger submits = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
 
-    UnavailableServer(boolean dropAfterWelcome) throws IOException {
+    StandInServer(boolean dropAfterWelcome) throws IOException {
+        this(dropAfterWelcome, Welcome.newBuilder().setProtocolVersion(1).setServerId("unavailable")
+                .setMaxFrameBytes(1 << 20).setMaxEventsPerSubmit(1_000).setMaxInFlightEvents(100_000).build(),
+                Status.STATUS_UNAVAILABLE);
+    }
+
+    /** Welcomes with {@code welcome} and answers every event {@code answer}. */
+    StandInServer(boolean dropAfterWelcome, Welcome welcome, Status answer) throws IOException {
         this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.dropAfterWelcome = dropAfterWelcome;
+        this.welcome = welcome;
+        this.answer = answer;
         Thread acceptor = new Thread(this::accept, "unavailable-server");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -46,6 +58,11 @@ final class UnavailableServer implements AutoCloseable {
     /** How many times each event id arrived in a Submit. */
     Map<String, AtomicInteger> sendsPerEvent() {
         return sendsPerEvent;
+    }
+
+    /** Events received in all, resends included. */
+    int events() {
+        return sendsPerEvent.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
     int submits() {
@@ -81,9 +98,7 @@ final class UnavailableServer implements AutoCloseable {
                 in.readFully(body);
                 ClientFrame frame = ClientFrame.parseFrom(body);
                 if (frame.hasHello()) {
-                    write(out, ServerFrame.newBuilder().setWelcome(Welcome.newBuilder().setProtocolVersion(1)
-                            .setServerId("unavailable").setMaxFrameBytes(1 << 20).setMaxEventsPerSubmit(1_000)
-                            .setMaxInFlightEvents(100_000)).build());
+                    write(out, ServerFrame.newBuilder().setWelcome(welcome).build());
                     if (dropAfterWelcome) {
                         return;
                     }
@@ -92,8 +107,8 @@ final class UnavailableServer implements AutoCloseable {
                     Ack.Builder ack = Ack.newBuilder().setRequestId(frame.getSubmit().getRequestId());
                     for (MutationEvent e : frame.getSubmit().getEventsList()) {
                         sendsPerEvent.computeIfAbsent(e.getEventId(), k -> new AtomicInteger()).incrementAndGet();
-                        ack.addResults(EventResult.newBuilder().setEventId(e.getEventId())
-                                .setStatus(Status.STATUS_UNAVAILABLE).setReason("kafka is down (test)"));
+                        EventResult.Builder r = EventResult.newBuilder().setEventId(e.getEventId()).setStatus(answer);
+                        ack.addResults(answer == Status.STATUS_ACCEPTED ? r : r.setReason("kafka is down (test)"));
                     }
                     write(out, ServerFrame.newBuilder().setAck(ack).build());
                 }
