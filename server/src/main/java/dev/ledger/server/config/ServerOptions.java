@@ -91,11 +91,6 @@ public final class ServerOptions {
             description = "Kafka producer setting, repeatable; overrides the server's defaults. Env LEDGER_PRODUCER_PROPERTIES (comma-separated KEY=VALUE).")
     Map<String, String> producerProperties = new LinkedHashMap<>();
 
-    // Secrets never on a command line (ps shows it): tokens come from a file, or from the environment.
-    @Option(names = "--auth-tokens-file", defaultValue = "${env:LEDGER_AUTH_TOKENS_FILE}",
-            description = "Older form of --principals-file: tokens accepted in Hello, one per line (blank lines and # comments ignored), each with every permission. Env LEDGER_AUTH_TOKENS_FILE; or the tokens themselves, comma-separated, in env LEDGER_AUTH_TOKENS. Excludes --principals-file.")
-    Path authTokensFile;
-
     @Option(names = "--tls-cert-file", defaultValue = "${env:LEDGER_TLS_CERT_FILE}",
             description = "PEM certificate chain of the client port; with --tls-key-file it turns TLS on. Reloaded when it changes. Env LEDGER_TLS_CERT_FILE.")
     Path tlsCertFile;
@@ -159,6 +154,15 @@ public final class ServerOptions {
      * @throws IllegalArgumentException naming the bad setting
      */
     public ServerConfig toConfig(String effectiveBootstrapServers) {
+        return toConfig(effectiveBootstrapServers, System.getenv("LEDGER_AUTH_TOKENS"));
+    }
+
+    /**
+     * {@link #toConfig(String)} with the value of {@code LEDGER_AUTH_TOKENS} given, for tests. No flag takes a token
+     * (a secret on a command line shows in {@code ps}): tokens are hashed in the principals file, or, in the older
+     * form, given comma-separated in that environment variable.
+     */
+    ServerConfig toConfig(String effectiveBootstrapServers, String authTokensEnv) {
         ServerConfig.Builder b = ServerConfig.builder().bootstrapServers(effectiveBootstrapServers)
                 .bindAddress(bindAddress).port(port).topic(topic).topicPartitions(topicPartitions)
                 .topicReplicationFactor(topicReplicationFactor).maxFrameBytes(maxFrameBytes)
@@ -166,7 +170,7 @@ public final class ServerOptions {
                 .ackTimeoutMs(ackTimeoutMs).handshakeTimeoutMs(handshakeTimeoutMs).idleTimeoutMs(idleTimeoutMs)
                 .maxConnections(maxConnections).drainTimeoutMs(drainTimeoutMs)
                 .decisionsTopic(decisionsTopic).decisionTimeoutMs(decisionTimeoutMs)
-                .authTokens(authTokens(authTokensFile, System.getenv("LEDGER_AUTH_TOKENS")))
+                .authTokens(authTokens(authTokensEnv))
                 .serverId(serverId).allowWeakDurability(allowWeakDurability).principalsFile(principalsFile)
                 .tls(tls());
         producerConfig(producerConfig).forEach(b::producerProperty);
@@ -215,20 +219,8 @@ public final class ServerOptions {
         return out;
     }
 
-    /**
-     * The accepted tokens: from the file when one is named, else from the comma-separated environment variable.
-     *
-     * @throws IllegalArgumentException naming the file when it cannot be read
-     */
-    static List<String> authTokens(Path file, String fromEnv) {
-        if (file != null) {
-            try {
-                return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
-                        .filter(t -> !t.isEmpty() && !t.startsWith("#")).toList();
-            } catch (IOException e) {
-                throw new IllegalArgumentException("--auth-tokens-file cannot be read: " + file + " (" + e + ")", e);
-            }
-        }
+    /** The accepted tokens of the older form: the comma-separated value of {@code LEDGER_AUTH_TOKENS}, if set. */
+    static List<String> authTokens(String fromEnv) {
         if (fromEnv == null) {
             return List.of();
         }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>principals file</b> ({@code --principals-file}): the listed principals, reloaded when the file changes;
  *       a token or a client certificate must match one of them;</li>
- *   <li><b>auth tokens</b> ({@code --auth-tokens-file} / {@code LEDGER_AUTH_TOKENS}, the older form): each token is
+ *   <li><b>auth tokens</b> ({@code LEDGER_AUTH_TOKENS} in the environment, the older form): each token is
  *       a principal named {@code token-<first 8 hex digits of its SHA-256>} that may do everything;</li>
  *   <li><b>open</b>: everyone is let in, as {@code anonymous}, or with a client certificate (mTLS without a
  *       principals file) as {@code cert:<subject>}; both may do everything.</li>

@@ -42,7 +42,7 @@ public final class ServerSecurity implements AutoCloseable {
         Principals principals = config.principalsFile() != null ? Principals.load(config.principalsFile())
                 : config.authTokens().isEmpty() ? Principals.open() : Principals.tokens(config.authTokens());
         if (config.principalsFile() == null && !config.authTokens().isEmpty()) {
-            log.warn("auth tokens (--auth-tokens-file / LEDGER_AUTH_TOKENS) give every holder every permission; "
+            log.warn("auth tokens (LEDGER_AUTH_TOKENS) give every holder every permission; "
                     + "a --principals-file with token hashes, permissions and rates is the recommended form");
         }
         FileWatcher watcher = new FileWatcher();
