@@ -25,6 +25,8 @@ final class ReadGate {
     private boolean waitingForBudget;
     private boolean shut;
     private boolean paused;
+    /** The connection closed: nothing is counted in the server's gauges any more. */
+    private boolean released;
     private final LongAdder serverInFlight;
     private final LongAdder serverPaused;
 
@@ -48,7 +50,9 @@ final class ReadGate {
     /** A Submit's events were taken in. */
     void admitted(int events) {
         inFlightEvents += events;
-        serverInFlight.add(events);
+        if (!released) {
+            serverInFlight.add(events);
+        }
         if (inFlightEvents >= maxInFlightEvents) {
             pause();
         }
@@ -62,7 +66,9 @@ final class ReadGate {
     /** A Submit's Ack was written. */
     void answered(int events) {
         inFlightEvents -= events;
-        serverInFlight.add(-events);
+        if (!released) {
+            serverInFlight.add(-events);
+        }
         update();
     }
 
@@ -93,7 +99,7 @@ final class ReadGate {
             paused = false;
             serverPaused.decrement();
         }
-        shut = true;
+        released = true;
     }
 
     /** Whether this gate holds reading off now (for tests). */
@@ -103,7 +109,7 @@ final class ReadGate {
 
     private void pause() {
         channel.config().setAutoRead(false);
-        if (!paused && !shut) {
+        if (!paused && !shut && !released) {
             paused = true;
             serverPaused.increment();
         }
