@@ -2,6 +2,9 @@ package dev.ledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ledger.core.admin.CoreMetrics;
 import dev.ledger.devkafka.EmbeddedKafka;
 import dev.ledger.proto.Ack;
 import dev.ledger.proto.ClientFrame;
@@ -13,10 +16,22 @@ import dev.ledger.server.config.ServerConfig;
 import dev.ledger.testkit.support.AdminHttp;
 import dev.ledger.testkit.support.RawFrameClient;
 import dev.ledger.testkit.support.TestEvents;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -116,6 +131,54 @@ class AdminPortTest {
 
     @Test
     @Order(2)
+    void theDashboardQueriesOnlyMetricsTheServerAndCoreExport() throws Exception {
+        JsonNode dashboard = new ObjectMapper().readTree(Files.readString(Path.of("../docs/grafana/ledger.json")));
+        List<String> queries = new ArrayList<>();
+        for (JsonNode panel : dashboard.get("panels")) {
+            if (panel.has("targets")) {
+                panel.get("targets").forEach(t -> queries.add(t.get("expr").asText()));
+            }
+        }
+        dashboard.get("templating").get("list").forEach(v -> {
+            if (v.get("type").asText().equals("query")) {
+                queries.add(v.get("query").asText());
+            }
+        });
+        assertThat(queries).hasSizeGreaterThan(20);
+        Set<String> exported = new TreeSet<>(sampleNames(server.metrics().registry()));
+        exported.addAll(sampleNames(new CoreMetrics().registry()));
+        exported.add("up"); // Prometheus' own, per scraped target
+        Set<String> queried = new TreeSet<>();
+        Matcher m = Pattern.compile("\\b(ledger_[a-z0-9_]+|jvm_[a-z0-9_]+|up)\\b").matcher(String.join("\n", queries));
+        while (m.find()) {
+            queried.add(m.group(1));
+        }
+        assertThat(queried).contains("ledger_events_total", "ledger_submit_duration_seconds_bucket",
+                "ledger_inflight_events", "ledger_kafka_budget_used_bytes", "ledger_connections", "ledger_circuit_open",
+                "ledger_connection_errors_total");
+        assertThat(exported).containsAll(queried);
+    }
+
+    /** The sample names a registry can export, from each family's type (labelled families may have no sample yet). */
+    private static Set<String> sampleNames(PrometheusRegistry registry) {
+        Set<String> out = new TreeSet<>();
+        for (MetricSnapshot s : registry.scrape()) {
+            String n = s.getMetadata().getPrometheusName();
+            if (s instanceof CounterSnapshot) {
+                out.add(n + "_total");
+            } else if (s instanceof HistogramSnapshot || s instanceof SummarySnapshot) {
+                out.addAll(List.of(n + "_bucket", n + "_count", n + "_sum", n));
+            } else if (s instanceof InfoSnapshot) {
+                out.add(n + "_info");
+            } else {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @Order(3)
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void readyFollowsKafkaWhileLiveStaysUp() throws Exception {
         await(() -> AdminHttp.get(admin, "/readyz").status() == 200, Duration.ofSeconds(20));
@@ -134,7 +197,7 @@ class AdminPortTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void drainTurnsReadyOffBeforeTheGoAwayWhileLiveStaysUp() throws Exception {
         await(() -> AdminHttp.get(admin, "/readyz").status() == 200, Duration.ofSeconds(30));
