@@ -50,6 +50,7 @@ class ConnectionHandlerTest {
     private final ScheduledThreadPoolExecutor maintenance = new ScheduledThreadPoolExecutor(1);
     private MockProducer<byte[], byte[]> producer;
     private EmbeddedChannel channel;
+    private ServerContext context;
 
     @AfterEach
     void stop() {
@@ -70,10 +71,13 @@ class ConnectionHandlerTest {
                 .maxEventsPerSubmit(MAX_EVENTS_PER_SUBMIT).maxInFlightEventsPerConnection(MAX_IN_FLIGHT)
                 .idleTimeoutMs(0).serverId("s-1").build();
         ProducerSlot slot = new ProducerSlot(producer, () -> producer, TOPIC, maintenance, Duration.ofSeconds(1));
+        var metrics = new dev.ledger.server.admin.ServerMetrics(
+                new io.prometheus.metrics.model.registry.PrometheusRegistry(), false);
         KafkaEventWriter writer = new KafkaEventWriter(slot, TOPIC, List.of(0), "s-1", new ByteBudget(1 << 24),
-                new KafkaCircuit(3, 1000, 1000));
-        ServerContext context = new ServerContext(config, writer, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
-                dev.ledger.server.security.ServerSecurity.start(config));
+                new KafkaCircuit(3, 1000, 1000), metrics::kafkaSendCompleted);
+        context = new ServerContext(config, writer, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
+                dev.ledger.server.security.ServerSecurity.start(config), new dev.ledger.server.decisions.DecisionRouter(),
+                metrics);
         channel = new EmbeddedChannel(new ServerFrameEncoder(),
                 new FrameDecoder(config.maxFrameBytes(), ServerInitializer.PRE_HELLO_MAX_FRAME_BYTES),
                 new ConnectionHandler(context));
@@ -189,5 +193,69 @@ class ConnectionHandlerTest {
         assertThat(channel.config().isAutoRead()).isTrue();
         assertFalse(channel.finish());
         channel = null;
+    }
+
+    /** One sample of the connection's server metrics, read as Prometheus text. */
+    private double metric(String name, java.util.Map<String, String> labels) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(out,
+                context.metrics().registry().scrape());
+        return dev.ledger.testkit.support.AdminHttp.sample(out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                name, labels);
+    }
+
+    @Test
+    void anAcceptedConnectionIsCountedOnceWithItsFramesEventsAndSubmitDuration() throws Exception {
+        connect(true);
+        hello();
+        channel.writeInbound(framed(submit(1, 3)));
+        assertThat(written()).singleElement().matches(ServerFrame::hasAck);
+        channel.close();
+        assertThat(metric("ledger_connection_attempts_total", java.util.Map.of("result", "accepted"))).isEqualTo(1);
+        assertThat(metric("ledger_connection_attempts_total", java.util.Map.of())).as("one result per connection")
+                .isEqualTo(1);
+        assertThat(metric("ledger_frames_received_total", java.util.Map.of("kind", "hello"))).isEqualTo(1);
+        assertThat(metric("ledger_frames_received_total", java.util.Map.of("kind", "submit"))).isEqualTo(1);
+        assertThat(metric("ledger_events_total", java.util.Map.of("type", "top_up", "status", "accepted"))).isEqualTo(3);
+        assertThat(metric("ledger_submit_duration_seconds_count", java.util.Map.of())).isEqualTo(1);
+        assertThat(metric("ledger_inflight_events", java.util.Map.of())).isZero();
+    }
+
+    @Test
+    void aRefusedFrameBeforeHelloCountsAProtocolViolationAndItsErrorCode() throws Exception {
+        connect(true);
+        channel.writeInbound(framed(helloOfSize(ServerInitializer.PRE_HELLO_MAX_FRAME_BYTES + 1)));
+        assertThat(written()).singleElement().matches(f -> f.getError().getCode() == ErrorCode.ERROR_CODE_FRAME_TOO_LARGE);
+        channel.close();
+        assertThat(metric("ledger_connection_attempts_total", java.util.Map.of("result", "protocol_violation")))
+                .isEqualTo(1);
+        assertThat(metric("ledger_connection_attempts_total", java.util.Map.of())).isEqualTo(1);
+        assertThat(metric("ledger_connection_errors_total", java.util.Map.of("code", "frame_too_large"))).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionClosedBeforeHelloIsCountedAsSuch() throws Exception {
+        connect(true);
+        channel.close();
+        assertThat(metric("ledger_connection_attempts_total", java.util.Map.of("result", "closed_before_hello")))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aFullWindowShowsInTheInFlightAndPausedGaugesUntilKafkaAnswers() throws Exception {
+        connect(false);
+        hello();
+        channel.writeInbound(framed(submit(1, MAX_EVENTS_PER_SUBMIT)));
+        channel.writeInbound(framed(submit(2, MAX_IN_FLIGHT - MAX_EVENTS_PER_SUBMIT)));
+        assertThat(metric("ledger_inflight_events", java.util.Map.of())).isEqualTo(MAX_IN_FLIGHT);
+        assertThat(metric("ledger_read_paused_connections", java.util.Map.of())).isEqualTo(1);
+        while (producer.completeNext()) {
+            // every record acknowledged
+        }
+        channel.runPendingTasks();
+        assertThat(written()).hasSize(2).allMatch(ServerFrame::hasAck);
+        assertThat(metric("ledger_inflight_events", java.util.Map.of())).isZero();
+        assertThat(metric("ledger_read_paused_connections", java.util.Map.of())).isZero();
+        assertThat(metric("ledger_kafka_send_duration_seconds_count", java.util.Map.of())).isEqualTo(MAX_IN_FLIGHT);
     }
 }
