@@ -96,7 +96,8 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
 
     /** Writes one Submit without flushing; the dispatcher flushes once per drain. */
     void send(long requestId, List<PendingEvent> batch) {
-        inFlight.put(requestId, new SentSubmit(batch, System.nanoTime()));
+        // The clock is read only for a listener (the round trip it hears on the Ack).
+        inFlight.put(requestId, new SentSubmit(batch, dispatcher.recorder().listening() ? System.nanoTime() : 0));
         inFlightEvents += batch.size();
         channel.write(Frames.submit(channel.alloc(), requestId, batch), channel.voidPromise());
     }
