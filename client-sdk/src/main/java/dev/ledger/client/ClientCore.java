@@ -38,7 +38,7 @@ final class ClientCore {
     private final EventLoop loop;
     private final Timer deadlines;
     private final Admission admission;
-    private final StatsCounters stats = new StatsCounters();
+    private final Recorder recorder;
     private final Dispatcher dispatcher;
     private final SubmitQueue submitQueue;
     private final PendingEvent.Settler settler = this::settle;
@@ -56,7 +56,8 @@ final class ClientCore {
             return thread;
         }, 10, TimeUnit.MILLISECONDS);
         this.admission = new Admission(settings.maxInFlightEvents());
-        this.dispatcher = new Dispatcher(loop, settings, stats);
+        this.recorder = new Recorder(settings.listener());
+        this.dispatcher = new Dispatcher(loop, settings, recorder);
         this.submitQueue = new SubmitQueue(loop, dispatcher, settings.lingerNanos(), settings.maxEventsPerBatch());
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(Transport.channelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -64,10 +65,15 @@ final class ClientCore {
                         (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(settings.connectTimeoutNanos())));
         for (Endpoint endpoint : settings.endpoints()) {
             for (int i = 0; i < settings.connectionsPerEndpoint(); i++) {
-                dispatcher.addSlot(new ConnectionSlot(endpoint, bootstrap, dispatcher, settings, stats));
+                dispatcher.addSlot(new ConnectionSlot(endpoint, bootstrap, dispatcher, settings, recorder));
             }
         }
         loop.execute(() -> dispatcher.slots().forEach(ConnectionSlot::connect));
+    }
+
+    /** Tells the listener the client is built; from the facade's constructor, on the thread that called build(). */
+    void started(LedgerClient client) {
+        recorder.clientStarted(client);
     }
 
     CompletableFuture<Receipt> submitAsync(MutationEvent event) {
@@ -90,10 +96,11 @@ final class ClientCore {
     private PendingEvent admitOne(MutationEvent event, boolean awaitDecision) {
         Objects.requireNonNull(event, "event");
         if (closed.get()) {
+            recorder.eventsRefused(1, EventOutcome.CLOSED, 0);
             return failed(event.getEventId(), awaitDecision, closedFailure());
         }
         if (!admission.tryAdmit(1)) {
-            stats.eventsFailed.increment();
+            recorder.eventsRefused(1, EventOutcome.BACKPRESSURE, 0);
             return failed(event.getEventId(), awaitDecision, new LedgerBackpressureException("event "
                     + event.getEventId() + " refused: " + admission.max() + " events already in flight (maxInFlightEvents)"));
         }
@@ -103,10 +110,11 @@ final class ClientCore {
     private List<PendingEvent> admitList(List<MutationEvent> events, boolean awaitDecision) {
         checkList(events);
         if (closed.get()) {
+            recorder.eventsRefused(events.size(), EventOutcome.CLOSED, 0);
             return failedAll(events, awaitDecision, closedFailure());
         }
         if (!admission.tryAdmit(events.size())) {
-            stats.eventsFailed.add(events.size());
+            recorder.eventsRefused(events.size(), EventOutcome.BACKPRESSURE, 0);
             return failedAll(events, awaitDecision, new LedgerBackpressureException(events.size() + " events refused: "
                     + admission.outstanding() + " of " + admission.max() + " in flight (maxInFlightEvents)"));
         }
@@ -121,15 +129,21 @@ final class ClientCore {
         }
         long startNanos = System.nanoTime();
         if (closed.get()) {
+            recorder.eventsRefused(events.size(), EventOutcome.CLOSED, System.nanoTime() - startNanos);
             throw closedFailure();
         }
         try {
-            if (!admission.admit(events.size(), settings.requestTimeoutNanos())) {
-                throw new LedgerTimeoutException("no room for " + events.size() + " events within "
-                        + TimeUnit.NANOSECONDS.toMillis(settings.requestTimeoutNanos()) + " ms: "
-                        + admission.max() + " in flight (maxInFlightEvents)");
+            if (!admission.tryAdmit(events.size())) {
+                recorder.waitingForRoom(events.size());
+                if (!admission.admit(events.size(), startNanos + settings.requestTimeoutNanos() - System.nanoTime())) {
+                    recorder.eventsRefused(events.size(), EventOutcome.TIMED_OUT, System.nanoTime() - startNanos);
+                    throw new LedgerTimeoutException("no room for " + events.size() + " events within "
+                            + TimeUnit.NANOSECONDS.toMillis(settings.requestTimeoutNanos()) + " ms: "
+                            + admission.max() + " in flight (maxInFlightEvents)");
+                }
             }
         } catch (InterruptedException e) {
+            recorder.eventsRefused(events.size(), EventOutcome.CLOSED, System.nanoTime() - startNanos);
             Thread.currentThread().interrupt();
             throw new LedgerClosedException("interrupted while waiting for room to submit");
         }
@@ -178,21 +192,20 @@ final class ClientCore {
         }
     }
 
-    /** Runs once per event, before its future completes: the permit is free when callbacks run. */
-    private void settle(PendingEvent p, boolean accepted) {
+    /**
+     * Runs once per admitted event, before its future completes: the permit is free, and the outcome recorded,
+     * when callbacks run.
+     */
+    private void settle(PendingEvent p, EventOutcome outcome, dev.ledger.proto.Status status) {
         admission.release(1);
         if (p.deadlineTimer != null) {
             p.deadlineTimer.cancel();
         }
-        if (accepted) {
-            stats.eventsAccepted.increment();
-        } else {
-            stats.eventsFailed.increment();
-        }
+        recorder.eventCompleted(outcome, status, p.deadlineNanos - settings.requestTimeoutNanos());
     }
 
     ClientStats stats() {
-        return stats.snapshot();
+        return recorder.snapshot(admission.outstanding());
     }
 
     /** For tests: the client's I/O thread. */

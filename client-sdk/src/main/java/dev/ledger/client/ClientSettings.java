@@ -9,6 +9,7 @@ import java.util.function.Supplier;
  *
  * @param authToken asked for the token at every handshake, on the I/O thread
  * @param tls null for plaintext
+ * @param listener told each fact the client records; {@link Recorder#NO_LISTENER} when none was registered
  */
 record ClientSettings(
         List<Endpoint> endpoints,
@@ -22,7 +23,8 @@ record ClientSettings(
         long retryBackoffInitialNanos,
         long retryBackoffMaxNanos,
         int connectionsPerEndpoint,
-        ClientTls tls) {
+        ClientTls tls,
+        LedgerClientListener listener) {
 
     /** Protocol version sent in Hello. */
     static final int PROTOCOL_VERSION = 1;

@@ -35,9 +35,13 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
     private final ConnectionSlot slot;
     private final Dispatcher dispatcher;
     private final ClientSettings settings;
-    private final LongObjectHashMap<List<PendingEvent>> inFlight = new LongObjectHashMap<>();
+    private final LongObjectHashMap<SentSubmit> inFlight = new LongObjectHashMap<>();
     /** Accepted events of await_decision Submits, by request id, until their Decisions frame. */
     private final LongObjectHashMap<AwaitedSubmit> awaitingDecisions = new LongObjectHashMap<>();
+
+    /** A Submit in flight: its events, in order, and when it was written (for the round trip reported on its Ack). */
+    private record SentSubmit(List<PendingEvent> events, long sentAtNanos) {
+    }
 
     /**
      * The accepted part of an await_decision Submit: its unsettled events, the events the server counts against its
@@ -75,6 +79,11 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
         return state;
     }
 
+    /** The endpoint as {@code host:port}, for the listener. */
+    String endpointLabel() {
+        return slot.endpointLabel();
+    }
+
     /** True when a new Submit may go here now. */
     boolean canTake() {
         return state == State.READY && channel.isActive() && channel.isWritable()
@@ -87,7 +96,8 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
 
     /** Writes one Submit without flushing; the dispatcher flushes once per drain. */
     void send(long requestId, List<PendingEvent> batch) {
-        inFlight.put(requestId, batch);
+        // The clock is read only for a listener (the round trip it hears on the Ack).
+        inFlight.put(requestId, new SentSubmit(batch, dispatcher.recorder().listening() ? System.nanoTime() : 0));
         inFlightEvents += batch.size();
         channel.write(Frames.submit(channel.alloc(), requestId, batch), channel.voidPromise());
     }
@@ -173,10 +183,13 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
     }
 
     private void onAck(Ack ack) {
-        List<PendingEvent> events = inFlight.remove(ack.getRequestId());
-        if (events == null) {
+        SentSubmit sent = inFlight.remove(ack.getRequestId());
+        if (sent == null) {
             return; // not ours (or already given up with the connection): nothing waits for it
         }
+        List<PendingEvent> events = sent.events();
+        // Before the results complete any future: a caller that sees its future done sees this Submit counted.
+        dispatcher.recorder().submitAnswered(slot.endpointLabel(), events.size(), sent.sentAtNanos());
         boolean awaited = events.get(0).awaitsDecision();
         // The server keeps counting its ACCEPTED events against the window until their Decisions frame: so do we,
         // before the dispatcher sends more.
@@ -308,8 +321,8 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
     /** Everything still in flight, for close(); the connection forgets it. */
     List<PendingEvent> takeInFlight() {
         List<PendingEvent> all = new ArrayList<>(inFlightEvents);
-        for (List<PendingEvent> events : inFlight.values()) {
-            all.addAll(events);
+        for (SentSubmit sent : inFlight.values()) {
+            all.addAll(sent.events());
         }
         for (AwaitedSubmit awaited : awaitingDecisions.values()) {
             awaited.timer().cancel(false);

@@ -30,8 +30,11 @@ final class ConnectionSlot {
     private final Dispatcher dispatcher;
     private final ClientSettings settings;
     private final Backoff backoff;
-    private final StatsCounters stats;
+    private final Recorder recorder;
+    private final String label;
     private Connection current;
+    /** The current connection once its Welcome came, until it ends: only such an end is a lost connection. */
+    private Connection welcomed;
     private int failures;
     private long readyAtNanos;
     private boolean closed;
@@ -39,17 +42,23 @@ final class ConnectionSlot {
     private String refusedReason;
 
     ConnectionSlot(Endpoint endpoint, Bootstrap bootstrap, Dispatcher dispatcher, ClientSettings settings,
-                   StatsCounters stats) {
+                   Recorder recorder) {
         this.endpoint = endpoint;
         this.bootstrap = bootstrap;
         this.dispatcher = dispatcher;
         this.settings = settings;
-        this.stats = stats;
+        this.recorder = recorder;
+        this.label = endpoint.toString();
         this.backoff = new Backoff(settings.retryBackoffInitialNanos(), settings.retryBackoffMaxNanos());
     }
 
     Endpoint endpoint() {
         return endpoint;
+    }
+
+    /** {@code host:port}, made once. */
+    String endpointLabel() {
+        return label;
     }
 
     /** The connection if it can take a Submit now, else null. */
@@ -81,10 +90,12 @@ final class ConnectionSlot {
         connected.addListener(f -> {
             if (!f.isSuccess()) {
                 log.debug("connect to {} failed (attempt {}): {}", endpoint, failures + 1, f.cause().toString());
-                dispatcher.noteConnectionProblem("connect to " + endpoint + " failed: " + f.cause());
+                String problem = "connect to " + endpoint + " failed: " + f.cause();
+                dispatcher.noteConnectionProblem(problem);
                 if (current == connection) {
                     current = null;
                 }
+                recorder.connectFailed(label, problem);
                 scheduleReconnect();
             }
         });
@@ -110,7 +121,8 @@ final class ConnectionSlot {
         refusedStatus = null;
         refusedReason = null;
         readyAtNanos = System.nanoTime();
-        stats.connectionsOpened.increment();
+        welcomed = connection;
+        recorder.connectionOpened(label);
     }
 
     void onClosed(Connection connection, boolean wasReady, String reason) {
@@ -125,6 +137,12 @@ final class ConnectionSlot {
         }
         failures = failuresAfterClose(failures, wasReady, System.nanoTime() - readyAtNanos,
                 settings.retryBackoffMaxNanos());
+        if (welcomed == connection) {
+            welcomed = null;
+            recorder.connectionLost(label, reason);
+        } else {
+            recorder.connectFailed(label, reason);
+        }
         scheduleReconnect();
     }
 

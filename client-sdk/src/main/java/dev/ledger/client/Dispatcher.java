@@ -50,7 +50,7 @@ final class Dispatcher {
 
     private final EventLoop loop;
     private final ClientSettings settings;
-    private final StatsCounters stats;
+    private final Recorder recorder;
     private final Backoff retryBackoff;
     private final ArrayDeque<PendingEvent> ready = new ArrayDeque<>();
     private final Set<PendingEvent> backingOff = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -62,15 +62,19 @@ final class Dispatcher {
     private long nextRequestId = 1;
     private volatile String lastConnectionProblem = "no connection attempt finished yet";
 
-    Dispatcher(EventLoop loop, ClientSettings settings, StatsCounters stats) {
+    Dispatcher(EventLoop loop, ClientSettings settings, Recorder recorder) {
         this.loop = loop;
         this.settings = settings;
-        this.stats = stats;
+        this.recorder = recorder;
         this.retryBackoff = new Backoff(settings.retryBackoffInitialNanos(), settings.retryBackoffMaxNanos());
     }
 
     EventLoop loop() {
         return loop;
+    }
+
+    Recorder recorder() {
+        return recorder;
     }
 
     void addSlot(ConnectionSlot slot) {
@@ -157,8 +161,7 @@ final class Dispatcher {
                 continue;
             }
             connection.send(nextRequestId++, batch);
-            stats.framesSent.increment();
-            stats.eventsSent.add(batch.size());
+            recorder.submitSent(connection.endpointLabel(), batch.size());
             if (!touched.contains(connection)) {
                 touched.add(connection);
             }
@@ -335,7 +338,7 @@ final class Dispatcher {
         if (delayNanos == NOT_IN_TIME) {
             return;
         }
-        stats.eventsRetried.increment();
+        recorder.eventRetried();
         event.attempts++;
         backingOff.add(event);
         loop.schedule(() -> {

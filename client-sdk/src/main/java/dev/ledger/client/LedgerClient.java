@@ -41,6 +41,7 @@ public final class LedgerClient implements AutoCloseable {
 
     LedgerClient(ClientSettings settings) {
         this.core = new ClientCore(settings);
+        core.started(this);
     }
 
     /** @return a builder with the defaults listed on {@link LedgerClientBuilder} */
@@ -157,7 +158,10 @@ public final class LedgerClient implements AutoCloseable {
         return await(allOf(ClientCore.futures(core.submitWaitingForRoom(events, false), false)));
     }
 
-    /** @return the client's counters now; thread-safe, no locking */
+    /**
+     * @return the client's counters now, the same facts a registered {@link LedgerClientListener} hears;
+     *     thread-safe, no locking
+     */
     public ClientStats stats() {
         return core.stats();
     }

@@ -27,6 +27,7 @@ import java.util.function.Supplier;
  *   <tr><td>connectionsPerEndpoint</td><td>1</td></tr>
  *   <tr><td>tls / tlsTrustedCertificates / tlsClientCertificate</td><td>off (plaintext)</td></tr>
  *   <tr><td>tlsHostnameVerification</td><td>true</td></tr>
+ *   <tr><td>listener</td><td>none</td></tr>
  * </table>
  *
  * <p>Not thread-safe: configure from one thread, then share the built client.
@@ -49,6 +50,7 @@ public final class LedgerClientBuilder {
     private Path tlsClientCert;
     private Path tlsClientKey;
     private boolean tlsHostnameVerification = true;
+    private LedgerClientListener listener = Recorder.NO_LISTENER;
 
     LedgerClientBuilder() {
     }
@@ -193,6 +195,18 @@ public final class LedgerClientBuilder {
     }
 
     /**
+     * Registers the listener that hears what the client does (Submits, event outcomes, resends, connections), to
+     * feed a metrics library; replaces any given before. See {@link LedgerClientListener} for its threads and
+     * failures: it must be thread-safe and must not block.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public LedgerClientBuilder listener(LedgerClientListener listener) {
+        this.listener = requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /**
      * Checks the settings together and starts the client; connections are opened in the background, so this
      * returns at once even if no server is up (submits then wait, bounded by their deadline).
      *
@@ -219,7 +233,8 @@ public final class LedgerClientBuilder {
         return new ClientSettings(endpoints, authToken, clientName, maxInFlightEvents, requestTimeout.toNanos(),
                 connectTimeout.toNanos(), linger.toNanos(), maxEventsPerBatch, retryBackoffInitial.toNanos(),
                 retryBackoffMax.toNanos(), connectionsPerEndpoint,
-                tls ? ClientTls.build(tlsTrustBundle, tlsClientCert, tlsClientKey, tlsHostnameVerification) : null);
+                tls ? ClientTls.build(tlsTrustBundle, tlsClientCert, tlsClientKey, tlsHostnameVerification) : null,
+                listener);
     }
 
     private static int positive(int value, String name) {

@@ -18,12 +18,15 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  */
 final class PendingEvent {
 
-    /** Bookkeeping run exactly once per event, before its future completes. */
+    /**
+     * Bookkeeping run exactly once per event, before its future completes; {@code status} is STATUS_ACCEPTED for the
+     * normal outcomes, the rejection's status for REJECTED, STATUS_UNSPECIFIED otherwise.
+     */
     interface Settler {
-        void settled(PendingEvent event, boolean accepted);
+        void settled(PendingEvent event, EventOutcome outcome, Status status);
     }
 
-    static final Settler NO_BOOKKEEPING = (event, accepted) -> { };
+    static final Settler NO_BOOKKEEPING = (event, outcome, status) -> { };
 
     private static final AtomicIntegerFieldUpdater<PendingEvent> SETTLED =
             AtomicIntegerFieldUpdater.newUpdater(PendingEvent.class, "settled");
@@ -69,11 +72,11 @@ final class PendingEvent {
         return decision != null;
     }
 
-    private boolean settle(boolean accepted) {
+    private boolean settle(EventOutcome outcome, Status status) {
         if (!SETTLED.compareAndSet(this, 0, 1)) {
             return false;
         }
-        settler.settled(this, accepted);
+        settler.settled(this, outcome, status);
         return true;
     }
 
@@ -90,7 +93,7 @@ final class PendingEvent {
             return true; // stored; its Decisions frame follows on the same connection
         }
         if (status == Status.STATUS_ACCEPTED) {
-            if (settle(true)) {
+            if (settle(EventOutcome.ACCEPTED, status)) {
                 future.complete(new Receipt(eventId, status, result.getPartition(), result.getOffset()));
             }
             return true;
@@ -120,14 +123,16 @@ final class PendingEvent {
                     ? "DECISION_PENDING" : "decision outcome " + d.getOutcomeValue()) + " (" + d.getReason() + ")";
             return false;
         }
-        if (settle(true)) {
+        EventOutcome outcome = d.getOutcome() == dev.ledger.proto.Outcome.OUTCOME_APPLIED
+                ? EventOutcome.DECISION_APPLIED : EventOutcome.DECISION_REJECTED;
+        if (settle(outcome, Status.STATUS_ACCEPTED)) {
             decision.complete(Decision.of(d));
         }
         return true;
     }
 
     void fail(LedgerException failure) {
-        if (settle(false)) {
+        if (settle(EventOutcome.of(failure), EventOutcome.statusOf(failure))) {
             if (decision != null) {
                 decision.completeExceptionally(failure);
             } else {

@@ -2,7 +2,8 @@
  * The Java SDK of the ledger ingest servers: one small public package.
  *
  * <p>Entry point: {@link dev.ledger.client.LedgerClient#builder()}; the public types are the client, its builder,
- * {@link dev.ledger.client.Mutations}, {@link dev.ledger.client.Receipt}, the statistics and the {@link
+ * {@link dev.ledger.client.Mutations}, {@link dev.ledger.client.Receipt}, the statistics, the {@link
+ * dev.ledger.client.LedgerClientListener} with its {@link dev.ledger.client.EventOutcome}, and the {@link
  * dev.ledger.client.LedgerException} hierarchy. Everything else is package-private internals, used only here.
  */
 package dev.ledger.client;

@@ -24,8 +24,8 @@ class ConnectionSlotStateTest {
     private static final Endpoint ENDPOINT = new Endpoint("127.0.0.1", 7070);
 
     private final ClientSettings settings = new ClientSettings(List.of(ENDPOINT), () -> "", "app", 100, 60_000 * MS,
-            60_000 * MS, 0, 10, INITIAL_BACKOFF, 4 * INITIAL_BACKOFF, 1, null);
-    private final StatsCounters stats = new StatsCounters();
+            60_000 * MS, 0, 10, INITIAL_BACKOFF, 4 * INITIAL_BACKOFF, 1, null, Recorder.NO_LISTENER);
+    private final Recorder stats = new Recorder(Recorder.NO_LISTENER);
     private final EmbeddedChannel loop = new EmbeddedChannel();
     private final Dispatcher dispatcher = new Dispatcher(loop.eventLoop(), settings, stats);
     private final ConnectionSlot slot = new ConnectionSlot(ENDPOINT, new Bootstrap(), dispatcher, settings, stats);
@@ -62,7 +62,7 @@ class ConnectionSlotStateTest {
         ch.writeInbound(welcome());
         assertThat(slot.refusedStatus()).isNull();
         assertThat(slot.refusedReason()).isNull();
-        assertThat(stats.snapshot().connectionsOpened()).isEqualTo(1);
+        assertThat(stats.snapshot(0).connectionsOpened()).isEqualTo(1);
         ch.finishAndReleaseAll();
     }
 

@@ -38,8 +38,8 @@ class ConnectionTest {
     private static final Endpoint ENDPOINT = new Endpoint("127.0.0.1", 7070);
 
     private final ClientSettings settings = new ClientSettings(List.of(ENDPOINT), () -> "token-1", "payments",
-            CLIENT_MAX_IN_FLIGHT, 60_000 * MS, CONNECT_TIMEOUT_NANOS, 0, 10, HOUR, HOUR, 1, null);
-    private final StatsCounters stats = new StatsCounters();
+            CLIENT_MAX_IN_FLIGHT, 60_000 * MS, CONNECT_TIMEOUT_NANOS, 0, 10, HOUR, HOUR, 1, null, Recorder.NO_LISTENER);
+    private final Recorder stats = new Recorder(Recorder.NO_LISTENER);
     private final EmbeddedChannel dispatcherLoop = new EmbeddedChannel();
     private final Dispatcher dispatcher = new Dispatcher(dispatcherLoop.eventLoop(), settings, stats);
     private final ConnectionSlot slot = new ConnectionSlot(ENDPOINT, new Bootstrap(), dispatcher, settings, stats);
@@ -128,7 +128,7 @@ class ConnectionTest {
         channel.runScheduledPendingTasks();
         assertThat(channel.isOpen()).isTrue();
         assertThat(connection.state()).isEqualTo(Connection.State.READY);
-        assertThat(stats.snapshot().connectionsOpened()).isEqualTo(1);
+        assertThat(stats.snapshot(0).connectionsOpened()).isEqualTo(1);
     }
 
     @Test
@@ -309,7 +309,7 @@ class ConnectionTest {
 
         assertThat(connection.state()).isEqualTo(Connection.State.CLOSED);
         assertThat(dispatcher.heldEvents()).as("a and b, waiting to be resent").isEqualTo(2);
-        assertThat(stats.snapshot().eventsRetried()).isEqualTo(2);
+        assertThat(stats.snapshot(0).eventsRetried()).isEqualTo(2);
         assertThat(a.lastOutcome).startsWith("sent, then");
         assertThat(connection.capacity()).isEqualTo(CLIENT_MAX_IN_FLIGHT);
         assertThat(slot.current()).isNull();

@@ -31,9 +31,9 @@ class DecisionDispatchTest {
     private static final Endpoint FROM = new Endpoint("127.0.0.1", 1);
 
     private final DefaultEventLoop loop = new DefaultEventLoop();
-    private final StatsCounters stats = new StatsCounters();
+    private final Recorder stats = new Recorder(Recorder.NO_LISTENER);
     private final Dispatcher dispatcher = new Dispatcher(loop, new ClientSettings(List.of(FROM), () -> "", "test", 100,
-            5_000 * MS, 1_000 * MS, 0, 10, 10 * MS, 20 * MS, 1, null), stats);
+            5_000 * MS, 1_000 * MS, 0, 10, 10 * MS, 20 * MS, 1, null, Recorder.NO_LISTENER), stats);
 
     @AfterEach
     void stopLoop() {
@@ -74,7 +74,7 @@ class DecisionDispatchTest {
         assertThat(e.decision).isNotDone();
         assertThat(e.future).as("the receipt future is not the caller's").isNotDone();
         assertThat(e.awaitingDecision).isTrue();
-        assertThat(stats.snapshot().eventsRetried()).isZero();
+        assertThat(stats.snapshot(0).eventsRetried()).isZero();
     }
 
     @Test
@@ -108,7 +108,7 @@ class DecisionDispatchTest {
         });
         assertThat(pending.decision).isNotDone();
         assertThat(missing.decision).isNotDone();
-        assertThat(stats.snapshot().eventsRetried()).isEqualTo(2);
+        assertThat(stats.snapshot(0).eventsRetried()).isEqualTo(2);
         assertThat(pending.lastOutcome).contains("DECISION_PENDING").contains("core is slow");
         assertThat(missing.lastOutcome).contains("no decision for it");
     }

@@ -28,7 +28,7 @@ class DispatcherTest {
     private static final Endpoint FROM = new Endpoint("127.0.0.1", 1);
 
     private final DefaultEventLoop loop = new DefaultEventLoop();
-    private final StatsCounters stats = new StatsCounters();
+    private final Recorder stats = new Recorder(Recorder.NO_LISTENER);
 
     @AfterEach
     void stopLoop() {
@@ -41,7 +41,7 @@ class DispatcherTest {
 
     private ClientSettings settings(int maxInFlightEvents, long initialBackoffNanos, long maxBackoffNanos) {
         return new ClientSettings(List.of(FROM), () -> "", "test", maxInFlightEvents, 5_000 * MS, 1_000 * MS, 0,
-                10, initialBackoffNanos, maxBackoffNanos, 1, null);
+                10, initialBackoffNanos, maxBackoffNanos, 1, null, Recorder.NO_LISTENER);
     }
 
     private Dispatcher dispatcher(int maxInFlightEvents, long initialBackoffNanos, long maxBackoffNanos) {
@@ -101,7 +101,7 @@ class DispatcherTest {
         assertThatThrownBy(late.future::join).cause().isInstanceOf(LedgerTimeoutException.class)
                 .hasMessageContaining("STATUS_UNAVAILABLE");
         assertThat(held).as("events held for a resend").isZero();
-        assertThat(stats.snapshot().eventsRetried()).isZero();
+        assertThat(stats.snapshot(0).eventsRetried()).isZero();
     }
 
     @Test
@@ -117,7 +117,7 @@ class DispatcherTest {
 
         assertThat(held).as("events held for a resend that could not be answered in time").isZero();
         assertThat(soon.attempts).isZero();
-        assertThat(stats.snapshot().eventsRetried()).isZero();
+        assertThat(stats.snapshot(0).eventsRetried()).isZero();
         assertThat(soon.future).as("left to its deadline timer").isNotDone();
     }
 
@@ -133,7 +133,7 @@ class DispatcherTest {
 
         assertThat(held).isEqualTo(1);
         assertThat(early.attempts).isEqualTo(1);
-        assertThat(stats.snapshot().eventsRetried()).isEqualTo(1);
+        assertThat(stats.snapshot(0).eventsRetried()).isEqualTo(1);
         assertThat(early.future).isNotDone();
     }
 

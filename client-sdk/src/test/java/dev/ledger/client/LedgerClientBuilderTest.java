@@ -35,6 +35,14 @@ class LedgerClientBuilderTest {
     }
 
     @Test
+    void aNullListenerIsRefusedNamingTheSettingAndNoneMeansTheSilentDefault() {
+        assertThatThrownBy(() -> LedgerClient.builder().listener(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("listener must not be null");
+        assertThat(LedgerClient.builder().endpoints("127.0.0.1:1").settings().listener())
+                .isSameAs(Recorder.NO_LISTENER);
+    }
+
+    @Test
     void backoffInitialMustNotExceedMax() {
         assertThatThrownBy(() -> LedgerClient.builder().retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -55,7 +55,7 @@ class PendingEventTest {
     void acceptedCompletesWithTheReceiptAndSettlesBeforeTheFutureCompletes() {
         List<String> order = new ArrayList<>();
         PendingEvent event = new PendingEvent("e-1", ByteString.EMPTY, System.nanoTime(), 1,
-                (e, accepted) -> order.add("settled " + accepted));
+                (e, outcome, status) -> order.add("settled " + outcome + " " + status));
         event.future.thenRun(() -> order.add("future"));
 
         assertThat(event.completeFinal(EventResult.newBuilder().setEventId("e-1").setStatus(Status.STATUS_ACCEPTED)
@@ -66,7 +66,7 @@ class PendingEventTest {
         assertThat(receipt.status()).isEqualTo(Status.STATUS_ACCEPTED);
         assertThat(receipt.partition()).isEqualTo(2);
         assertThat(receipt.offset()).isEqualTo(99);
-        assertThat(order).containsExactly("settled true", "future");
+        assertThat(order).containsExactly("settled ACCEPTED STATUS_ACCEPTED", "future");
         assertThat(event.isDone()).isTrue();
     }
 
@@ -97,15 +97,41 @@ class PendingEventTest {
     }
 
     @Test
+    void theSettlerHearsTheOutcomeOfEachKindOfEnd() {
+        List<String> settled = new ArrayList<>();
+        PendingEvent.Settler settler = (e, outcome, status) -> settled.add(e.eventId + " " + outcome + " " + status);
+        PendingEvent applied = new PendingEvent("applied", ByteString.EMPTY, Long.MAX_VALUE, 1, settler, true);
+        PendingEvent declined = new PendingEvent("declined", ByteString.EMPTY, Long.MAX_VALUE, 1, settler, true);
+        PendingEvent pendingDecision = new PendingEvent("pending", ByteString.EMPTY, Long.MAX_VALUE, 1, settler, true);
+        PendingEvent invalid = new PendingEvent("invalid", ByteString.EMPTY, Long.MAX_VALUE, 1, settler);
+        PendingEvent late = new PendingEvent("late", ByteString.EMPTY, Long.MAX_VALUE, 1, settler);
+
+        applied.completeDecision(decision("applied", dev.ledger.proto.Outcome.OUTCOME_APPLIED));
+        declined.completeDecision(decision("declined", dev.ledger.proto.Outcome.OUTCOME_REJECTED));
+        assertThat(pendingDecision.completeDecision(decision("pending",
+                dev.ledger.proto.Outcome.OUTCOME_DECISION_PENDING))).isFalse();
+        invalid.completeFinal(EventResult.newBuilder().setEventId("invalid").setStatus(Status.STATUS_INVALID).build());
+        late.expire(1, "none");
+
+        assertThat(settled).containsExactly("applied DECISION_APPLIED STATUS_ACCEPTED",
+                "declined DECISION_REJECTED STATUS_ACCEPTED", "invalid REJECTED STATUS_INVALID",
+                "late TIMED_OUT STATUS_UNSPECIFIED");
+    }
+
+    private static dev.ledger.proto.Decision decision(String id, dev.ledger.proto.Outcome outcome) {
+        return dev.ledger.proto.Decision.newBuilder().setEventId(id).setOutcome(outcome).build();
+    }
+
+    @Test
     void theSettlerRunsOnceWhateverComesAfter() {
-        List<Boolean> settled = new ArrayList<>();
+        List<EventOutcome> settled = new ArrayList<>();
         PendingEvent event = new PendingEvent("e-1", ByteString.EMPTY, System.nanoTime(), 1,
-                (e, accepted) -> settled.add(accepted));
+                (e, outcome, status) -> settled.add(outcome));
         event.completeFinal(result(Status.STATUS_ACCEPTED));
         event.completeFinal(result(Status.STATUS_ACCEPTED));
         event.fail(new LedgerClosedException("closed"));
         event.expire(1, "late");
-        assertThat(settled).containsExactly(true);
+        assertThat(settled).containsExactly(EventOutcome.ACCEPTED);
         assertThat(event.future.join().status()).isEqualTo(Status.STATUS_ACCEPTED);
     }
 
