@@ -15,7 +15,7 @@ TARGETS=""
 for s in $(seq 1 $N); do
   ID=srv-$s; PORT=$((17070 + s))
   java -Xmx1g -jar server/target/ledger-server.jar --bootstrap-servers $BS --bind-address 127.0.0.1 --port $PORT \
-     --server-id $ID --allow-weak-durability --topic-partitions 3 > $W/server-$s.log 2>&1 &
+     --server-id $ID --allow-weak-durability --topic-partitions 3 --admin-port $((19464 + s)) > $W/server-$s.log 2>&1 &
   PIDS+=($!); TARGETS="$TARGETS,127.0.0.1:$PORT"
 done
 sleep 6

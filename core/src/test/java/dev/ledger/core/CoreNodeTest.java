@@ -74,7 +74,14 @@ class CoreNodeTest {
             get(core.adminPort(), "/accounts/nobody", 404);
             assertThat(rawStatusLine(core.adminPort(), "/accounts/a%zz")).contains(" 400 ");
             get(core.adminPort(), "/accounts/al%69ce", 200);
-            assertThat(get(core.adminPort(), "/metrics", 200)).contains("ledger_core_decisions_total");
+            assertThat(get(core.adminPort(), "/metrics", 200)).contains("ledger_core_decisions_total",
+                    "ledger_core_last_snapshot_age_seconds", "jvm_memory_used_bytes");
+            // The input lag is published by the loop's catch-up check, at most twice a second.
+            long lagDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!get(core.adminPort(), "/metrics", 200).contains("ledger_core_consumer_lag_records{input=\"mutations\"} 0")) {
+                assertThat(System.nanoTime()).as("lag gauge of a caught-up active core").isLessThan(lagDeadline);
+                Thread.sleep(100);
+            }
             get(core.adminPort(), "/livez", 200);
         }
         // The resend of t1 and new events, decided by a new core that starts from the snapshot and the journal.

@@ -131,7 +131,7 @@ class DurabilityGuardrailsFaultTest {
         int port = Servers.freePort();
         try (ChildJvm refused = ChildJvm.start("server-weak-topic", List.of("-Xmx256m"),
                 "dev.ledger.server.ServerMain", List.of("--bootstrap-servers", cluster.bootstrapServers(),
-                        "--bind-address", "127.0.0.1", "--port", String.valueOf(port), "--topic", topic))) {
+                        "--bind-address", "127.0.0.1", "--port", String.valueOf(port), "--topic", topic, "--admin-port", "0"))) {
             Matcher m = refused.awaitLine(Pattern.compile("startup failed: (topic guard\\.rf1 cannot keep .*)"),
                     Duration.ofSeconds(60));
             assertThat(m.group(1)).contains("replication factor 1").contains("--allow-weak-durability");

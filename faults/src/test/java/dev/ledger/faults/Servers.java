@@ -41,6 +41,7 @@ final class Servers {
                 "--topic", topic,
                 "--topic-partitions", "3",
                 "--server-id", name,
+                "--admin-port", "0",
                 // the shared single-node cluster cannot be durable; these scenarios are about the server process
                 "--allow-weak-durability"));
         args.addAll(extraFlags);

@@ -6,12 +6,16 @@ import dev.ledger.proto.ErrorCode;
 import dev.ledger.proto.Hello;
 import dev.ledger.proto.Status;
 import dev.ledger.proto.SubmitView;
+import dev.ledger.server.admin.ServerMetrics;
+import dev.ledger.server.admin.ServerMetrics.ConnectionResult;
+import dev.ledger.server.codec.FrameRejected;
 import dev.ledger.server.codec.InboundFrame;
 import dev.ledger.server.codec.ServerFrames;
 import dev.ledger.server.decisions.AwaitedDecisions;
 import dev.ledger.server.security.PeerIdentity;
 import dev.ledger.server.security.Principal;
 import dev.ledger.server.security.Principals;
+import dev.ledger.server.security.TlsGuard;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -68,33 +72,41 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private ReadGate gate;
     private ConnectionDecisions decisions;
+    private final ServerMetrics metrics;
+    /** Whether this connection's {@link ConnectionResult} was counted (once per connection). */
+    private boolean resultCounted;
 
     ConnectionHandler(ServerContext context) {
         this.context = context;
         this.dispatcher = new SubmitDispatcher(context);
+        this.metrics = context.metrics();
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.gate = new ReadGate(ctx.channel(), context.config().maxInFlightEventsPerConnection(),
-                context.writer().budget());
+                context.writer().budget(), metrics.inFlightEvents(), metrics.readPausedConnections());
         this.decisions = new ConnectionDecisions(context, ctx, gate);
         int max = context.config().maxConnections();
         if (context.connections().incrementAndGet() > max) {
+            counted(ConnectionResult.REJECTED_LIMIT);
             fail(ErrorCode.ERROR_CODE_TOO_MANY_CONNECTIONS, "server is at its limit of " + max + " connections");
             return;
         }
         context.channels().add(ctx.channel());
         long handshakeMs = context.config().handshakeTimeoutMs();
-        handshakeTimer = ctx.executor().schedule(() -> fail(ErrorCode.ERROR_CODE_HANDSHAKE_TIMEOUT,
-                "no Hello within " + handshakeMs + " ms"), handshakeMs, TimeUnit.MILLISECONDS);
+        handshakeTimer = ctx.executor().schedule(() -> {
+            counted(ConnectionResult.HANDSHAKE_TIMEOUT);
+            fail(ErrorCode.ERROR_CODE_HANDSHAKE_TIMEOUT, "no Hello within " + handshakeMs + " ms");
+        }, handshakeMs, TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         context.connections().decrementAndGet();
+        counted(TlsGuard.failed(ctx.channel()) ? ConnectionResult.HANDSHAKE_FAILED : ConnectionResult.CLOSED_BEFORE_HELLO);
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
@@ -132,6 +144,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void handle(ClientFrameView frame) {
         ClientFrameView.KindCase kind = frame.getKindCase();
+        metrics.frameReceived(kind.getNumber(), kind.name().toLowerCase(java.util.Locale.ROOT));
         if (kind == ClientFrameView.KindCase.HELLO) {
             if (helloDone) {
                 fail(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, "Hello was already received on this connection");
@@ -139,6 +152,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 onHello(frame.getHello());
             }
         } else if (!helloDone) {
+            counted(ConnectionResult.PROTOCOL_VIOLATION);
             fail(ErrorCode.ERROR_CODE_HELLO_REQUIRED, "the first frame must be Hello, got " + kind.name().toLowerCase());
         } else if (kind == ClientFrameView.KindCase.PING) {
             ctx.writeAndFlush(ServerFrames.pong(frame.getPing().getNonce()));
@@ -151,6 +165,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void onHello(Hello hello) {
         handshakeTimer.cancel(false);
         if (hello.getProtocolVersion() != ServerFrames.PROTOCOL_VERSION) {
+            counted(ConnectionResult.UNSUPPORTED_VERSION);
             fail(ErrorCode.ERROR_CODE_UNSUPPORTED_VERSION, "protocol_version " + hello.getProtocolVersion()
                     + " is not supported; this server speaks " + ServerFrames.PROTOCOL_VERSION);
             return;
@@ -158,16 +173,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         Principals.Authentication a = context.security().principals().authenticate(hello.getAuthToken(),
                 PeerIdentity.peerCertificate(ctx.channel()));
         if (a.principal() == null) {
+            counted(ConnectionResult.UNAUTHENTICATED);
             fail(ErrorCode.ERROR_CODE_UNAUTHENTICATED, a.failure());
             return;
         }
         byte[] name = hello.getClientName().getBytes(StandardCharsets.UTF_8);
         if (name.length > MAX_CLIENT_NAME_BYTES) {
+            counted(ConnectionResult.PROTOCOL_VIOLATION);
             fail(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, "client_name must be at most " + MAX_CLIENT_NAME_BYTES
                     + " bytes UTF-8: " + name.length);
             return;
         }
         helloDone = true;
+        counted(ConnectionResult.ACCEPTED);
         clientName = name;
         auth = a;
         var config = context.config();
@@ -232,9 +250,42 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         pending.remove(p.requestId());
         List<EventResult> results = p.results();
         ctx.writeAndFlush(ServerFrames.ack(p.requestId(), results));
+        countAnswered(p, results);
         if (!decisions.ackWritten(p.requestId(), results)) {
             context.pendingSubmits().decrementAndGet();
             gate.answered(p.eventCount());
+        }
+    }
+
+    /** The Ack's events by (type, status), one increment per run of equal pairs; and the Submit's duration. */
+    private void countAnswered(PendingSubmit p, List<EventResult> results) {
+        int runType = -1;
+        Status runStatus = null;
+        long run = 0;
+        for (int i = 0; i < results.size(); i++) {
+            int type = p.eventType(i);
+            Status status = results.get(i).getStatus();
+            if (type != runType || status != runStatus) {
+                if (run > 0) {
+                    metrics.eventsAnswered(runType, runStatus, run);
+                }
+                runType = type;
+                runStatus = status;
+                run = 0;
+            }
+            run++;
+        }
+        if (run > 0) {
+            metrics.eventsAnswered(runType, runStatus, run);
+        }
+        metrics.submitAnswered(System.nanoTime() - p.receivedNanos());
+    }
+
+    /** Counts how this connection began, once: the first reason wins. */
+    private void counted(ConnectionResult result) {
+        if (!resultCounted) {
+            resultCounted = true;
+            metrics.connection(result);
         }
     }
 
@@ -248,6 +299,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             fail(ErrorCode.ERROR_CODE_IDLE_TIMEOUT, "no traffic for " + context.config().idleTimeoutMs() + " ms");
+        } else if (evt instanceof FrameRejected rejected) {
+            // The decoder sent the Error and closes the connection; here it is only counted.
+            counted(ConnectionResult.PROTOCOL_VIOLATION);
+            metrics.connectionError(rejected.code());
+            closing = true;
         } else if (evt == DRAIN_DEADLINE) {
             for (PendingSubmit p : new ArrayList<>(pending.values())) {
                 p.expire(Status.STATUS_UNAVAILABLE, "server shut down before Kafka acknowledged; retry with the same event_id");
@@ -276,6 +332,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         closing = true;
+        metrics.connectionError(code);
         ctx.channel().config().setAutoRead(false);
         if (gate != null) {
             gate.shut();

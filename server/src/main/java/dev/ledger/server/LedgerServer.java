@@ -1,5 +1,8 @@
 package dev.ledger.server;
 
+import dev.ledger.server.admin.AdminServer;
+import dev.ledger.server.admin.MinuteSummary;
+import dev.ledger.server.admin.ServerMetrics;
 import dev.ledger.server.codec.ServerFrames;
 import dev.ledger.server.config.ServerConfig;
 import dev.ledger.server.decisions.DecisionReader;
@@ -8,6 +11,7 @@ import dev.ledger.server.kafka.ByteBudget;
 import dev.ledger.server.kafka.KafkaCircuit;
 import dev.ledger.server.kafka.KafkaEventWriter;
 import dev.ledger.server.kafka.KafkaMaintenance;
+import dev.ledger.server.kafka.KafkaReachability;
 import dev.ledger.server.kafka.ProducerSettings;
 import dev.ledger.server.kafka.ProducerSlot;
 import dev.ledger.server.kafka.TopicDurability;
@@ -43,6 +47,10 @@ public final class LedgerServer implements AutoCloseable {
     /** How often the partition list is re-read from the producer's cached metadata (off the event loops). */
     private static final Duration PARTITION_REFRESH = Duration.ofSeconds(1);
     private static final Duration WEAK_DURABILITY_WARNING_PERIOD = Duration.ofMinutes(1);
+    private static final Duration SUMMARY_PERIOD = Duration.ofMinutes(1);
+    private static final Duration REACHABILITY_PERIOD = Duration.ofSeconds(1);
+    /** How long /livez waits for every event loop to run a no-op task. */
+    private static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(2);
 
     private final ServerContext context;
     private final KafkaMaintenance maintenance;
@@ -51,10 +59,14 @@ public final class LedgerServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
     private final DecisionReader decisionReader;
+    private final KafkaReachability reachability;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile AdminServer admin;
 
     private LedgerServer(ServerContext context, KafkaMaintenance maintenance, TopicDurability durability,
-            EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, DecisionReader decisionReader) {
+            EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, DecisionReader decisionReader,
+            KafkaReachability reachability) {
+        this.reachability = reachability;
         this.context = context;
         this.decisionReader = decisionReader;
         this.maintenance = maintenance;
@@ -96,30 +108,55 @@ public final class LedgerServer implements AutoCloseable {
         EventLoopGroup workers = transport.newGroup(0);
         DecisionRouter router = new DecisionRouter();
         DecisionReader decisionReader = null;
+        KafkaReachability reachability = null;
+        LedgerServer server = null;
+        ServerMetrics metrics = new ServerMetrics();
         try {
             List<Integer> partitions = TopicInitializer.loadPartitions(producer, config.topic(), KAFKA_STARTUP_TIMEOUT);
             ProducerSlot producers = new ProducerSlot(producer, () -> producerFactory.apply(props), config.topic(),
                     maintenance.executor(), KAFKA_STARTUP_TIMEOUT);
             KafkaEventWriter writer = new KafkaEventWriter(producers, config.topic(), partitions, config.serverId(),
-                    new ByteBudget(ProducerSettings.budgetBytes(props)), new KafkaCircuit(3, 1000, config.ackTimeoutMs()));
+                    new ByteBudget(ProducerSettings.budgetBytes(props)), new KafkaCircuit(3, 1000, config.ackTimeoutMs()),
+                    metrics::kafkaSendCompleted);
             maintenance.every(PARTITION_REFRESH, "partition refresh", writer::refreshPartitions);
             warnIfWeak(verdict, durability, config, maintenance, writer);
             decisionReader = DecisionReader.start(config.bootstrapServers(), config.decisionsTopic(), config.serverId(),
                     config.producerProperties(), router);
             ServerContext context = new ServerContext(config, writer, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
-                    security, router);
+                    security, router, metrics);
+            ServerGauges.register(metrics, context);
+            reachability = KafkaReachability.start(config.bootstrapServers(),
+                    ProducerSettings.connectionSettings(config.producerProperties()), config.topic(), maintenance,
+                    REACHABILITY_PERIOD);
             Channel channel = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ServerInitializer(context))
                     .bind(config.bindAddress(), config.port()).syncUninterruptibly().channel();
-            LedgerServer server = new LedgerServer(context, maintenance, durability, boss, workers, channel,
-                    decisionReader);
+            server = new LedgerServer(context, maintenance, durability, boss, workers, channel, decisionReader,
+                    reachability);
+            if (config.adminPort() != 0) {
+                LedgerServer s = server;
+                try {
+                    server.admin = AdminServer.start(config.adminBindAddress(), config.adminPort(), metrics,
+                            s::liveProblem, s::readyProblem);
+                } catch (java.io.UncheckedIOException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }
+            maintenance.every(SUMMARY_PERIOD, "minute summary",
+                    new MinuteSummary(metrics, () -> context.connections().get()));
             log.info("ledger server listening on {}:{} ({}, {}), topic {} with {} partitions, durability: {}; config: {}",
                     config.bindAddress(), server.port(), transport.name(), security.describe(), config.topic(),
                     partitions.size(), durability.describe(), config.describe());
             return server;
         } catch (RuntimeException e) {
+            if (server != null) {
+                server.serverChannel.close();
+            }
+            if (reachability != null) {
+                reachability.close();
+            }
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             maintenance.close();
@@ -143,6 +180,47 @@ public final class LedgerServer implements AutoCloseable {
                     .withPartitions(writer.partitions().size())
                     .warning(config.bootstrapServers(), config.developmentMode())));
         }
+    }
+
+    /** The admin HTTP port, or -1 when it is off. */
+    public int adminPort() {
+        AdminServer a = admin;
+        return a == null ? -1 : a.port();
+    }
+
+    /** The server's metrics (the admin port serves them; embedders and tests may read them). */
+    public ServerMetrics metrics() {
+        return context.metrics();
+    }
+
+    /** {@code null} while every event loop runs a no-op task within {@link #LIVENESS_TIMEOUT}; else which did not. */
+    String liveProblem() {
+        long deadline = System.nanoTime() + LIVENESS_TIMEOUT.toNanos();
+        List<io.netty.util.concurrent.Future<?>> pings = new java.util.ArrayList<>();
+        for (EventLoopGroup group : List.of(bossGroup, workerGroup)) {
+            if (group.isShuttingDown()) {
+                return null; // stopping on purpose: the process is still live until it exits
+            }
+            group.forEach(loop -> pings.add(loop.submit(() -> { })));
+        }
+        for (io.netty.util.concurrent.Future<?> ping : pings) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !ping.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                return "an event loop did not run a task within " + LIVENESS_TIMEOUT.toMillis() + " ms";
+            }
+        }
+        return null;
+    }
+
+    /** {@code null} when ready for traffic: not draining, the circuit closed and Kafka's metadata reachable. */
+    String readyProblem() {
+        if (stopped.get()) {
+            return "draining: shutting down";
+        }
+        if (context.writer().circuit().isOpen()) {
+            return "Kafka circuit open: " + context.writer().circuit().refusalReason();
+        }
+        return reachability.problem();
     }
 
     /** The bound port (useful with port 0). */
@@ -196,6 +274,8 @@ public final class LedgerServer implements AutoCloseable {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        // /readyz answers 503 from here on, before any GoAway: the orchestrator stops sending first.
+        log.info("draining: /readyz now answers 503; GoAway to {} connections", context.channels().size());
         serverChannel.close().syncUninterruptibly();
         context.channels().writeAndFlush(ServerFrames.goAway("server " + serverId() + " is shutting down"));
         // Drained = nothing pending for a short quiet period (Submits already in socket buffers still arrive).
@@ -221,11 +301,16 @@ public final class LedgerServer implements AutoCloseable {
         context.channels().newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
         context.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         maintenance.close();
+        reachability.close();
         decisionReader.close();
         context.security().close();
         context.writer().producers().close(Duration.ofSeconds(10));
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        AdminServer a = admin;
+        if (a != null) {
+            a.close();
+        }
         log.info("ledger server {} stopped", serverId());
     }
 

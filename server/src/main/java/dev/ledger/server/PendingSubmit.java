@@ -23,6 +23,8 @@ final class PendingSubmit implements ResultSink {
 
     private final long requestId;
     private final String[] eventIds;
+    private final byte[] eventTypes;
+    private final long receivedNanos = System.nanoTime();
     private final AtomicReferenceArray<EventResult> results;
     private final AtomicInteger remaining;
     private final Consumer<PendingSubmit> onComplete;
@@ -32,6 +34,7 @@ final class PendingSubmit implements ResultSink {
     PendingSubmit(long requestId, int eventCount, Consumer<PendingSubmit> onComplete) {
         this.requestId = requestId;
         this.eventIds = new String[eventCount];
+        this.eventTypes = new byte[eventCount];
         this.results = new AtomicReferenceArray<>(eventCount);
         this.remaining = new AtomicInteger(eventCount);
         this.onComplete = onComplete;
@@ -55,6 +58,23 @@ final class PendingSubmit implements ResultSink {
 
     void eventId(int index, String eventId) {
         eventIds[index] = eventId;
+    }
+
+    /**
+     * The event's type for the metrics: its body's field number, or {@code ServerMetrics.UNKNOWN_TYPE} (the default)
+     * when its bytes did not parse.
+     */
+    void eventType(int index, int bodyFieldNumber) {
+        eventTypes[index] = (byte) bodyFieldNumber;
+    }
+
+    int eventType(int index) {
+        return eventTypes[index];
+    }
+
+    /** When the Submit was taken in ({@code System.nanoTime()}). */
+    long receivedNanos() {
+        return receivedNanos;
     }
 
     long requestId() {

@@ -1,16 +1,18 @@
 package dev.ledger.server;
 
+import dev.ledger.server.admin.ServerMetrics;
 import dev.ledger.server.config.ServerConfig;
 import dev.ledger.server.decisions.DecisionRouter;
 import dev.ledger.server.kafka.KafkaEventWriter;
 import dev.ledger.server.security.ServerSecurity;
 import dev.ledger.core.rules.EventValidator;
 import io.netty.channel.group.ChannelGroup;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every connection of one server shares: config, the Kafka writer, the validator, security, the decision
- * router, the set of open connections and the counters that graceful shutdown waits on.
+ * router, the metrics, the set of open connections and the counters that graceful shutdown waits on.
  *
  * <p>Thread-safe; one instance per {@link LedgerServer}.
  */
@@ -26,14 +28,17 @@ final class ServerContext {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger pendingSubmits = new AtomicInteger();
     private final DecisionRouter decisions;
+    private final ServerMetrics metrics;
 
     ServerContext(ServerConfig config, KafkaEventWriter writer, ChannelGroup channels, ServerSecurity security) {
-        this(config, writer, channels, security, new DecisionRouter());
+        this(config, writer, channels, security, new DecisionRouter(),
+                new ServerMetrics(new PrometheusRegistry(), false));
     }
 
     ServerContext(ServerConfig config, KafkaEventWriter writer, ChannelGroup channels, ServerSecurity security,
-            DecisionRouter decisions) {
+            DecisionRouter decisions, ServerMetrics metrics) {
         this.decisions = decisions;
+        this.metrics = metrics;
         this.config = config;
         this.writer = writer;
         this.channels = channels;
@@ -63,6 +68,11 @@ final class ServerContext {
     /** Who awaits which event's decision, across this server's connections. */
     DecisionRouter decisions() {
         return decisions;
+    }
+
+    /** The one owner of the server's metrics. */
+    ServerMetrics metrics() {
+        return metrics;
     }
 
     AtomicInteger connections() {

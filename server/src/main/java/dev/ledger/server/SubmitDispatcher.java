@@ -50,6 +50,7 @@ final class SubmitDispatcher {
                 continue;
             }
             pending.eventId(i, event.getEventId());
+            pending.eventType(i, event.getBodyCase().getNumber());
             String reason = context.validator().validate(event);
             String denied;
             if (reason != null) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.ledger.server.kafka.ByteBudget;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,9 @@ class ReadGateTest {
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final ByteBudget budget = new ByteBudget(BUDGET);
-    private final ReadGate gate = new ReadGate(channel, WINDOW, budget);
+    private final LongAdder serverInFlight = new LongAdder();
+    private final LongAdder serverPaused = new LongAdder();
+    private final ReadGate gate = new ReadGate(channel, WINDOW, budget, serverInFlight, serverPaused);
 
     @AfterEach
     void finish() {
@@ -166,5 +169,26 @@ class ReadGateTest {
         gate.release();
         gate.update();
         assertThat(reading()).isTrue();
+    }
+
+    @Test
+    void theServerGaugesFollowThisConnectionsShareAndPause() {
+        gate.admitted(WINDOW);
+        assertThat(serverInFlight.sum()).isEqualTo(WINDOW);
+        assertThat(serverPaused.sum()).as("paused once, however many reasons").isEqualTo(1);
+        clientStopsReadingAcks(true);
+        gate.update();
+        assertThat(serverPaused.sum()).isEqualTo(1);
+        clientStopsReadingAcks(false);
+        gate.answered(3);
+        assertThat(serverInFlight.sum()).isEqualTo(WINDOW - 3);
+        assertThat(serverPaused.sum()).as("resumed").isZero();
+        gate.admitted(5);
+        assertThat(serverPaused.sum()).isEqualTo(1);
+        gate.release();
+        assertThat(serverInFlight.sum()).as("a closed connection's events no longer count").isZero();
+        assertThat(serverPaused.sum()).as("nor its pause").isZero();
+        gate.update();
+        assertThat(serverPaused.sum()).isZero();
     }
 }

@@ -46,6 +46,7 @@ final class ChildJvmServer implements ServerHandle {
                 "--decisions-topic", topics.decisions(),
                 "--topic-partitions", "3",
                 "--server-id", name,
+                "--admin-port", "0",
                 // a one-broker test cluster cannot be durable
                 "--allow-weak-durability"));
         awaitReady();

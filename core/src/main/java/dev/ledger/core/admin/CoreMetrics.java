@@ -6,6 +6,8 @@ import dev.ledger.proto.ReasonCode;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
@@ -40,6 +42,20 @@ public final class CoreMetrics {
             .register(registry);
     private final Gauge snapshotBytes = Gauge.builder().name("ledger_core_last_snapshot_bytes")
             .help("Encoded size of the last snapshot written").register(registry);
+    private final Gauge lag = Gauge.builder().name("ledger_core_consumer_lag_records")
+            .help("Records not yet read from the input: the mutations while active, the journal while standby")
+            .labelNames("input").register(registry);
+    private volatile long lastSnapshotNanos;
+
+    {
+        GaugeWithCallback.builder().name("ledger_core_last_snapshot_age_seconds")
+                .help("Seconds since this core last wrote a snapshot; NaN before its first")
+                .callback(cb -> {
+                    long t = lastSnapshotNanos;
+                    cb.call(t == 0 ? Double.NaN : (System.nanoTime() - t) / 1e9);
+                }).register(registry);
+        JvmMetrics.builder().register(registry);
+    }
 
     // Label lookups cached per (outcome, reason, duplicate): the active core reports every decision.
     private final CounterDataPoint[] decisionPoints = new CounterDataPoint[4 * 32 * 2];
@@ -79,6 +95,16 @@ public final class CoreMetrics {
     public void snapshot(long bytes) {
         snapshots.inc();
         snapshotBytes.set(bytes);
+        lastSnapshotNanos = System.nanoTime();
+    }
+
+    /**
+     * The records left to read in the core's input, summed over its partitions.
+     *
+     * @param input {@code "mutations"} (active) or {@code "journal"} (standby)
+     */
+    public void lag(String input, long records) {
+        lag.labelValues(input).set(records);
     }
 
     public void role(boolean isActive) {

@@ -513,6 +513,11 @@ public final class CoreLoop implements Runnable, LedgerView {
         }
         lagCheckedNanos = now;
         Set<TopicPartition> parts = consumer.assignment();
+        long behind = 0;
+        for (TopicPartition tp : parts) {
+            behind += consumer.currentLag(tp).orElse(0); // from the last fetch: no request to Kafka
+        }
+        metrics.lag(consumer == mutations ? "mutations" : "journal", behind);
         if (parts.isEmpty() || !nothingPending) {
             return;
         }

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The length is checked against {@code maxFrameBytes} as soon as its 4 bytes arrive, before any payload is
  * buffered. A zero or oversize length, or a payload that does not parse, is answered here with an {@code Error}
  * frame (EMPTY_FRAME, FRAME_TOO_LARGE, MALFORMED_FRAME) and the connection is closed; every byte after that is
- * discarded. Payloads are parsed with aliasing on, so event bytes are views of the frame buffer, not copies.
+ * discarded. A {@link FrameRejected} user event tells the handlers after it. Payloads are parsed with aliasing on, so event bytes are views of the frame buffer, not copies.
  *
  * <p>One instance per channel; not thread-safe (runs on the channel's event loop).
  */
@@ -113,6 +113,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         failed = true;
         in.skipBytes(in.readableBytes());
         ctx.channel().config().setAutoRead(false);
+        ctx.fireUserEventTriggered(new FrameRejected(code));
         ctx.writeAndFlush(ServerFrames.error(code, message)).addListener(ChannelFutureListener.CLOSE);
         // A peer that reads nothing never lets the Error through: close regardless after a grace period.
         ctx.executor().schedule(() -> ctx.close(), ERROR_CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);

@@ -31,6 +31,10 @@ import java.util.Set;
  * @param tls TLS on the client port; {@code null} = plaintext
  * @param principalsFile principals with credentials, permissions and rates (docs/SECURITY.md); {@code null} = none.
  *     Excludes {@code authTokens}
+ * @param adminBindAddress address of the admin HTTP port ({@code /metrics}, {@code /livez}, {@code /readyz})
+ * @param adminPort the admin HTTP port; 0 = off. The command line's default is {@link Defaults#ADMIN_PORT}; a
+ *     server built through {@link #builder()} (tests, embedders) has it off unless set, so that several servers
+ *     can share a process
  */
 public record ServerConfig(
         String bootstrapServers,
@@ -55,7 +59,9 @@ public record ServerConfig(
         boolean allowWeakDurability,
         boolean developmentMode,
         Tls tls,
-        Path principalsFile) {
+        Path principalsFile,
+        String adminBindAddress,
+        int adminPort) {
 
     /**
      * TLS on the client port, from PEM files.
@@ -86,6 +92,11 @@ public record ServerConfig(
         public static final long DECISION_TIMEOUT_MS = 5000;
         public static final boolean ALLOW_WEAK_DURABILITY = false;
         public static final String TLS_MIN_VERSION = "1.3";
+        public static final String ADMIN_BIND_ADDRESS = "127.0.0.1";
+        /** The admin port of the command line (Prometheus' registry of default ports lists 9464 for exporters). */
+        public static final int ADMIN_PORT = 9464;
+        /** The admin port of {@link #builder()}: off. */
+        public static final int ADMIN_PORT_OFF = 0;
 
         private Defaults() {
         }
@@ -110,7 +121,7 @@ public record ServerConfig(
                 .drainTimeoutMs(drainTimeoutMs).decisionsTopic(decisionsTopic).decisionTimeoutMs(decisionTimeoutMs)
                 .authTokens(List.copyOf(authTokens)).serverId(serverId)
                 .allowWeakDurability(allowWeakDurability).developmentMode(developmentMode).tls(tls)
-                .principalsFile(principalsFile);
+                .principalsFile(principalsFile).adminBindAddress(adminBindAddress).adminPort(adminPort);
         producerProperties.forEach(b::producerProperty);
         return b;
     }
@@ -128,7 +139,8 @@ public record ServerConfig(
                 + " decisionTimeoutMs=" + decisionTimeoutMs + " authTokens=" + authTokens.size()
                 + " serverId=" + serverId + " allowWeakDurability=" + allowWeakDurability
                 + " developmentMode=" + developmentMode + " tls=" + (tls == null ? "off" : tls)
-                + " principalsFile=" + principalsFile + " producerProperties=" + masked(producerProperties);
+                + " principalsFile=" + principalsFile + " admin=" + (adminPort == 0 ? "off" : adminBindAddress + ":" + adminPort)
+                + " producerProperties=" + masked(producerProperties);
     }
 
     /** Producer settings for a log line: values of keys that may hold a secret are replaced by {@code ****}. */
@@ -165,6 +177,8 @@ public record ServerConfig(
         private boolean developmentMode;
         private Tls tls;
         private Path principalsFile;
+        private String adminBindAddress = Defaults.ADMIN_BIND_ADDRESS;
+        private int adminPort = Defaults.ADMIN_PORT_OFF;
 
         private Builder() {
         }
@@ -196,6 +210,9 @@ public record ServerConfig(
         public Builder tls(Tls v) { tls = v; return this; }
         /** Principals file (docs/SECURITY.md); null = none. */
         public Builder principalsFile(Path v) { principalsFile = v; return this; }
+        public Builder adminBindAddress(String v) { adminBindAddress = v; return this; }
+        /** The admin HTTP port; 0 = off (the default here). */
+        public Builder adminPort(int v) { adminPort = v; return this; }
 
         /** Overrides one Kafka producer setting, e.g. {@code ("compression.type", "lz4")}. */
         public Builder producerProperty(String key, String value) {
@@ -227,6 +244,9 @@ public record ServerConfig(
             require(decisionsTopic != null && decisionsTopic.matches("[a-zA-Z0-9._-]{1,249}"),
                     "decisionsTopic must be a legal Kafka topic name", decisionsTopic);
             require(decisionTimeoutMs >= 1, "decisionTimeoutMs must be >= 1", decisionTimeoutMs);
+            require(adminBindAddress != null && !adminBindAddress.isBlank(), "adminBindAddress must be set",
+                    adminBindAddress);
+            require(adminPort >= 0 && adminPort <= 65535, "adminPort must be in 0..65535 (0 = off)", adminPort);
             // ACCEPTED promises acks=all with idempotence, and send() must never wait on an event loop.
             pinned("acks", "all", "-1");
             pinned("enable.idempotence", "true");
@@ -242,7 +262,8 @@ public record ServerConfig(
             return new ServerConfig(bootstrapServers, bindAddress, port, topic, topicPartitions, topicReplicationFactor,
                     maxFrameBytes, maxEventsPerSubmit, maxInFlightEventsPerConnection, ackTimeoutMs, handshakeTimeoutMs,
                     idleTimeoutMs, maxConnections, drainTimeoutMs, decisionsTopic, decisionTimeoutMs, producerProperties,
-                    Set.copyOf(authTokens), id, allowWeakDurability, developmentMode, tls, principalsFile);
+                    Set.copyOf(authTokens), id, allowWeakDurability, developmentMode, tls, principalsFile,
+                    adminBindAddress, adminPort);
         }
 
         private void checkSecurity() {

@@ -87,6 +87,15 @@ public final class ServerOptions {
             description = "How long an event awaiting its decision waits before it is answered DECISION_PENDING. Env LEDGER_DECISION_TIMEOUT_MS. Default: ${DEFAULT-VALUE}.")
     long decisionTimeoutMs;
 
+    @Option(names = "--admin-port", defaultValue = "${env:LEDGER_ADMIN_PORT:-" + Defaults.ADMIN_PORT + "}",
+            description = "Admin HTTP port: /metrics (Prometheus), /livez, /readyz; 0 = off. Env LEDGER_ADMIN_PORT. Default: ${DEFAULT-VALUE}.")
+    int adminPort;
+
+    @Option(names = "--admin-bind-address",
+            defaultValue = "${env:LEDGER_ADMIN_BIND_ADDRESS:-" + Defaults.ADMIN_BIND_ADDRESS + "}",
+            description = "Address of the admin port (it has no authentication). Env LEDGER_ADMIN_BIND_ADDRESS. Default: ${DEFAULT-VALUE}.")
+    String adminBindAddress;
+
     @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
             description = "Kafka producer setting, repeatable; overrides the server's defaults. Env LEDGER_PRODUCER_PROPERTIES (comma-separated KEY=VALUE).")
     Map<String, String> producerProperties = new LinkedHashMap<>();
@@ -172,6 +181,7 @@ public final class ServerOptions {
                 .decisionsTopic(decisionsTopic).decisionTimeoutMs(decisionTimeoutMs)
                 .authTokens(authTokens(authTokensEnv))
                 .serverId(serverId).allowWeakDurability(allowWeakDurability).principalsFile(principalsFile)
+                .adminPort(adminPort).adminBindAddress(adminBindAddress)
                 .tls(tls());
         producerConfig(producerConfig).forEach(b::producerProperty);
         String fromEnv = System.getenv("LEDGER_PRODUCER_PROPERTIES");

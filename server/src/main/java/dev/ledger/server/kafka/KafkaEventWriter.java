@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
@@ -52,9 +53,20 @@ public final class KafkaEventWriter {
     private final byte[] serverId;
     private final ByteBudget budget;
     private final KafkaCircuit circuit;
+    private final LongConsumer sendNanos;
 
     public KafkaEventWriter(ProducerSlot producers, String topic, List<Integer> partitions, String serverId,
             ByteBudget budget, KafkaCircuit circuit) {
+        this(producers, topic, partitions, serverId, budget, circuit, nanos -> { });
+    }
+
+    /**
+     * @param sendNanos told, on a producer thread, how long each record took from {@code send()} to its callback
+     *     (the server's {@code ledger_kafka_send_duration_seconds})
+     */
+    public KafkaEventWriter(ProducerSlot producers, String topic, List<Integer> partitions, String serverId,
+            ByteBudget budget, KafkaCircuit circuit, LongConsumer sendNanos) {
+        this.sendNanos = sendNanos;
         this.producers = producers;
         this.topic = topic;
         this.partitions = List.copyOf(partitions);
@@ -189,9 +201,11 @@ public final class KafkaEventWriter {
     private void send(ProducerRecord<byte[], byte[]> record, long cost, Outcome outcome) {
         AtomicInteger once = new AtomicInteger();
         Producer<byte[], byte[]> producer = producers.current();
+        long start = System.nanoTime();
         try {
             producer.send(record, (metadata, failure) -> {
                 if (once.getAndIncrement() == 0) {
+                    sendNanos.accept(System.nanoTime() - start);
                     finish(producer, cost, metadata, failure, outcome);
                 }
             });

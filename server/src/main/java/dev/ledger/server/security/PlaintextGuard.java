@@ -38,6 +38,7 @@ public final class PlaintextGuard extends ByteToMessageDecoder {
         int second = in.getUnsignedByte(in.readerIndex() + 1);
         if (first == TLS_HANDSHAKE_RECORD && second == TLS_MAJOR_VERSION) {
             tlsClients.increment();
+            TlsGuard.markFailed(ctx.channel());
             log.info("closing connection from {}: it opened with a TLS handshake, but this port is plaintext "
                     + "(start the server with --tls-cert-file/--tls-key-file, or connect without TLS)",
                     ctx.channel().remoteAddress());

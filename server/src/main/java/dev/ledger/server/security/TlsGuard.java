@@ -24,6 +24,16 @@ public final class TlsGuard extends ChannelInboundHandlerAdapter {
 
     private final LongAdder failures;
 
+    /** Whether this connection was closed for a TLS failure (here, or by a {@link PlaintextGuard}). */
+    public static boolean failed(io.netty.channel.Channel channel) {
+        return channel.hasAttr(REPORTED) && Boolean.TRUE.equals(channel.attr(REPORTED).get());
+    }
+
+    /** Marks the connection as closed for a TLS failure; true the first time. */
+    static boolean markFailed(io.netty.channel.Channel channel) {
+        return channel.attr(REPORTED).setIfAbsent(Boolean.TRUE) == null;
+    }
+
     /** @param failures counts connections closed for a TLS failure */
     public TlsGuard(LongAdder failures) {
         this.failures = failures;
@@ -49,7 +59,7 @@ public final class TlsGuard extends ChannelInboundHandlerAdapter {
 
     private void reject(ChannelHandlerContext ctx, Throwable cause) {
         // The handshake event and the exception usually both arrive: one line per connection.
-        if (ctx.channel().attr(REPORTED).setIfAbsent(Boolean.TRUE) == null) {
+        if (markFailed(ctx.channel())) {
             failures.increment();
             log.info("closing TLS connection from {}: {}", ctx.channel().remoteAddress(), TlsFailures.describe(cause));
         }

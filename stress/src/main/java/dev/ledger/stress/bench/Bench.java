@@ -79,6 +79,12 @@ public final class Bench {
                         // the bench topic has replication factor 1 (it measures speed, it keeps nothing)
                         "--allow-weak-durability"));
                 args.addAll(s.serverArgs());
+                // The admin port is on, as in production (its cost is part of what is measured), unless a
+                // --server-arg sets it (--server-arg=--admin-port=0 measures without it).
+                boolean adminGiven = s.serverArgs().stream().anyMatch(a -> a.startsWith("--admin-port"));
+                if (!adminGiven) {
+                    args.addAll(List.of("--admin-port", String.valueOf(freePort())));
+                }
                 server = ChildProcess.startJava("server", s.serverJvmOpts(), "dev.ledger.server.ServerMain", args,
                         null, work.resolve("server.log"));
                 awaitListening(server, port);
@@ -87,6 +93,9 @@ public final class Bench {
                     int tlsPort = freePort();
                     List<String> tlsArgs = new ArrayList<>(args);
                     tlsArgs.set(tlsArgs.indexOf("--port") + 1, String.valueOf(tlsPort));
+                    if (!adminGiven) {
+                        tlsArgs.set(tlsArgs.indexOf("--admin-port") + 1, String.valueOf(freePort()));
+                    }
                     tlsArgs.addAll(BenchTls.serverArgs(work));
                     System.out.println("starting TLS server process on 127.0.0.1:" + tlsPort + " (TLS 1.3, provider "
                             + BenchTls.provider() + "; log: " + work.resolve("server-tls.log") + ")");
