@@ -3,15 +3,9 @@ package dev.ledger.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.devkafka.EmbeddedKafka;
+import dev.ledger.testkit.support.AdminHttp;
 import dev.ledger.testkit.support.ChildJvm;
 import dev.ledger.testkit.support.DistArchive;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -69,10 +63,7 @@ class DistributionIT {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void coreStartedFromTheArchiveBecomesReadyServesMetricsAndStopsOnSigterm() throws Exception {
         DistArchive dist = DistArchive.unpack(DistArchive.built(), dir);
-        int adminPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            adminPort = socket.getLocalPort();
-        }
+        int adminPort = AdminHttp.freePort();
         try (EmbeddedKafka kafka = EmbeddedKafka.startSingleNode()) {
             Map<String, String> env = Map.of(
                     "JAVA_HOME", System.getProperty("java.home"),
@@ -80,14 +71,12 @@ class DistributionIT {
                     "LEDGER_CORE_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
             List<String> args = List.of("--admin-port", String.valueOf(adminPort));
             try (ChildJvm core = ChildJvm.start("dist-core", dist.command(dist.home().resolve(SCRIPT), args, env))) {
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-                URI admin = URI.create("http://127.0.0.1:" + adminPort);
-                core.awaitHttpOk(admin.resolve("/readyz"), START_TIMEOUT);
+                core.awaitHttpOk(adminPort, "/readyz", START_TIMEOUT);
                 // Logged just before CoreMain registers its shutdown hook; a SIGTERM before that skips the hook.
                 core.awaitLine(Pattern.compile("ledger core .* started"), START_TIMEOUT);
 
-                HttpResponse<String> metrics = get(http, admin.resolve("/metrics"));
-                assertThat(metrics.statusCode()).isEqualTo(200);
+                AdminHttp.Response metrics = AdminHttp.get(adminPort, "/metrics");
+                assertThat(metrics.status()).isEqualTo(200);
                 assertThat(metrics.body()).containsPattern("(?m)^ledger_core_active ");
 
                 int code = core.stop(Duration.ofSeconds(60));
@@ -98,8 +87,4 @@ class DistributionIT {
         }
     }
 
-    private static HttpResponse<String> get(HttpClient http, URI uri) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
 }

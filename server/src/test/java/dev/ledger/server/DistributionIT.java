@@ -7,17 +7,12 @@ import dev.ledger.proto.Ack;
 import dev.ledger.proto.EventResult;
 import dev.ledger.proto.Status;
 import dev.ledger.server.config.ServerConfig;
+import dev.ledger.testkit.support.AdminHttp;
 import dev.ledger.testkit.support.ChildJvm;
 import dev.ledger.testkit.support.DistArchive;
 import dev.ledger.testkit.support.RawFrameClient;
 import dev.ledger.testkit.support.TestEvents;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -168,8 +163,8 @@ class DistributionIT {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void serverStartedFromTheArchiveServesMetricsTakesAnEventAndDrainsOnSigterm() throws Exception {
         DistArchive dist = DistArchive.unpack(DistArchive.built(), dir);
-        int port = freePort();
-        int adminPort = freePort();
+        int port = AdminHttp.freePort();
+        int adminPort = AdminHttp.freePort();
         try (EmbeddedKafka kafka = EmbeddedKafka.startSingleNode()) {
             Map<String, String> env = Map.of(
                     "JAVA_HOME", System.getProperty("java.home"),
@@ -180,16 +175,13 @@ class DistributionIT {
                     "--admin-port", String.valueOf(adminPort), "--topic", "ledger.dist",
                     "--allow-weak-durability");
             try (ChildJvm server = ChildJvm.start("dist-server", dist.command(dist.home().resolve(SCRIPT), args, env))) {
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-                URI admin = URI.create("http://127.0.0.1:" + adminPort);
-                server.awaitHttpOk(admin.resolve("/readyz"), START_TIMEOUT);
+                server.awaitHttpOk(adminPort, "/readyz", START_TIMEOUT);
                 // Logged just before ServerMain registers its shutdown hook; a SIGTERM before that skips the drain.
                 server.awaitLine(Pattern.compile("ledger server listening on"), START_TIMEOUT);
 
-                HttpResponse<String> metrics = get(http, admin.resolve("/metrics"));
-                assertThat(metrics.statusCode()).isEqualTo(200);
-                assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
-                        type -> assertThat(type).startsWith("text/plain"));
+                AdminHttp.Response metrics = AdminHttp.get(adminPort, "/metrics");
+                assertThat(metrics.status()).isEqualTo(200);
+                assertThat(metrics.contentType()).startsWith("text/plain");
                 assertThat(metrics.body()).containsPattern("(?m)^# TYPE ledger_connections gauge$")
                         .containsPattern("(?m)^ledger_connections [0-9.eE+]+$");
 
@@ -207,16 +199,7 @@ class DistributionIT {
         }
     }
 
-    private static HttpResponse<String> get(HttpClient http, URI uri) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static List<String> fileNames(Path directory) throws IOException {
         List<String> names = new ArrayList<>();

@@ -4,10 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,39 +132,30 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
-     * Polls {@code uri} with GET until it answers 200 (e.g. a {@code /readyz}); fails at once if the process dies,
-     * and after {@code timeout} otherwise, with the process's last output lines.
+     * Polls {@code http://127.0.0.1:port/path} ({@link AdminHttp#get}) until it answers 200, e.g. a {@code /readyz};
+     * fails at once if the process dies, and after {@code timeout} otherwise, with the process's last output lines.
      */
-    public void awaitHttpOk(URI uri, Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
+    public void awaitHttpOk(int port, String path, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int last = -1;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("child " + name + " exited with " + process.exitValue()
-                        + " before " + uri + " answered 200; output:\n" + tail(40));
+                throw new IllegalStateException("child " + name + " exited with " + process.exitValue() + " before "
+                        + path + " on port " + port + " answered 200; output:\n" + tail(40));
             }
-            try {
-                last = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (last == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted waiting for " + uri, e);
+            last = AdminHttp.get(port, path).status();
+            if (last == 200) {
+                return;
             }
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted waiting for " + uri, e);
+                throw new IllegalStateException("interrupted waiting for " + path, e);
             }
         }
-        throw new IllegalStateException(uri + " did not answer 200 within " + timeout + " (last status " + last
-                + "); output of child " + name + ":\n" + tail(40));
+        throw new IllegalStateException(path + " on port " + port + " did not answer 200 within " + timeout
+                + " (last status " + last + "); output of child " + name + ":\n" + tail(40));
     }
 
     /** The last {@code n} output lines, for failure messages. */
