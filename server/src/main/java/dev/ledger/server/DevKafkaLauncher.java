@@ -64,8 +64,9 @@ final class DevKafkaLauncher {
             }
             return new URLClassLoader(urls, own);
         } catch (IOException e) {
-            throw new IllegalStateException("no --bootstrap-servers given, and development mode needs the embedded "
-                    + "broker, which is neither on the class path nor in " + libDev + "; pass --bootstrap-servers", e);
+            throw new IllegalStateException("no Kafka given: pass --bootstrap-servers or set LEDGER_BOOTSTRAP_SERVERS "
+                    + "(without them the server runs in development mode, whose embedded broker is neither on the "
+                    + "class path nor in " + libDev + ")", e);
         }
     }
 

@@ -17,8 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real child JVM started with this test JVM's class path, so a fault test can kill a whole process with SIGKILL
- * ({@link Process#destroyForcibly()} on Linux) or read a process's heap from outside.
+ * A real child JVM, started with this test JVM's class path or by a start script, so a fault test can kill a whole
+ * process with SIGKILL ({@link Process#destroyForcibly()} on Linux) or read a process's heap from outside.
  *
  * <p>Its merged stdout/stderr is copied line by line to {@code target/child-<name>.log} and kept in memory so a
  * test can wait for a line such as "listening on port". Always {@link #close()} it (try-with-resources or
@@ -74,6 +74,20 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
+     * Starts a prepared command whose process is, or {@code exec}s into, a JVM: e.g. a distribution's start script.
+     * Its stderr is merged into its stdout.
+     */
+    public static ChildJvm start(String name, ProcessBuilder command) {
+        try {
+            Process process = command.redirectErrorStream(true).start();
+            LIVE.add(process);
+            return new ChildJvm(name, process);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start " + name + ": " + command.command(), e);
+        }
+    }
+
+    /**
      * The real class path: surefire runs tests from a manifest-only booter jar and puts the actual entries in
      * {@code surefire.test.class.path}; an IDE run has them in {@code java.class.path}.
      */
@@ -117,6 +131,33 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Polls {@code http://127.0.0.1:port/path} ({@link AdminHttp#get}) until it answers 200, e.g. a {@code /readyz};
+     * fails at once if the process dies, and after {@code timeout} otherwise, with the process's last output lines.
+     */
+    public void awaitHttpOk(int port, String path, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("child " + name + " exited with " + process.exitValue() + " before "
+                        + path + " on port " + port + " answered 200; output:\n" + tail(40));
+            }
+            last = AdminHttp.get(port, path).status();
+            if (last == 200) {
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + path, e);
+            }
+        }
+        throw new IllegalStateException(path + " on port " + port + " did not answer 200 within " + timeout
+                + " (last status " + last + "); output of child " + name + ":\n" + tail(40));
+    }
+
     /** The last {@code n} output lines, for failure messages. */
     public String tail(int n) {
         synchronized (lines) {
@@ -136,10 +177,12 @@ public final class ChildJvm implements AutoCloseable {
 
     /**
      * Sends SIGTERM (shutdown hooks run, e.g. a server drains) and waits up to {@code timeout}; sends SIGKILL if
-     * the process is still alive then. Returns the exit code.
+     * the process is still alive then. Returns the exit code. What the process prints while it stops is kept.
      */
     public int stop(Duration timeout) {
-        process.destroy();
+        // Through the handle: Process.destroy() would also close our end of its output, losing the lines it prints
+        // while it shuts down (a drain's log, say).
+        process.toHandle().destroy();
         int code = awaitExit(timeout);
         if (process.isAlive()) {
             kill();
