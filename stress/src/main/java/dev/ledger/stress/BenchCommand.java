@@ -117,6 +117,18 @@ final class BenchCommand implements Callable<Integer> {
             + "certificate made for the run) and report its throughput and server CPU per event against plaintext")
     boolean tls;
 
+    @Option(names = "--sweep", description = "Instead of the phases: sweep connections (1,10,100,1000 at 20000/s) "
+            + "or batch (1,10,100,1000 events per frame at 50000/s); each point runs the raw producer and the SDK "
+            + "path at the same rate (--rate overrides it), and the connections sweep also probes the most each shape "
+            + "holds (closed loop, --window in flight)")
+    String sweep;
+
+    @Option(names = "--sweep-values", split = ",", description = "The swept values (default: 1,10,100,1000)")
+    List<Integer> sweepValues;
+
+    @Option(names = "--svg", description = "With --sweep: write the plot (server and raw CPU us per event) here")
+    Path svg;
+
     @Mixin
     ClientSecurityOptions security;
 
@@ -128,7 +140,8 @@ final class BenchCommand implements Callable<Integer> {
                 window, batch, linger, accounts, brokerJvmOpts, serverJvmOpts,
                 serverArgs == null ? List.of() : serverArgs, workDir, json, phases.contains("core"),
                 coreJvmOpts == null ? List.of() : coreJvmOpts, coreJar, coreArgs == null ? List.of() : coreArgs,
-                overdraftPercent / 100, tls, security.toSecurity(false), phases.contains("decide"));
+                overdraftPercent / 100, tls, security.toSecurity(false), phases.contains("decide"), sweep,
+                sweepValues == null ? List.of() : sweepValues, svg);
         return new Bench(s).run();
     }
 }

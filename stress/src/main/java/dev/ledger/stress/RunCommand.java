@@ -28,8 +28,19 @@ final class RunCommand implements Callable<Integer> {
     List<String> targets;
 
     @Option(names = "--connections", defaultValue = "4",
-            description = "Connections (lanes); each key always uses the same one (default: ${DEFAULT-VALUE})")
+            description = "Lanes (SDK clients); each key always uses the same one; lane i starts at target i mod n "
+                    + "and fails over to the next ones in order (default: ${DEFAULT-VALUE})")
     int connections;
+
+    @Option(names = "--connections-per-lane", defaultValue = "1",
+            description = "TCP connections of each lane's SDK client (default: ${DEFAULT-VALUE}); above 1 the SDK "
+                    + "spreads a lane's frames over them")
+    int connectionsPerLane;
+
+    @Option(names = "--failover-after", defaultValue = "2s", converter = DurationConverter.class,
+            description = "With several targets: a lane with events outstanding and no answer for this long moves "
+                    + "to its next target and resends them there (default: ${DEFAULT-VALUE})")
+    Duration failoverAfter;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Pace pace;
@@ -104,7 +115,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClientOptions client = new ClientOptions(Math.max(window, batch), batch, linger, requestTimeout,
-                security.toSecurity(tls));
+                security.toSecurity(tls), connectionsPerLane, failoverAfter);
         LoadSettings settings = new LoadSettings(targets, connections, pace.max ? 0 : pace.rate, window, duration,
                 events, Mix.parse(mix), accounts, client, setup, warmup, awaitDecision);
         RunReport report;

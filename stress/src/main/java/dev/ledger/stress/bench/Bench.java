@@ -63,13 +63,14 @@ public final class Bench {
                         List.of(), Pattern.compile("BOOTSTRAP=(\\S+)"), work.resolve("broker.log"));
                 bootstrap = broker.awaitReady(START_TIMEOUT);
             }
-            if (s.raw() || s.tcp() || s.decide()) {
+            SweepPlan sweep = s.sweepPlan();
+            if (s.raw() || s.tcp() || s.decide() || sweep != null) {
                 createTopic(bootstrap, s.topic());
                 createTopic(bootstrap, s.topic() + ".raw");
             }
             List<String> targets = s.targets();
             List<String> tlsTargets = List.of();
-            if ((s.tcp() || s.decide()) && targets.isEmpty()) {
+            if ((s.tcp() || s.decide() || sweep != null) && targets.isEmpty()) {
                 int port = freePort();
                 System.out.println("starting server process on 127.0.0.1:" + port + " (log: "
                         + work.resolve("server.log") + ")");
@@ -104,6 +105,9 @@ public final class Bench {
                     awaitListening(tlsServer, tlsPort);
                     tlsTargets = List.of("127.0.0.1:" + tlsPort);
                 }
+            }
+            if (sweep != null) {
+                return sweep(sweep, bootstrap, targets, server);
             }
             if (s.decide()) {
                 core = startDecidingCore(bootstrap, work);
@@ -176,6 +180,22 @@ public final class Bench {
                 broker.close();
             }
         }
+    }
+
+    /** {@code --sweep}: the points instead of the phases; table on stdout, JSON and SVG when asked. */
+    private int sweep(SweepPlan plan, String bootstrap, List<String> targets, ChildProcess server) throws Exception {
+        SweepReport report = new SweepBench(s, plan).run(bootstrap, targets, server);
+        System.out.println();
+        System.out.print(report.table());
+        if (s.json() != null) {
+            Map<String, Object> json = new LinkedHashMap<>(report.json());
+            json.put("date", Instant.now().toString());
+            ReportFiles.writeJson(s.json(), json);
+        }
+        if (s.svg() != null) {
+            Files.writeString(s.svg(), report.svg());
+        }
+        return 0;
     }
 
     private Map<String, Double> serverCpuMicrosPerEvent() {

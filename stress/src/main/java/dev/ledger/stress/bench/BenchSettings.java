@@ -21,6 +21,10 @@ import java.util.List;
  * @param security the SDK's token and TLS settings for the plaintext phase (external servers may need them)
  * @param decide run the decide phase: SDK -> server -> Kafka -> core -> decision back to the SDK, with a core process
  *     beside the server, each event awaiting its decision
+ * @param sweep {@code connections} or {@code batch} to run {@link SweepBench} instead of the phases; {@code null}
+ *     for none
+ * @param sweepValues the swept values; empty for {@link SweepPlan#DEFAULT_VALUES}
+ * @param svg where the sweep's plot goes, or {@code null}
  */
 public record BenchSettings(String bootstrapServers, List<String> targets, String topic, int partitions,
         Duration duration, Duration warmup, long events, double ratePerSecond, int repeat, boolean raw, boolean tcp,
@@ -28,10 +32,20 @@ public record BenchSettings(String bootstrapServers, List<String> targets, Strin
         int batch, Duration linger, int accounts, List<String> brokerJvmOpts, List<String> serverJvmOpts,
         List<String> serverArgs, Path workDir, Path json, boolean core, List<String> coreJvmOpts, Path coreJar,
         List<String> coreArgs, double overdraftShare, boolean tls, dev.ledger.stress.load.ClientSecurity security,
-        boolean decide) {
+        boolean decide, String sweep, List<Integer> sweepValues, Path svg) {
 
     /** Events of the core phase when {@code --events} is not given. */
     public static final long CORE_EVENTS = 2_000_000;
+
+    /** The sweep to run, or {@code null} without {@code --sweep}. */
+    public SweepPlan sweepPlan() {
+        return sweep == null ? null : sweepPlan(sweep, sweepValues, ratePerSecond, connections, batch, linger);
+    }
+
+    private static SweepPlan sweepPlan(String sweep, List<Integer> values, double rate, int connections, int batch,
+            Duration linger) {
+        return SweepPlan.of(sweep, values, rate, connections, batch, linger);
+    }
 
     public BenchSettings {
         coreJvmOpts = List.copyOf(coreJvmOpts);
@@ -40,6 +54,10 @@ public record BenchSettings(String bootstrapServers, List<String> targets, Strin
         brokerJvmOpts = List.copyOf(brokerJvmOpts);
         serverJvmOpts = List.copyOf(serverJvmOpts);
         serverArgs = List.copyOf(serverArgs);
+        sweepValues = List.copyOf(sweepValues);
+        if (sweep != null) {
+            sweepPlan(sweep, sweepValues, ratePerSecond, connections, batch, linger); // fails on a bad value
+        }
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be at least 1: " + repeat);
         }

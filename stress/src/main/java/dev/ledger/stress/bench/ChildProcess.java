@@ -125,6 +125,12 @@ public final class ChildProcess implements AutoCloseable {
         return CpuTime.ofProcess(process.toHandle());
     }
 
+    /** Kills the child at once (SIGKILL on Linux: no shutdown hook, no goodbye to its peers) and waits for it. */
+    public void killNow() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        LIVE.remove(process);
+    }
+
     /** Asks the child to stop (SIGTERM, so its shutdown hooks run), then kills it if it lingers. */
     @Override
     public void close() {

@@ -40,10 +40,18 @@ public final class RawProducerBench {
     private final String topic;
     private final int accounts;
 
+    private Runnable onMeasuredStart = () -> { };
+
     public RawProducerBench(String bootstrapServers, String topic, int accounts) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.accounts = accounts;
+    }
+
+    /** Runs {@code hook} on the sending thread right before the measured part starts (after the warm-up). */
+    public RawProducerBench onMeasuredStart(Runnable hook) {
+        this.onMeasuredStart = hook;
+        return this;
     }
 
     /** The same event shapes the driver sends, pre-built so generation cost stays out of the ceiling. */
@@ -108,6 +116,7 @@ public final class RawProducerBench {
             ProgressTicker ticker = new ProgressTicker("raw", latency, progress ? System.out : null,
                     () -> sentRef.get() - done.sum());
             try {
+                onMeasuredStart.run();
                 start = System.nanoTime();
                 long stopAt = start + duration.toNanos();
                 OpenLoopLimiter limiter =

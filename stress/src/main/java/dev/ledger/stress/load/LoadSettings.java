@@ -44,7 +44,8 @@ public record LoadSettings(List<String> targets, int connections, double ratePer
     /** {@code open-loop 50000/s, 4 connections} or {@code closed-loop window=2000, 4 connections}. */
     public String mode() {
         return (openLoop() ? String.format("open-loop %.0f/s", ratePerSecond) : "closed-loop window=" + window)
-                + ", " + connections + " connections, batch " + client.maxEventsPerBatch() + ", mix " + mix
+                + ", " + connections + (client.connectionsPerLane() > 1
+                        ? " lanes x " + client.connectionsPerLane() + " connections" : " connections") + ", batch " + client.maxEventsPerBatch() + ", mix " + mix
                 + (awaitDecision ? ", awaiting decisions" : "");
     }
 }

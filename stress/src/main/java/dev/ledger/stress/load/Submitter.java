@@ -1,6 +1,5 @@
 package dev.ledger.stress.load;
 
-import dev.ledger.client.ClientStats;
 import dev.ledger.client.Decision;
 import dev.ledger.client.LedgerBackpressureException;
 import dev.ledger.client.LedgerClient;
@@ -17,7 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -26,23 +30,58 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Sends events through the SDK on a fixed set of lanes and accounts for every outcome. A lane is one
- * {@link LedgerClient} with one connection to one endpoint; an event goes to the lane its Kafka key hashes
- * to, so all events of a key travel in send order on one connection, and the per-(key, lane) sequence written
- * to the acked log lets {@code verify} check that order.
+ * Sends events through the SDK on a fixed set of lanes and accounts for every outcome. A lane ({@link Lane}) is
+ * one {@link LedgerClient} connected to one target at a time; an event goes to the lane its Kafka key hashes to,
+ * so all events of a key travel in send order on one lane, and the per-(key, lane) sequence written to the acked
+ * log lets {@code verify} check that order.
+ *
+ * <p>Every lane gets every target, its own first: lane i starts at target {@code i mod n}. With several targets a
+ * watchdog checks the lanes every few hundred milliseconds; a lane with events outstanding and no answer for
+ * {@link ClientOptions#failoverAfter()} moves to its next target, and its outstanding events are sent again there
+ * (same event ids: the server side stores at least once; the first answer counts). So a killed server stalls its
+ * lanes for the failover delay, not for the request timeout. A failover may reorder a key's events around it, as
+ * an SDK resend does.
  *
  * <p>Latency is recorded from the time the caller passes to {@link #submit} (the intended send time in open
- * loop). If the SDK answers with backpressure, the event is offered again after a pause that grows with each
- * refusal ({@link BackpressurePause}), until its deadline (start plus the request timeout) or until the driver
- * thread is interrupted: then it counts as a backpressure failure. The wait shows in its latency. Completions
- * arrive on SDK threads and only touch wait-free or lock-free structures. Failures of unmeasured events (setup,
- * warm-up) are counted apart ({@link #unmeasuredFailures()}) so that a setup can refuse to go on without them.
+ * loop). If the SDK answers with backpressure, the event is offered again (to the lane's current client) after a
+ * pause that grows with each refusal ({@link BackpressurePause}), until its deadline (start plus the request
+ * timeout) or until the driver thread is interrupted: then it counts as a backpressure failure. The wait shows in
+ * its latency. Completions arrive on SDK threads and only touch wait-free or lock-free structures. Failures of
+ * unmeasured events (setup, warm-up) are counted apart ({@link #unmeasuredFailures()}) so that a setup can refuse
+ * to go on without them.
  *
  * <p>Thread-safety: {@link #submit} is called by one driver thread; completions may run on any thread.
  */
 public final class Submitter implements AutoCloseable {
 
-    private final List<LedgerClient> lanes = new ArrayList<>();
+    /** One event handed to a lane: sent once, and again after each failover, until its first outcome. */
+    static final class Attempt {
+        final MutationEvent event;
+        final String key;
+        final int lane;
+        final long seq;
+        final long startNanos;
+        final boolean measured;
+        final boolean awaitDecision;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final AtomicBoolean settled = new AtomicBoolean();
+        private final AtomicInteger sends = new AtomicInteger();
+
+        Attempt(MutationEvent event, String key, int lane, long seq, long startNanos, boolean measured,
+                boolean awaitDecision) {
+            this.event = event;
+            this.key = key;
+            this.lane = lane;
+            this.seq = seq;
+            this.startNanos = startNanos;
+            this.measured = measured;
+            this.awaitDecision = awaitDecision;
+        }
+    }
+
+    private static final long WATCH_PERIOD_MILLIS = 100;
+
+    private final List<Lane> lanes = new ArrayList<>();
     private final List<Map<String, long[]>> sequences = new ArrayList<>();
     private final LatencyRecorder latency;
     private final Outcomes outcomes;
@@ -53,13 +92,17 @@ public final class Submitter implements AutoCloseable {
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong backpressureRetries = new AtomicLong();
     private final AtomicLong unmeasuredFailures = new AtomicLong();
+    private final AtomicLong failoverResends = new AtomicLong();
+    private final AtomicLong failoverErrors = new AtomicLong();
     private volatile String lastUnmeasuredFailure = "none";
     private volatile boolean measuring = true;
     private final boolean awaitDecision;
+    private final ScheduledExecutorService watchdog;
 
     /**
-     * @param targets server endpoints; lane i connects to {@code targets[i % targets.size()]}
-     * @param lanes number of connections, at least 1
+     * @param targets server endpoints; lane i starts at {@code targets[i % targets.size()]} and fails over to the
+     *     next ones in order
+     * @param lanes number of lanes (SDK clients), at least 1
      * @param window closed-loop in-flight limit, or 0 for none (open loop)
      * @param ackedSink receives every ACCEPTED event; called on SDK threads, must not block. {@code null} when no
      *     acked log is wanted: then no per-key sequence is kept either (it is only there for {@code verify})
@@ -82,12 +125,23 @@ public final class Submitter implements AutoCloseable {
         this.requestTimeoutNanos = options.requestTimeout().toNanos();
         try {
             for (int i = 0; i < lanes; i++) {
-                this.lanes.add(options.newClient(targets.get(i % targets.size()), "ledger-stress-" + i));
+                this.lanes.add(new Lane(i, ClientOptions.rotated(targets, i), options));
                 sequences.add(new HashMap<>());
             }
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+        if (targets.size() > 1) {
+            watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ledger-stress-failover");
+                t.setDaemon(true);
+                return t;
+            });
+            long period = Math.max(10, Math.min(WATCH_PERIOD_MILLIS, options.failoverAfter().toMillis() / 4));
+            watchdog.scheduleWithFixedDelay(this::failStalledLanes, period, period, TimeUnit.MILLISECONDS);
+        } else {
+            watchdog = null;
         }
     }
 
@@ -114,34 +168,78 @@ public final class Submitter implements AutoCloseable {
             startNanos = Math.max(startNanos, System.nanoTime());
         }
         String key = Workload.keyOf(event);
-        int lane = key.isEmpty() ? 0 : Math.floorMod(key.hashCode(), lanes.size());
-        long seq = ackedSink == null ? 0 : sequences.get(lane).computeIfAbsent(key, k -> new long[1])[0]++;
+        int laneIndex = key.isEmpty() ? 0 : Math.floorMod(key.hashCode(), lanes.size());
+        long seq = ackedSink == null ? 0 : sequences.get(laneIndex).computeIfAbsent(key, k -> new long[1])[0]++;
         inFlight.incrementAndGet();
         submitted.incrementAndGet();
-        LedgerClient client = lanes.get(lane);
-        final long start = startNanos;
-        final boolean measured = measuring;
-        if (awaitDecision) {
-            CompletableFuture<Decision> f = offerWhileBackpressured(() -> client.submitForDecision(event),
-                    startNanos + requestTimeoutNanos, System::nanoTime, LockSupport::parkNanos,
-                    backpressureRetries::incrementAndGet);
-            return f.handle((decision, ex) -> {
-                Receipt stored = decision == null ? null : new Receipt(decision.eventId(), Status.STATUS_ACCEPTED,
-                        decision.partition(), decision.offset());
-                if (decision != null && measured) {
-                    outcomes.add(decisionName(decision));
-                }
-                complete(key, lane, seq, start, measured, stored, ex);
-                return null;
-            });
+        Attempt a = new Attempt(event, key, laneIndex, seq, startNanos, measuring, awaitDecision);
+        Lane lane = lanes.get(laneIndex);
+        lane.opened(a);
+        send(lane, a);
+        return a.done;
+    }
+
+    /** Sends (or sends again) one event on its lane's current client; its outcome settles it unless one did. */
+    private void send(Lane lane, Attempt a) {
+        a.sends.incrementAndGet();
+        long deadline = a.startNanos + requestTimeoutNanos;
+        if (a.awaitDecision) {
+            offerWhileBackpressured(() -> lane.client().submitForDecision(a.event), deadline, System::nanoTime,
+                    LockSupport::parkNanos, backpressureRetries::incrementAndGet)
+                    .whenComplete((decision, ex) -> {
+                        Receipt stored = decision == null ? null : new Receipt(decision.eventId(),
+                                Status.STATUS_ACCEPTED, decision.partition(), decision.offset());
+                        ended(lane, a, stored, decision == null ? null : decisionName(decision), ex);
+                    });
+        } else {
+            offerWhileBackpressured(() -> lane.client().submitAsync(a.event), deadline, System::nanoTime,
+                    LockSupport::parkNanos, backpressureRetries::incrementAndGet)
+                    .whenComplete((receipt, ex) -> ended(lane, a, receipt, null, ex));
         }
-        CompletableFuture<Receipt> f = offerWhileBackpressured(() -> client.submitAsync(event),
-                startNanos + requestTimeoutNanos, System::nanoTime, LockSupport::parkNanos,
-                backpressureRetries::incrementAndGet);
-        return f.handle((receipt, ex) -> {
-            complete(key, lane, seq, start, measured, receipt, ex);
-            return null;
-        });
+    }
+
+    /** One send's outcome: a success settles the event; a failure only once no other send of it is open. */
+    private void ended(Lane lane, Attempt a, Receipt receipt, String decision, Throwable ex) {
+        boolean last = a.sends.decrementAndGet() == 0;
+        if (ex != null && !last) {
+            return; // a resend after a failover is still open: its answer decides
+        }
+        if (!a.settled.compareAndSet(false, true)) {
+            return;
+        }
+        Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+        lane.settled(a, ex == null || cause instanceof LedgerRejectedException);
+        if (decision != null && a.measured) {
+            outcomes.add(decision);
+        }
+        complete(a.key, a.lane, a.seq, a.startNanos, a.measured, receipt, ex);
+        a.done.complete(null);
+    }
+
+    /** The watchdog's pass: each stalled lane moves on, and what it has outstanding is sent again there. */
+    private void failStalledLanes() {
+        try {
+            long now = System.nanoTime();
+            for (Lane lane : lanes) {
+                if (!lane.stalled(now)) {
+                    continue;
+                }
+                LedgerClient retired = lane.failover();
+                List<Attempt> resend = lane.outstanding();
+                for (Attempt a : resend) {
+                    if (!a.settled.get()) {
+                        failoverResends.incrementAndGet();
+                        send(lane, a);
+                    }
+                }
+                // The retired client's events resolve or time out in the background; close waits for them.
+                Thread closer = new Thread(retired::close, "ledger-stress-retire-" + lane.index());
+                closer.setDaemon(true);
+                closer.start();
+            }
+        } catch (RuntimeException e) {
+            failoverErrors.incrementAndGet(); // e.g. a client that could not be built; the next pass tries again
+        }
     }
 
     /** {@code decision:APPLIED} or {@code decision:REJECTED:INSUFFICIENT_FUNDS}. */
@@ -265,16 +363,18 @@ public final class Submitter implements AutoCloseable {
         return backpressureRetries.get();
     }
 
-    /** Frames and events sent, summed over the lanes. */
+    /** Frames and events sent, summed over the lanes (every client each lane used), and the failovers. */
     public Map<String, Object> sdkStats() {
         long frames = 0;
         long events = 0;
         long retried = 0;
-        for (LedgerClient c : lanes) {
-            ClientStats s = c.stats();
-            frames += s.framesSent();
-            events += s.eventsSent();
-            retried += s.eventsRetried();
+        long failovers = 0;
+        for (Lane lane : lanes) {
+            long[] s = lane.stats();
+            frames += s[0];
+            events += s[1];
+            retried += s[2];
+            failovers += lane.failovers();
         }
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("sdkFramesSent", frames);
@@ -282,13 +382,26 @@ public final class Submitter implements AutoCloseable {
         m.put("sdkEventsPerFrame", frames == 0 ? 0.0 : (double) events / frames);
         m.put("sdkEventsRetried", retried);
         m.put("backpressureRetries", backpressureRetries.get());
+        if (watchdog != null) {
+            m.put("laneFailovers", failovers);
+            m.put("failoverResends", failoverResends.get());
+            m.put("failoverErrors", failoverErrors.get());
+        }
         return m;
+    }
+
+    /** Lanes that moved to another target so far, summed. */
+    public long laneFailovers() {
+        return lanes.stream().mapToLong(Lane::failovers).sum();
     }
 
     @Override
     public void close() {
-        for (LedgerClient c : lanes) {
-            c.close();
+        if (watchdog != null) {
+            watchdog.shutdownNow();
+        }
+        for (Lane lane : lanes) {
+            lane.close();
         }
     }
 }

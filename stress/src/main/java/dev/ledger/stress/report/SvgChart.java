@@ -4,17 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Draws a line chart as an inline SVG string, with a logarithmic y axis (latencies span decades). No scripts,
- * no external references. Not thread-safe; build, render, discard.
+ * Draws a line chart as an inline SVG string, with a logarithmic y axis (latencies and CPU costs span decades).
+ * No scripts, no external references. Used by the HTML report and by {@code bench --sweep}. Not thread-safe;
+ * build, render, discard.
  */
-final class SvgChart {
+public final class SvgChart {
 
     /** One line: its name, colour and points (x, y); y must be positive to show on the log axis. */
-    record Series(String name, String color, List<double[]> points) {
+    public record Series(String name, String color, List<double[]> points) {
     }
 
     /** A tick on the x axis: where, and what to print. */
-    record Tick(double x, String label) {
+    public record Tick(double x, String label) {
     }
 
     private static final int WIDTH = 900;
@@ -30,23 +31,23 @@ final class SvgChart {
     private final List<Series> series = new ArrayList<>();
     private List<Tick> xTicks = List.of();
 
-    SvgChart(String title, String xLabel, String yLabel) {
+    public SvgChart(String title, String xLabel, String yLabel) {
         this.title = title;
         this.xLabel = xLabel;
         this.yLabel = yLabel;
     }
 
-    SvgChart add(Series s) {
+    public SvgChart add(Series s) {
         series.add(s);
         return this;
     }
 
-    SvgChart xTicks(List<Tick> ticks) {
+    public SvgChart xTicks(List<Tick> ticks) {
         this.xTicks = ticks;
         return this;
     }
 
-    String render() {
+    public String render() {
         double minX = Double.MAX_VALUE;
         double maxX = -Double.MAX_VALUE;
         double maxY = 1e-3;
