@@ -68,6 +68,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private ReadGate gate;
     private ConnectionDecisions decisions;
+    private ConnectionLog connectionLog;
 
     ConnectionHandler(ServerContext context) {
         this.context = context;
@@ -77,6 +78,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.connectionLog = ConnectionLog.opened(ctx.channel().remoteAddress());
         this.gate = new ReadGate(ctx.channel(), context.config().maxInFlightEventsPerConnection(),
                 context.writer().budget());
         this.decisions = new ConnectionDecisions(context, ctx, gate);
@@ -95,6 +97,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         context.connections().decrementAndGet();
+        if (connectionLog != null) {
+            connectionLog.closed();
+        }
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
@@ -170,6 +175,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         helloDone = true;
         clientName = name;
         auth = a;
+        connectionLog.hello(hello.getClientName(), a.principal().name());
         var config = context.config();
         ctx.writeAndFlush(ServerFrames.welcome(ServerContext.SERVER_VERSION, config.serverId(), config.maxFrameBytes(),
                 config.maxEventsPerSubmit(), config.maxInFlightEventsPerConnection(), config.decisionTimeoutMs()));
@@ -204,6 +210,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     TimeUnit.MILLISECONDS));
         }
         gate.admitted(count);
+        connectionLog.submitted(count);
     }
 
     @Override
@@ -253,6 +260,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 p.expire(Status.STATUS_UNAVAILABLE, "server shut down before Kafka acknowledged; retry with the same event_id");
             }
             decisions.expireAll();
+            connectionLog.drained();
             closing = true;
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -264,6 +272,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
             log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            if (connectionLog != null) {
+                connectionLog.ioError(cause);
+            }
             ctx.close();
         } else {
             log.warn("unexpected failure on connection {}", ctx.channel().remoteAddress(), cause);
@@ -276,6 +287,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         closing = true;
+        connectionLog.errorSent(code, message);
         ctx.channel().config().setAutoRead(false);
         if (gate != null) {
             gate.shut();
