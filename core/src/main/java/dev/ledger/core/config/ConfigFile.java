@@ -192,7 +192,11 @@ public final class ConfigFile implements CommandLine.IDefaultValueProvider {
     }
 
     private static String shown(String key, Object value) {
-        return isSecret(key) ? "****" : String.valueOf(value);
+        if (isSecret(key)) {
+            return "****";
+        }
+        // Enums as the flags spell them (text, not TEXT).
+        return value instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(value);
     }
 
     /** The config-file key of {@code o}: its long name without the leading dashes. */
