@@ -1,7 +1,9 @@
 package dev.ledger.core;
 
 import dev.ledger.core.config.CoreConfig;
+import dev.ledger.core.config.ConfigFile;
 import dev.ledger.core.config.CoreOptions;
+import dev.ledger.core.logging.LogSetup;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -9,6 +11,8 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar ledger-core.jar --bootstrap-servers HOST:PORT [flags]}: runs one ledger core until SIGTERM. Run
@@ -23,8 +27,11 @@ public final class CoreMain implements Callable<Integer> {
     @Mixin
     private CoreOptions options;
 
+    @Spec
+    private CommandSpec spec;
+
     public static void main(String[] args) {
-        int code = new CommandLine(new CoreMain()).execute(args);
+        int code = ConfigFile.execute(new CommandLine(new CoreMain()), args, System::getenv);
         if (code != 0) {
             System.exit(code);
         }
@@ -32,11 +39,13 @@ public final class CoreMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        LogSetup.configure(options.logFormat(), "dev/ledger/core/logback.xml");
+        log.info("{}", ConfigFile.of(spec).describe(spec.commandLine().getParseResult()));
         CoreConfig config;
         try {
             config = options.toConfig();
         } catch (IllegalArgumentException e) {
-            System.err.println("invalid configuration: " + e.getMessage());
+            spec.commandLine().getErr().println("invalid configuration: " + e.getMessage());
             return 2;
         }
         CoreNode node;

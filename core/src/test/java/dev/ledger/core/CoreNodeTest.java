@@ -2,15 +2,13 @@ package dev.ledger.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.ledger.devkafka.EmbeddedKafka;
 import dev.ledger.proto.AccountGroup;
 import dev.ledger.proto.Decision;
 import dev.ledger.proto.Outcome;
 import dev.ledger.proto.ReasonCode;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /** The core against a real broker: decisions journaled once each, restarts resume, a standby takes over. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -145,9 +144,10 @@ class CoreNodeTest {
     void becomesActiveAndDecidesWhenTheMutationsTopicAppearsAfterItStarted() throws Exception {
         CoreFixture f = new CoreFixture(kafka, "late-topic");
         String waiting = "mutations topic late-topic.mutations does not exist yet";
-        ByteArrayOutputStream logged = new ByteArrayOutputStream();
-        PrintStream stderr = System.err;
-        System.setErr(new PrintStream(new TeeOutputStream(stderr, logged), true, StandardCharsets.UTF_8));
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        ch.qos.logback.classic.Logger coreLogs = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.ledger.core");
+        coreLogs.addAppender(logged);
         try (CoreNode core = CoreNode.start(f.config().build())) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!logged(logged).contains(waiting)) {
@@ -171,7 +171,7 @@ class CoreNodeTest {
             assertThat(j.get(2).getOutcome()).isEqualTo(Outcome.OUTCOME_APPLIED);
             assertThat(core.loop().role()).isEqualTo("active");
         } finally {
-            System.setErr(stderr);
+            coreLogs.detachAppender(logged);
         }
         String log = logged(logged);
         assertThat(log.split(java.util.regex.Pattern.quote(waiting), -1)).as("waiting said once").hasSize(2);
@@ -179,41 +179,12 @@ class CoreNodeTest {
         assertThat(log).doesNotContain("rebuilding from the journal");
     }
 
-    private static String logged(ByteArrayOutputStream out) {
-        synchronized (out) {
-            return out.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    /** Writes to the real stream and to a buffer (the core logs with slf4j-simple to the current System.err). */
-    private static final class TeeOutputStream extends OutputStream {
-        private final OutputStream first;
-        private final ByteArrayOutputStream second;
-
-        TeeOutputStream(OutputStream first, ByteArrayOutputStream second) {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            first.write(b);
-            synchronized (second) {
-                second.write(b);
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            first.write(b, off, len);
-            synchronized (second) {
-                second.write(b, off, len);
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            first.flush();
+    /** The formatted lines the appender caught (it appends under its own lock, from the core's threads). */
+    private static String logged(ListAppender<ILoggingEvent> lines) {
+        synchronized (lines) {
+            StringBuilder out = new StringBuilder();
+            lines.list.forEach(e -> out.append(e.getFormattedMessage()).append('\n'));
+            return out.toString();
         }
     }
 

@@ -75,6 +75,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ServerMetrics metrics;
     /** Whether this connection's {@link ConnectionResult} was counted (once per connection). */
     private boolean resultCounted;
+    private ConnectionLog connectionLog;
 
     ConnectionHandler(ServerContext context) {
         this.context = context;
@@ -85,6 +86,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.connectionLog = ConnectionLog.opened(ctx.channel().remoteAddress());
         this.gate = new ReadGate(ctx.channel(), context.config().maxInFlightEventsPerConnection(),
                 context.writer().budget(), metrics.inFlightEvents(), metrics.readPausedConnections());
         this.decisions = new ConnectionDecisions(context, ctx, gate);
@@ -107,6 +109,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         context.connections().decrementAndGet();
         counted(TlsGuard.failed(ctx.channel()) ? ConnectionResult.HANDSHAKE_FAILED : ConnectionResult.CLOSED_BEFORE_HELLO);
+        if (connectionLog != null) {
+            connectionLog.closed();
+        }
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
@@ -188,6 +193,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         counted(ConnectionResult.ACCEPTED);
         clientName = name;
         auth = a;
+        connectionLog.hello(hello.getClientName(), a.principal().name());
         var config = context.config();
         ctx.writeAndFlush(ServerFrames.welcome(ServerContext.SERVER_VERSION, config.serverId(), config.maxFrameBytes(),
                 config.maxEventsPerSubmit(), config.maxInFlightEventsPerConnection(), config.decisionTimeoutMs()));
@@ -222,6 +228,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     TimeUnit.MILLISECONDS));
         }
         gate.admitted(count);
+        connectionLog.submitted(count);
     }
 
     @Override
@@ -309,6 +316,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 p.expire(Status.STATUS_UNAVAILABLE, "server shut down before Kafka acknowledged; retry with the same event_id");
             }
             decisions.expireAll();
+            connectionLog.drained();
             closing = true;
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -320,6 +328,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
             log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            if (connectionLog != null) {
+                connectionLog.ioError(cause);
+            }
             ctx.close();
         } else {
             log.warn("unexpected failure on connection {}", ctx.channel().remoteAddress(), cause);
@@ -333,6 +344,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         metrics.connectionError(code);
+        connectionLog.errorSent(code, message);
         ctx.channel().config().setAutoRead(false);
         if (gate != null) {
             gate.shut();

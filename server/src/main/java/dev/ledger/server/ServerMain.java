@@ -1,5 +1,7 @@
 package dev.ledger.server;
 
+import dev.ledger.core.config.ConfigFile;
+import dev.ledger.core.logging.LogSetup;
 import dev.ledger.server.config.ServerConfig;
 import dev.ledger.server.config.ServerOptions;
 import java.time.Duration;
@@ -10,10 +12,13 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar ledger-server.jar [flags]}: builds the config, starts the server (and, without
  * {@code --bootstrap-servers}, an embedded development broker), and drains gracefully on SIGTERM, exiting 0.
+ * Settings come from flags, environment variables and {@code --config FILE} ({@link ConfigFile}), in that order.
  */
 @Command(name = "ledger-server", mixinStandardHelpOptions = true, version = ServerContext.SERVER_VERSION,
         sortOptions = false, description = "TCP ingest server of the ledger: protobuf frames in, Kafka records out.")
@@ -24,8 +29,11 @@ public final class ServerMain implements Callable<Integer> {
     @Mixin
     private ServerOptions options;
 
+    @Spec
+    private CommandSpec spec;
+
     public static void main(String[] args) {
-        int code = new CommandLine(new ServerMain()).execute(args);
+        int code = ConfigFile.execute(new CommandLine(new ServerMain()), args, System::getenv);
         if (code != 0) {
             System.exit(code);
         }
@@ -33,12 +41,15 @@ public final class ServerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        LogSetup.configure(options.logFormat(), "dev/ledger/server/logback.xml");
+        ConfigFile file = ConfigFile.of(spec);
+        log.info("{}", file.describe(spec.commandLine().getParseResult()));
         String bootstrap = options.bootstrapServers();
         ServerConfig config;
         try {
-            config = options.toConfig(bootstrap == null ? "embedded" : bootstrap);
+            config = options.toConfig(bootstrap == null ? "embedded" : bootstrap, file);
         } catch (IllegalArgumentException e) {
-            System.err.println("invalid configuration: " + e.getMessage());
+            spec.commandLine().getErr().println("invalid configuration: " + e.getMessage());
             return 2;
         }
         AutoCloseable devKafka = null;

@@ -1,14 +1,25 @@
 package dev.ledger.core.config;
 
 import dev.ledger.core.config.CoreConfig.Defaults;
+import dev.ledger.core.logging.LogFormat;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
  * The command-line flags of the core (picocli), each with a {@code LEDGER_CORE_*} environment variable and the
- * default from {@link Defaults}. A flag beats its environment variable, which beats the default. Not thread-safe;
- * used once at startup to build a {@link CoreConfig}.
+ * default from {@link Defaults}. A flag beats its environment variable, which beats the config file
+ * ({@link ConfigFile}), which beats the default. Not thread-safe; used once at startup to build a {@link CoreConfig}.
  */
 public final class CoreOptions {
+
+    @Option(names = ConfigFile.OPTION, paramLabel = "FILE", defaultValue = "${env:LEDGER_CORE_CONFIG}",
+            description = "Properties file with a key per flag (the flag name without the dashes, e.g. admin-port=9465); flags and environment variables override it. Env LEDGER_CORE_CONFIG.")
+    Path configFile;
+
+    @Option(names = "--log-format", paramLabel = "text|json", converter = LogFormat.Converter.class,
+            defaultValue = "${env:LEDGER_CORE_LOG_FORMAT:-" + LogFormat.DEFAULT + "}",
+            description = "Log lines as text or as one JSON object per line. Env LEDGER_CORE_LOG_FORMAT. Default: ${DEFAULT-VALUE}.")
+    LogFormat logFormat;
 
     @Option(names = "--bootstrap-servers", defaultValue = "${env:LEDGER_CORE_BOOTSTRAP_SERVERS}", required = true,
             description = "Kafka bootstrap servers. Env LEDGER_CORE_BOOTSTRAP_SERVERS.")
@@ -77,6 +88,10 @@ public final class CoreOptions {
     @Option(names = "--core-id", defaultValue = "${env:LEDGER_CORE_ID}",
             description = "This core's name in logs and snapshots. Env LEDGER_CORE_ID. Default: <hostname>-<pid>.")
     String coreId;
+
+    public LogFormat logFormat() {
+        return logFormat;
+    }
 
     /** @throws IllegalArgumentException naming the bad setting */
     public CoreConfig toConfig() {

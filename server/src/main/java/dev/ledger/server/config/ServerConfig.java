@@ -146,9 +146,7 @@ public record ServerConfig(
     /** Producer settings for a log line: values of keys that may hold a secret are replaced by {@code ****}. */
     static Map<String, String> masked(Map<String, String> properties) {
         Map<String, String> out = new java.util.TreeMap<>();
-        properties.forEach((k, v) -> out.put(k,
-                k.matches("(?i).*(password|jaas|secret|token|credential|\\.key|keystore\\.certificate\\.chain).*")
-                        ? "****" : v));
+        properties.forEach((k, v) -> out.put(k, dev.ledger.core.config.ConfigFile.isSecret(k) ? "****" : v));
         return out;
     }
 

@@ -1,5 +1,7 @@
 package dev.ledger.server.config;
 
+import dev.ledger.core.config.ConfigFile;
+import dev.ledger.core.logging.LogFormat;
 import dev.ledger.server.config.ServerConfig.Defaults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +15,19 @@ import picocli.CommandLine.Option;
 
 /**
  * The command-line flags of the server (picocli), each with an environment variable and the default from
- * {@link Defaults}. A flag beats its environment variable, which beats the default. Not thread-safe; used once
- * at startup to build a {@link ServerConfig}.
+ * {@link Defaults}. A flag beats its environment variable, which beats the config file ({@link ConfigFile}: a
+ * key per flag), which beats the default. Not thread-safe; used once at startup to build a {@link ServerConfig}.
  */
 public final class ServerOptions {
+
+    @Option(names = ConfigFile.OPTION, paramLabel = "FILE", defaultValue = "${env:LEDGER_CONFIG}",
+            description = "Properties file with a key per flag (the flag name without the dashes, e.g. port=7070; producer-property.KEY=VALUE); flags and environment variables override it. Env LEDGER_CONFIG.")
+    Path configFile;
+
+    @Option(names = "--log-format", paramLabel = "text|json", converter = LogFormat.Converter.class,
+            defaultValue = "${env:LEDGER_LOG_FORMAT:-" + LogFormat.DEFAULT + "}",
+            description = "Log lines as text or as one JSON object per line. Env LEDGER_LOG_FORMAT. Default: ${DEFAULT-VALUE}.")
+    LogFormat logFormat;
 
     @Option(names = "--bootstrap-servers", defaultValue = "${env:LEDGER_BOOTSTRAP_SERVERS}",
             description = "Kafka bootstrap servers. Unset: development mode with an embedded broker. Env LEDGER_BOOTSTRAP_SERVERS.")
@@ -157,13 +168,26 @@ public final class ServerOptions {
         return devDataDir;
     }
 
+    public LogFormat logFormat() {
+        return logFormat;
+    }
+
     /**
      * Builds the validated config.
      *
      * @throws IllegalArgumentException naming the bad setting
      */
     public ServerConfig toConfig(String effectiveBootstrapServers) {
-        return toConfig(effectiveBootstrapServers, System.getenv("LEDGER_AUTH_TOKENS"));
+        return toConfig(effectiveBootstrapServers, Map.of(), System.getenv("LEDGER_AUTH_TOKENS"));
+    }
+
+    /**
+     * {@link #toConfig(String)} with the config file's {@code producer-property.*} entries, which override
+     * {@code --producer-config} and are overridden by {@code LEDGER_PRODUCER_PROPERTIES} and the flags.
+     */
+    public ServerConfig toConfig(String effectiveBootstrapServers, ConfigFile file) {
+        return toConfig(effectiveBootstrapServers, file.mapEntries("--producer-property"),
+                System.getenv("LEDGER_AUTH_TOKENS"));
     }
 
     /**
@@ -172,6 +196,11 @@ public final class ServerOptions {
      * form, given comma-separated in that environment variable.
      */
     ServerConfig toConfig(String effectiveBootstrapServers, String authTokensEnv) {
+        return toConfig(effectiveBootstrapServers, Map.of(), authTokensEnv);
+    }
+
+    private ServerConfig toConfig(String effectiveBootstrapServers, Map<String, String> fileProducerProperties,
+            String authTokensEnv) {
         ServerConfig.Builder b = ServerConfig.builder().bootstrapServers(effectiveBootstrapServers)
                 .bindAddress(bindAddress).port(port).topic(topic).topicPartitions(topicPartitions)
                 .topicReplicationFactor(topicReplicationFactor).maxFrameBytes(maxFrameBytes)
@@ -184,6 +213,7 @@ public final class ServerOptions {
                 .adminPort(adminPort).adminBindAddress(adminBindAddress)
                 .tls(tls());
         producerConfig(producerConfig).forEach(b::producerProperty);
+        fileProducerProperties.forEach(b::producerProperty);
         String fromEnv = System.getenv("LEDGER_PRODUCER_PROPERTIES");
         if (fromEnv != null && !fromEnv.isBlank()) {
             for (String pair : Arrays.stream(fromEnv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
