@@ -6,6 +6,7 @@ import dev.ledger.core.config.CoreOptions;
 import dev.ledger.core.logging.LogSetup;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -48,19 +49,28 @@ public final class CoreMain implements Callable<Integer> {
             spec.commandLine().getErr().println("invalid configuration: " + e.getMessage());
             return 2;
         }
+        // The hook is in place before the core starts: a SIGTERM during startup closes what has started.
+        AtomicBoolean stopping = new AtomicBoolean();
+        AtomicReference<CoreNode> started = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            log.info("shutdown requested");
+            CoreNode n = started.get();
+            if (n != null) {
+                n.close();
+            }
+        }, "ledger-core-shutdown"));
         CoreNode node;
         try {
             node = CoreNode.start(config);
+            started.set(node);
         } catch (RuntimeException e) {
             log.error("startup failed: {}", e.getMessage());
             return 1;
         }
-        AtomicBoolean stopping = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.set(true);
-            log.info("shutdown requested");
-            node.close();
-        }, "ledger-core-shutdown"));
+        if (stopping.get()) {
+            node.close(); // SIGTERM arrived while it started: the hook found nothing to close
+        }
         node.join();
         if (stopping.get()) {
             return 0;

@@ -7,6 +7,7 @@ import dev.ledger.server.config.ServerOptions;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -52,39 +53,40 @@ public final class ServerMain implements Callable<Integer> {
             spec.commandLine().getErr().println("invalid configuration: " + e.getMessage());
             return 2;
         }
-        AutoCloseable devKafka = null;
-        AutoCloseable devCore = null;
-        LedgerServer server;
+        // The hook is in place before anything starts: a SIGTERM at any moment stops what has started so far.
+        AtomicReference<LedgerServer> server = new AtomicReference<>();
+        AtomicReference<AutoCloseable> devCore = new AtomicReference<>();
+        AtomicReference<AutoCloseable> devKafka = new AtomicReference<>();
+        Duration drain = Duration.ofMillis(config.drainTimeoutMs());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutdown requested; draining for up to {}", drain);
+            LedgerServer s = server.get();
+            if (s != null) {
+                s.shutdownGracefully(drain);
+            }
+            closeQuietly(devCore.get(), "ledger core");
+            closeQuietly(devKafka.get(), "embedded Kafka");
+            // A drained stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
+            Runtime.getRuntime().halt(0);
+        }, "ledger-server-shutdown"));
         try {
             if (bootstrap == null) {
                 DevKafkaLauncher.DevKafka dev = DevKafkaLauncher.start(options.devDataDir());
-                devKafka = dev.cluster();
+                devKafka.set(dev.cluster());
                 log.warn("DEVELOPMENT MODE: embedded Kafka at {} with data in {} (pass --bootstrap-servers for production)",
                         dev.bootstrapServers(), options.devDataDir().toAbsolutePath());
                 config = config.toBuilder().bootstrapServers(dev.bootstrapServers()).developmentMode(true).build();
             }
-            server = LedgerServer.start(config);
+            server.set(LedgerServer.start(config));
             if (bootstrap == null && options.devCore()) {
-                devCore = DevCore.start(config);
+                devCore.set(DevCore.start(config));
             }
         } catch (IllegalStateException e) {
             log.error("startup failed: {}", e.getMessage());
             Runtime.getRuntime().halt(1);
             return 1;
         }
-        CountDownLatch forever = new CountDownLatch(1);
-        AutoCloseable dev = devKafka;
-        AutoCloseable core = devCore;
-        Duration drain = Duration.ofMillis(config.drainTimeoutMs());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("shutdown requested; draining for up to {}", drain);
-            server.shutdownGracefully(drain);
-            closeQuietly(core, "ledger core");
-            closeQuietly(dev, "embedded Kafka");
-            // A drained stop is a success: exit 0 rather than the JVM's 143 for SIGTERM.
-            Runtime.getRuntime().halt(0);
-        }, "ledger-server-shutdown"));
-        forever.await();
+        new CountDownLatch(1).await();
         return 0;
     }
 
