@@ -93,6 +93,25 @@ class ServerConfigFileTest {
                 "producer-property.batch.size=200 (flag)", "producer-property.linger.ms=7 (file)");
     }
 
+    @Test
+    void booleanFlagOnTheCommandLineIsTrueWhenTheFileOrEnvironmentAlsoSaysTrue() throws IOException {
+        Path f = Files.writeString(dir.resolve("server.properties"), "no-core=true\n");
+        assertThat(parse(Map.of(), "--config", f.toString(), "--no-core").devCore()).as("file true, flag given")
+                .isFalse();
+        assertThat(parse(Map.of("LEDGER_NO_CORE", "true"), "--no-core").devCore()).as("env true, flag given")
+                .isFalse();
+        assertThat(parse(Map.of(), "--config", f.toString()).devCore()).as("file true, no flag").isFalse();
+        assertThat(parse(Map.of()).devCore()).as("default").isTrue();
+    }
+
+    private static ServerOptions parse(Map<String, String> env, String... args) {
+        ServerOptions options = new ServerOptions();
+        CommandLine cl = new CommandLine(options);
+        cl.setDefaultValueProvider(ConfigFile.load(cl.getCommandSpec(), args, env::get));
+        cl.parseArgs(args);
+        return options;
+    }
+
     private static int run(StringWriter err, String... args) {
         return ConfigFile.execute(new CommandLine(new ServerMain()).setErr(new PrintWriter(err, true)), args,
                 Map.<String, String>of()::get);

@@ -59,6 +59,7 @@ public final class ConfigFile implements CommandLine.IDefaultValueProvider {
         this.values = values;
         this.env = env;
         for (OptionSpec o : keyed(spec)) {
+            requireFallbackIfFlag(o);
             String name = envName(spec, o);
             if (name != null) {
                 envNames.put(o.longestName(), name);
@@ -223,6 +224,23 @@ public final class ConfigFile implements CommandLine.IDefaultValueProvider {
                         + (isSecret(k) ? " (no flag takes a secret; see the docs for where it goes)"
                                 : " (keys are the flag names without the dashes; see --help)"));
             }
+        }
+    }
+
+    /**
+     * Picocli sets a boolean flag given without a value to the opposite of its default, and that default may come
+     * from here: {@code verbose=true} in the file plus {@code --verbose} would give false. With a fallback value
+     * picocli sets the fallback instead, so every boolean flag must have one ({@code fallbackValue = "true"}).
+     *
+     * @throws IllegalStateException naming the flag (a mistake in the command's code, not in the user's settings)
+     */
+    private static void requireFallbackIfFlag(OptionSpec o) {
+        Class<?> type = o.type();
+        if ((type == boolean.class || type == Boolean.class) && o.arity().min() == 0
+                && (o.fallbackValue() == null || o.fallbackValue().isEmpty())) {
+            throw new IllegalStateException("boolean flag " + o.longestName() + " needs fallbackValue = \"true\": "
+                    + "without it, giving the flag sets it to the opposite of its default, which the config file "
+                    + "or the environment may have made true");
         }
     }
 

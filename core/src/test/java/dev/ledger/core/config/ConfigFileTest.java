@@ -35,7 +35,7 @@ class ConfigFileTest {
         int port;
         @Option(names = "--name", defaultValue = "${env:PROBE_NAME}")
         String name;
-        @Option(names = "--verbose", defaultValue = "${env:PROBE_VERBOSE:-false}")
+        @Option(names = "--verbose", defaultValue = "${env:PROBE_VERBOSE:-false}", fallbackValue = "true")
         boolean verbose;
         @Option(names = "--prop")
         Map<String, String> props = new LinkedHashMap<>();
@@ -76,6 +76,34 @@ class ConfigFileTest {
         assertThat(p.name).as("flag over file").isEqualTo("from-flag");
         assertThat(p.verbose).as("file over default").isTrue();
         assertThat(run("--config", f.toString(), "--port", "3").port).as("flag over environment").isEqualTo(3);
+    }
+
+    @Test
+    void booleanFlagIsTrueEvenWhenTheFileOrEnvironmentSaysTrue() throws IOException {
+        Path f = file("verbose=true");
+        assertThat(run("--config", f.toString(), "--verbose").verbose).as("file true, flag given").isTrue();
+        env.put("PROBE_VERBOSE", "true");
+        assertThat(run("--verbose").verbose).as("env true, flag given").isTrue();
+    }
+
+    /** Picocli sets an arity-0 boolean flag to the opposite of its default unless it has a fallback value. */
+    @Command(name = "flip")
+    static final class FlagWithoutFallback implements Callable<Integer> {
+        @Option(names = "--quiet", defaultValue = "${env:FLIP_QUIET:-false}")
+        boolean quiet;
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+
+    @Test
+    void booleanFlagWithoutFallbackValueIsRefusedAsAProgrammingError() {
+        CommandLine cl = new CommandLine(new FlagWithoutFallback());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigFile.load(cl.getCommandSpec(), new String[0],
+                env::get)).isInstanceOf(IllegalStateException.class).hasMessageContaining("--quiet")
+                .hasMessageContaining("fallbackValue");
     }
 
     @Test

@@ -150,7 +150,9 @@ public final class ServerOptions {
             description = "Development mode only: data directory of the embedded broker (wiped at start). Env LEDGER_DEV_DATA_DIR. Default: ${DEFAULT-VALUE}.")
     Path devDataDir;
 
-    @Option(names = "--no-core", defaultValue = "${env:LEDGER_NO_CORE:-false}",
+    // fallbackValue: picocli otherwise sets a given flag to the opposite of its default, which the config file
+    // or the environment may have made true (ConfigFile refuses a boolean flag without one).
+    @Option(names = "--no-core", defaultValue = "${env:LEDGER_NO_CORE:-false}", fallbackValue = "true",
             description = "Development mode only: do not run the ledger core in-process. Env LEDGER_NO_CORE. Default: ${DEFAULT-VALUE}.")
     boolean noCore;
 
