@@ -12,7 +12,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * The one owner of the core's metrics (names documented in docs/CORE.md). The core loop reports into it; the admin
- * server scrapes {@link #registry()}. Thread-safe (the Prometheus client's metrics are).
+ * server scrapes {@link #registry()}. Thread-safe (the Prometheus client's metrics are), but {@link #lag} is called
+ * by the core loop's thread only.
  */
 public final class CoreMetrics {
 
@@ -46,6 +47,8 @@ public final class CoreMetrics {
             .help("Records not yet read from the input: the mutations while active, the journal while standby")
             .labelNames("input").register(registry);
     private volatile long lastSnapshotNanos;
+    /** The input whose lag was reported last (the core loop's thread only). */
+    private String lagInput;
 
     {
         GaugeWithCallback.builder().name("ledger_core_last_snapshot_age_seconds")
@@ -99,11 +102,18 @@ public final class CoreMetrics {
     }
 
     /**
-     * The records left to read in the core's input, summed over its partitions.
+     * The records left to read in the core's input, summed over its partitions; the series of the input read
+     * before goes away. Called by the core loop's thread only.
      *
      * @param input {@code "mutations"} (active) or {@code "journal"} (standby)
      */
     public void lag(String input, long records) {
+        String before = lagInput;
+        if (before != null && !before.equals(input)) {
+            // The core switched inputs (promoted or demoted): the old one's last value would stay as a stale series.
+            lag.remove(before);
+        }
+        lagInput = input;
         lag.labelValues(input).set(records);
     }
 
