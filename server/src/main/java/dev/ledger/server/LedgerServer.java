@@ -212,15 +212,16 @@ public final class LedgerServer implements AutoCloseable {
         return null;
     }
 
-    /** {@code null} when ready for traffic: not draining, the circuit closed and Kafka's metadata reachable. */
+    /**
+     * {@code null} when ready for traffic: not draining, Kafka's metadata reachable, and the circuit closed or
+     * Kafka reachable since its last failure ({@link KafkaReachability#problem(KafkaCircuit)}: a circuit only a
+     * send can close must not keep a server that gets no traffic out of its load balancer for good).
+     */
     String readyProblem() {
         if (stopped.get()) {
             return "draining: shutting down";
         }
-        if (context.writer().circuit().isOpen()) {
-            return "Kafka circuit open: " + context.writer().circuit().refusalReason();
-        }
-        return reachability.problem();
+        return reachability.problem(context.writer().circuit());
     }
 
     /** The bound port (useful with port 0). */

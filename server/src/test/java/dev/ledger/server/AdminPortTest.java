@@ -14,6 +14,7 @@ import dev.ledger.proto.Status;
 import dev.ledger.proto.Submit;
 import dev.ledger.server.config.ServerConfig;
 import dev.ledger.testkit.support.AdminHttp;
+import dev.ledger.server.kafka.KafkaCircuit;
 import dev.ledger.testkit.support.RawFrameClient;
 import dev.ledger.testkit.support.TestEvents;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -179,6 +180,32 @@ class AdminPortTest {
 
     @Test
     @Order(3)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anOpenCircuitDoesNotKeepAServerWithoutTrafficUnreadyOnceKafkaAnswers() throws Exception {
+        await(() -> AdminHttp.get(admin, "/readyz").status() == 200, Duration.ofSeconds(30));
+        // Failures whose records are gone (an outage longer than the delivery timeout): only a send closes the
+        // circuit, and a server that is not ready gets no new clients from its load balancer.
+        KafkaCircuit circuit = server.context().writer().circuit();
+        for (int i = 0; i < 3; i++) {
+            circuit.onFailure("records expired in the producer's buffer");
+        }
+        assertThat(circuit.isOpen()).isTrue();
+        AdminHttp.Response open = AdminHttp.get(admin, "/readyz");
+        assertThat(open.status()).isEqualTo(503);
+        assertThat(open.body()).contains("circuit open");
+        // Kafka answers the reachability probe: ready again, with no traffic at all.
+        await(() -> AdminHttp.get(admin, "/readyz").status() == 200, Duration.ofSeconds(20));
+        assertThat(circuit.isOpen()).as("still open: nothing was sent").isTrue();
+        // The first event is the circuit's probe; it closes the circuit.
+        try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "after-circuit")) {
+            assertThat(c.submitAndAwait(1, List.of(TestEvents.topUp("after-circuit", 1))).getResults(0).getStatus())
+                    .isEqualTo(Status.STATUS_ACCEPTED);
+        }
+        assertThat(circuit.isOpen()).isFalse();
+    }
+
+    @Test
+    @Order(4)
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void readyFollowsKafkaWhileLiveStaysUp() throws Exception {
         await(() -> AdminHttp.get(admin, "/readyz").status() == 200, Duration.ofSeconds(20));
@@ -197,7 +224,7 @@ class AdminPortTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void drainTurnsReadyOffBeforeTheGoAwayWhileLiveStaysUp() throws Exception {
         await(() -> AdminHttp.get(admin, "/readyz").status() == 200, Duration.ofSeconds(30));

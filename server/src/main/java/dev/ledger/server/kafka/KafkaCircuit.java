@@ -27,6 +27,8 @@ public final class KafkaCircuit {
     private final LongSupplier nanoClock;
     private volatile long changedAtNanos;
     private volatile String lastFailure = "";
+    /** When the last failure was reported (the clock's time), for readiness: see {@link KafkaReachability}. */
+    private volatile long lastFailureNanos;
 
     public KafkaCircuit(int failureThreshold, long openMs, long probeTimeoutMs) {
         this(failureThreshold, openMs, probeTimeoutMs, System::nanoTime);
@@ -69,6 +71,7 @@ public final class KafkaCircuit {
 
     public void onFailure(String reason) {
         lastFailure = reason;
+        lastFailureNanos = nanoClock.getAsLong();
         int failures = consecutiveFailures.incrementAndGet();
         State s = state.get();
         if (s == State.HALF_OPEN || s == State.CLOSED && failures >= failureThreshold) {
@@ -79,6 +82,19 @@ public final class KafkaCircuit {
 
     public boolean isOpen() {
         return state.get() != State.CLOSED;
+    }
+
+    /**
+     * For readiness: whether the circuit refuses sends although Kafka's metadata was read by a probe begun at
+     * {@code reachedAtNanos} (this clock's time). It does while not closed, if that probe began before the last
+     * failure, or if the last failure is less than the open period ago (the next send would still be refused).
+     */
+    boolean refusesSince(long reachedAtNanos) {
+        if (state.get() == State.CLOSED) {
+            return false;
+        }
+        long last = lastFailureNanos;
+        return last - reachedAtNanos >= 0 || nanoClock.getAsLong() - last < openNanos;
     }
 
     /** Reason given to refused events. */
