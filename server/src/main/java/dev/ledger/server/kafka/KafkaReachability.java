@@ -62,11 +62,6 @@ public final class KafkaReachability implements AutoCloseable {
         return k;
     }
 
-    /** {@code null} when the last probe read the topic's metadata, else why not. */
-    public String problem() {
-        return problem;
-    }
-
     /**
      * {@code null} when ready as far as Kafka goes: the last probe read the topic's metadata, and {@code circuit} is
      * closed or would let its probe send through, with that probe begun after the circuit's last failure. Else why
