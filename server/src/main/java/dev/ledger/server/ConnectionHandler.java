@@ -110,6 +110,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         context.connections().decrementAndGet();
         counted(TlsGuard.failed(ctx.channel()) ? ConnectionResult.HANDSHAKE_FAILED : ConnectionResult.CLOSED_BEFORE_HELLO);
         if (connectionLog != null) {
+            if (TlsGuard.failed(ctx.channel())) {
+                connectionLog.tlsFailed();
+            }
             connectionLog.closed();
         }
         if (handshakeTimer != null) {
@@ -149,7 +152,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void handle(ClientFrameView frame) {
         ClientFrameView.KindCase kind = frame.getKindCase();
-        metrics.frameReceived(kind.getNumber(), kind.name().toLowerCase(java.util.Locale.ROOT));
+        metrics.frameReceived(kind);
         if (kind == ClientFrameView.KindCase.HELLO) {
             if (helloDone) {
                 fail(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, "Hello was already received on this connection");

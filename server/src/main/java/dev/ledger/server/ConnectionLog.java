@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How it ended, first cause wins: {@code error_sent} (an Error frame, with its code), {@code idle_timeout},
  * {@code drained} (answered and closed at the end of a graceful shutdown), {@code io_error}, else
- * {@code peer_closed} (the peer closed it; a TLS or plaintext guard that closes a connection logs its own line).
+ * {@code tls_failed} (a TLS or plaintext guard closed it and logged its own line with the cause), or
+ * {@code peer_closed} (the peer closed it).
  *
  * <p>One instance per connection, created and called by its {@link ConnectionHandler} on the channel's event loop
  * only; not thread-safe.
@@ -79,6 +80,13 @@ final class ConnectionLog {
         if (end == null) {
             end = "io_error";
             detail = String.valueOf(cause.getMessage());
+        }
+    }
+
+    /** The TLS (or plaintext) guard closed the connection for a TLS failure; it logged the cause itself. */
+    void tlsFailed() {
+        if (end == null) {
+            end = "tls_failed";
         }
     }
 

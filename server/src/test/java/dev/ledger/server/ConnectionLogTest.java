@@ -93,6 +93,16 @@ class ConnectionLogTest {
     }
 
     @Test
+    void aTlsClientOnThePlaintextPortEndsTlsFailed() {
+        try (RawFrameClient c = RawFrameClient.connect(server.port())) {
+            String peer = "127.0.0.1:" + c.socket().getLocalPort();
+            c.sendRaw(new byte[] {0x16, 0x03, 0x01, 0x00, 0x05}); // the start of a TLS handshake record
+            Map<String, Object> closed = await(f -> "closed".equals(f.get("event")) && peer.equals(f.get("peer")));
+            assertThat(closed).containsEntry("end", "tls_failed");
+        }
+    }
+
+    @Test
     void idleConnectionEndsWithIdleTimeout() {
         try (RawFrameClient c = RawFrameClient.connectAndHello(server.port(), "sleepy")) {
             String peer = "127.0.0.1:" + c.socket().getLocalPort();

@@ -1,5 +1,6 @@
 package dev.ledger.server.admin;
 
+import dev.ledger.proto.ClientFrameView;
 import dev.ledger.proto.ErrorCode;
 import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.Status;
@@ -138,12 +139,12 @@ public final class ServerMetrics {
         p.inc();
     }
 
-    /** @param kindNumber the ClientFrame kind's field number (0 = not set) */
-    public void frameReceived(int kindNumber, String kindLabel) {
-        int i = kindNumber & 7;
+    /** One frame decoded, of this kind (the label is made once per kind, not per frame). */
+    public void frameReceived(ClientFrameView.KindCase kind) {
+        int i = kind.getNumber() & 7;
         CounterDataPoint p = framePoints[i];
         if (p == null) {
-            p = framesReceived.labelValues(kindLabel);
+            p = framesReceived.labelValues(kind.name().toLowerCase(Locale.ROOT));
             framePoints[i] = p;
         }
         p.inc();

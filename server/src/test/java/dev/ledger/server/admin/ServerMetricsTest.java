@@ -47,7 +47,7 @@ class ServerMetricsTest {
         metrics.connection(ConnectionResult.ACCEPTED);
         metrics.connection(ConnectionResult.ACCEPTED);
         metrics.connection(ConnectionResult.REJECTED_LIMIT);
-        metrics.frameReceived(2, "submit");
+        metrics.frameReceived(dev.ledger.proto.ClientFrameView.KindCase.SUBMIT);
         metrics.connectionError(ErrorCode.ERROR_CODE_IDLE_TIMEOUT);
         String t = text();
         assertThat(t).contains("ledger_connection_attempts_total{result=\"accepted\"} 2.0")
