@@ -104,7 +104,8 @@ public final class ServerMetrics {
                 .help("From a Submit frame received to its Ack written").classicOnly()
                 .classicUpperBounds(LATENCY_BUCKETS_SECONDS).withoutExemplars().register(registry);
         kafkaSendDuration = Histogram.builder().name("ledger_kafka_send_duration_seconds")
-                .help("From a record handed to the Kafka producer to its acknowledgement (or failure)").classicOnly()
+                .help("From a record handed to the Kafka producer to its acknowledgement (or failure); sampled: "
+                        + "the first event of each Submit").classicOnly()
                 .classicUpperBounds(LATENCY_BUCKETS_SECONDS).withoutExemplars().register(registry);
         GaugeWithCallback.builder().name("ledger_inflight_events")
                 .help("Events taken in and not yet answered (awaited decisions included), all connections")
