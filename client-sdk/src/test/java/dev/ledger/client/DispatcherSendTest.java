@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.ledger.proto.Ack;
 import dev.ledger.proto.ClientFrameView;
+import dev.ledger.proto.Decisions;
 import dev.ledger.proto.EventResult;
+import dev.ledger.proto.Outcome;
 import dev.ledger.proto.ServerFrame;
 import dev.ledger.proto.Status;
 import dev.ledger.proto.SubmitView;
@@ -50,9 +52,13 @@ class DispatcherSendTest {
 
     /** A fresh dispatcher: the client's in-flight bound, events per Submit, and a fixed retry backoff. */
     private void use(int maxInFlightEvents, int maxEventsPerBatch, long backoffNanos) {
+        use(maxInFlightEvents, maxEventsPerBatch, backoffNanos, stats);
+    }
+
+    private void use(int maxInFlightEvents, int maxEventsPerBatch, long backoffNanos, Recorder recorder) {
         settings = new ClientSettings(List.of(A, B, C), () -> "t", "app", maxInFlightEvents, HOUR, HOUR, 0,
                 maxEventsPerBatch, backoffNanos, backoffNanos, 1, null, Recorder.NO_LISTENER);
-        dispatcher = new Dispatcher(loop.eventLoop(), settings, stats);
+        dispatcher = new Dispatcher(loop.eventLoop(), settings, recorder);
     }
 
     @AfterEach
@@ -171,6 +177,7 @@ class DispatcherSendTest {
         assertThat(dispatcher.heldEvents()).isZero();
         assertThat(stats.snapshot(0).framesSent()).isEqualTo(5);
         assertThat(stats.snapshot(0).eventsSent()).isEqualTo(5);
+        assertThat(dispatcher.slots()).hasSize(2);
     }
 
     @Test
@@ -383,5 +390,79 @@ class DispatcherSendTest {
         assertThat(dispatcher.takeAll()).containsExactly(sent);
         ch.writeInbound(ack(1, "sent"));
         assertThat(sent.future).as("handed over: its Ack finds nothing").isNotDone();
+    }
+
+    // ---------------------------------------------------------------- await_decision: room freed by the Decisions
+
+    private EmbeddedChannel offeringDecisions(ConnectionSlot slot, int maxInFlightEvents) {
+        EmbeddedChannel ch = handshaking(slot);
+        ch.writeInbound(ServerFrame.newBuilder().setWelcome(Welcome.newBuilder().setProtocolVersion(1)
+                .setMaxInFlightEvents(maxInFlightEvents).setDecisions(true).setDecisionTimeoutMs(1_000)).build());
+        return ch;
+    }
+
+    private static PendingEvent awaiting(String id) {
+        return new PendingEvent(id, ByteString.copyFromUtf8(id), System.nanoTime() + 100 * HOUR, 1,
+                PendingEvent.NO_BOOKKEEPING, true);
+    }
+
+    @Test
+    void aDecisionsFrameThatFreesTheWindowSendsTheEventsWaitingForRoom() {
+        EmbeddedChannel ch = offeringDecisions(slot(A), 1);
+        PendingEvent a = awaiting("a");
+        send(List.of(a, awaiting("b")));
+        ch.writeInbound(ack(1, "a"));
+        assertThat(submits(ch)).as("a still counts until its decision").containsExactly("1:a");
+
+        ch.writeInbound(ServerFrame.newBuilder().setDecisions(Decisions.newBuilder().setRequestId(1)
+                .addDecisions(dev.ledger.proto.Decision.newBuilder().setEventId("a")
+                        .setOutcome(Outcome.OUTCOME_APPLIED))).build());
+
+        assertThat(a.decision).isCompleted();
+        assertThat(submits(ch)).containsExactly("2:b");
+    }
+
+    @Test
+    void givingUpOnADecisionsFrameFreesTheWindowAndSendsTheEventsWaitingForRoom() {
+        EmbeddedChannel ch = offeringDecisions(slot(A), 1);
+        send(List.of(awaiting("a"), awaiting("b")));
+        ch.writeInbound(ack(1, "a"));
+        assertThat(submits(ch)).containsExactly("1:a");
+
+        ch.advanceTimeBy(1_000 + Connection.DECISIONS_GRACE_MILLIS + 1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+
+        assertThat(submits(ch)).as("a waits out its backoff; b takes the room").containsExactly("2:b");
+        assertThat(dispatcher.heldEvents()).isEqualTo(1);
+    }
+
+    // ---------------------------------------------------------------- the listener
+
+    @Test
+    void aListenerHearsEachSubmitAndItsRoundTripWithTheEndpoint() {
+        List<String> heard = new ArrayList<>();
+        long[] roundTrip = {-1};
+        Recorder listened = new Recorder(new LedgerClientListener() {
+            @Override
+            public void submitSent(String endpoint, int events) {
+                heard.add("sent " + endpoint + " " + events);
+            }
+
+            @Override
+            public void submitAnswered(String endpoint, int events, long roundTripNanos) {
+                heard.add("answered " + endpoint + " " + events);
+                roundTrip[0] = roundTripNanos;
+            }
+        });
+        use(100, 10, 10 * MS, listened);
+        EmbeddedChannel ch = connected(slot(A));
+        long before = System.nanoTime();
+
+        send(events("e1", "e2"));
+        ch.writeInbound(ack(1, "e1", "e2"));
+
+        long most = System.nanoTime() - before;
+        assertThat(heard).containsExactly("sent 127.0.0.1:7001 2", "answered 127.0.0.1:7001 2");
+        assertThat(roundTrip[0]).as("from the send to the Ack").isBetween(0L, most);
     }
 }

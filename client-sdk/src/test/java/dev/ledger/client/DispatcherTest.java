@@ -367,4 +367,17 @@ class DispatcherTest {
         assertThat(all).containsExactlyInAnyOrder(queued, resending);
         assertThat(onLoop(dispatcher::heldEvents)).isZero();
     }
+
+    @Test
+    void settledEventsBehindALiveOneStayWhenTrimmingTheHeadReachedTheBound() throws Exception {
+        Dispatcher dispatcher = dispatcher(2, 50 * MS, 100 * MS);
+        long later = System.nanoTime() + 60_000 * MS;
+
+        int held = onLoop(() -> {
+            dispatcher.enqueue(List.of(settled("d1"), event("l1", later), settled("d2")));
+            return dispatcher.heldEvents();
+        });
+
+        assertThat(held).as("the settled head is dropped; back at the bound, no full pass").isEqualTo(2);
+    }
 }
