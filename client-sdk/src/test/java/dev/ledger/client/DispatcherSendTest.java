@@ -364,6 +364,39 @@ class DispatcherSendTest {
     }
 
     @Test
+    void aResendPastItsDeadlineFailsAtOnceEvenWithNoConnectionToTakeIt() throws InterruptedException {
+        ConnectionSlot slot = slot(A);
+        EmbeddedChannel ch = connected(slot);
+        long deadline = System.nanoTime() + 200 * MS;
+        PendingEvent e = event("e1", deadline);
+        send(List.of(e));
+        ch.writeInbound(unavailable(1, "e1"));
+        ch.close(); // nothing can take the resend now
+        while (System.nanoTime() - deadline <= 0) {
+            Thread.sleep(5);
+        }
+
+        afterBackoff(10 * MS);
+
+        assertThatThrownBy(e.future::join).cause().isInstanceOf(LedgerTimeoutException.class);
+        assertThat(dispatcher.heldEvents()).as("not left waiting for a connection").isZero();
+    }
+
+    @Test
+    void aConnectionThatBecomesWritableAgainGetsTheEventsThatWaited() {
+        EmbeddedChannel ch = connected(slot(A));
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        ch.runPendingTasks();
+        send(events("e1"));
+        assertThat(dispatcher.heldEvents()).isEqualTo(1);
+
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        ch.runPendingTasks();
+
+        assertThat(submits(ch)).containsExactly("1:e1");
+    }
+
+    @Test
     void aResendThatPushesTheQueuePastTheInFlightBoundPrunesSettledEvents() {
         use(2, 10, 10 * MS);
         PendingEvent resent = event("r");
