@@ -83,15 +83,6 @@ class BatchBuilderTest {
     }
 
     @Test
-    void groupThatExactlyFillsTheRestOfTheBatchJoinsIt() {
-        ArrayDeque<PendingEvent> ready = queue(event("single", 10, 1), event("g1", 10, 2), event("g2", 10, 0));
-
-        List<PendingEvent> batch = BatchBuilder.take(ready, 3, 1_000, NOW, expired::add, oversize::add);
-
-        assertThat(batch).extracting(e -> e.eventId).containsExactly("single", "g1", "g2");
-    }
-
-    @Test
     void groupLargerThanABatchIsSplitAcrossBatches() {
         ArrayDeque<PendingEvent> ready = queue(event("g1", 10, 3), event("g2", 10, 0), event("g3", 10, 0));
 
