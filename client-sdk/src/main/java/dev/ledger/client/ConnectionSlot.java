@@ -71,6 +71,14 @@ final class ConnectionSlot {
         return current;
     }
 
+    /**
+     * Makes {@code connection} the current one, as {@link #connect()} does, but without a socket: for tests that run
+     * the connection on an {@code EmbeddedChannel}. Nothing else calls it.
+     */
+    void attachForTest(Connection connection) {
+        current = connection;
+    }
+
     void connect() {
         if (closed) {
             return;

@@ -63,4 +63,45 @@ class BackoffTest {
             assertThat(defaults.mostSendsWithin(t * ms)).as("timeout %d ms", t).isLessThanOrEqualTo((int) formula);
         }
     }
+
+    @Test
+    void theInitialDelayMustBePositiveAndMayEqualTheMaximum() {
+        assertThatThrownBy(() -> new Backoff(0, 10)).isInstanceOf(IllegalArgumentException.class);
+        Backoff fixed = new Backoff(10, 10);
+        assertThat(fixed.delayNanos(0, 0.0)).isEqualTo(5);
+        assertThat(fixed.delayNanos(5, 0.0)).isEqualTo(5);
+    }
+
+    @Test
+    void theJitterAddsItsShareOfTheHalfItMayTake() {
+        assertThat(backoff.delayNanos(0, 0.5)).isEqualTo(75);
+        assertThat(backoff.delayNanos(3, 0.25)).isEqualTo(400 + 100);
+    }
+
+    @Test
+    void anOddMaximumIsReachedOnlyWhenDoublingWouldPassIt() {
+        Backoff odd = new Backoff(1, 5);
+        // capped delays 1, 2, 4, then 5: at 2 the doubling still fits (2 * 2 <= 5)
+        assertThat(odd.delayNanos(1, 0.0)).isEqualTo(1);
+        assertThat(odd.delayNanos(2, 0.0)).isEqualTo(2);
+        assertThat(odd.delayNanos(3, 0.0)).isEqualTo(3);
+    }
+
+    @Test
+    void aHugeMaximumStillDoublesExactlyUpToIt() {
+        Backoff wide = new Backoff(1, Long.MAX_VALUE);
+        assertThat(wide.delayNanos(1, 0.0)).isEqualTo(1);
+        assertThat(wide.delayNanos(40, 0.0)).isEqualTo(1L << 39);
+        assertThat(wide.delayNanos(62, 0.0)).isEqualTo(1L << 61);
+        assertThat(wide.delayNanos(63, 0.0)).as("capped: MAX - MAX / 2").isEqualTo(1L << 62);
+        assertThat(wide.delayNanos(1_000, 0.0)).isEqualTo(1L << 62);
+    }
+
+    @Test
+    void theFirstSendAlwaysCountsEvenInAnEmptyWindow() {
+        assertThat(new Backoff(1, 1).mostSendsWithin(0)).isEqualTo(1);
+        assertThat(new Backoff(1, 1).mostSendsWithin(1)).isEqualTo(1);
+        assertThat(new Backoff(1, 1).mostSendsWithin(2)).isEqualTo(2);
+        assertThat(backoff.mostSendsWithin(0)).isEqualTo(1);
+    }
 }

@@ -119,4 +119,56 @@ class ConnectionSlotStateTest {
         first.finishAndReleaseAll();
         second.finishAndReleaseAll();
     }
+
+    @Test
+    void itsLabelIsTheEndpointsHostAndPort() {
+        assertThat(slot.endpointLabel()).isEqualTo("127.0.0.1:7070");
+        assertThat(new Connection(slot, dispatcher, settings).endpointLabel()).isEqualTo("127.0.0.1:7070");
+    }
+
+    @Test
+    void aConnectionIsUsableOnlyOnceWelcomed() {
+        Connection connection = new Connection(slot, dispatcher, settings);
+        slot.attachForTest(connection);
+        EmbeddedChannel ch = new EmbeddedChannel(connection);
+        assertThat(slot.current()).isSameAs(connection);
+        assertThat(slot.usable()).as("handshaking").isNull();
+        ch.writeInbound(welcome());
+        assertThat(slot.usable()).isSameAs(connection);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void theEndOfAWelcomedConnectionIsALostConnectionAndAnEarlierEndAFailedConnect() {
+        EmbeddedChannel welcomed = connection();
+        welcomed.writeInbound(welcome());
+        welcomed.close();
+        assertThat(stats.snapshot(0).connectionsLost()).isEqualTo(1);
+        assertThat(stats.snapshot(0).connectFailures()).isZero();
+
+        EmbeddedChannel never = connection();
+        never.close();
+        assertThat(stats.snapshot(0).connectionsLost()).isEqualTo(1);
+        assertThat(stats.snapshot(0).connectFailures()).isEqualTo(1);
+        welcomed.finishAndReleaseAll();
+        never.finishAndReleaseAll();
+    }
+
+    @Test
+    void closingTheSlotClosesItsConnectionAndSchedulesNoReconnect() {
+        Connection connection = new Connection(slot, dispatcher, settings);
+        slot.attachForTest(connection);
+        EmbeddedChannel ch = new EmbeddedChannel(connection);
+        ch.writeInbound(welcome());
+
+        slot.close();
+
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(dispatcher.lastConnectionProblem()).isEqualTo("client closed");
+        assertThat(slot.current()).isNull();
+        assertThat(scheduledReconnectNanos()).isEqualTo(-1);
+        slot.connect();
+        assertThat(slot.current()).as("a closed slot does not connect").isNull();
+        ch.finishAndReleaseAll();
+    }
 }

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.ledger.proto.Ack;
 import dev.ledger.proto.ClientFrameView;
+import dev.ledger.proto.Decisions;
 import dev.ledger.proto.ErrorCode;
 import dev.ledger.proto.EventResult;
 import dev.ledger.proto.GoAway;
+import dev.ledger.proto.Outcome;
 import dev.ledger.proto.Pong;
 import dev.ledger.proto.ServerFrame;
 import dev.ledger.proto.Status;
@@ -16,10 +18,15 @@ import dev.ledger.proto.Welcome;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -170,7 +177,9 @@ class ConnectionTest {
         assertThat(connection.canTake()).as("3 of 3 in flight").isFalse();
         assertThat(connection.capacity()).isZero();
         connection.flush();
-        assertThat(written()).extracting(f -> f.getSubmit().getRequestId()).containsExactly(1L, 2L);
+        List<ClientFrameView> submits = written();
+        assertThat(submits).extracting(f -> f.getSubmit().getRequestId()).containsExactly(1L, 2L);
+        assertThat(submits).extracting(f -> f.getSubmit().getAwaitDecision()).containsOnly(false);
 
         channel.writeInbound(ack(1, Status.STATUS_ACCEPTED, "a", "b"));
 
@@ -179,6 +188,7 @@ class ConnectionTest {
         assertThat(a.future.join().offset()).isEqualTo(42);
         assertThat(b.future).isCompleted();
         assertThat(c.future).isNotDone();
+        assertThat(stats.snapshot(0).framesAnswered()).isEqualTo(1);
     }
 
     @Test
@@ -344,5 +354,258 @@ class ConnectionTest {
         assertThat(connection.takeInFlight()).isEmpty();
         channel.writeInbound(ack(1, Status.STATUS_ACCEPTED, "a"));
         assertThat(a.future).as("forgotten: its Ack finds nothing").isNotDone();
+    }
+
+    // ---------------------------------------------------------------- the authToken supplier
+
+    private EmbeddedChannel connectionWithToken(Supplier<String> token) {
+        ClientSettings withToken = new ClientSettings(List.of(ENDPOINT), token, "payments", CLIENT_MAX_IN_FLIGHT,
+                60_000 * MS, CONNECT_TIMEOUT_NANOS, 0, 10, HOUR, HOUR, 1, null, Recorder.NO_LISTENER);
+        return new EmbeddedChannel(new Connection(slot, dispatcher, withToken));
+    }
+
+    @Test
+    void aTokenSupplierThatThrowsClosesTheConnectionWithoutAHello() throws Exception {
+        EmbeddedChannel ch = connectionWithToken(() -> {
+            throw new IllegalStateException("vault sealed");
+        });
+        assertThat(ch.isOpen()).isFalse();
+        Object firstFrame = ch.readOutbound();
+        assertThat(firstFrame).as("no Hello").isNull();
+        assertThat(dispatcher.lastConnectionProblem()).contains("the authToken supplier failed")
+                .contains("vault sealed");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aTokenSupplierThatReturnsNullClosesTheConnectionWithoutAHello() throws Exception {
+        EmbeddedChannel ch = connectionWithToken(() -> null);
+        assertThat(ch.isOpen()).isFalse();
+        Object firstFrame = ch.readOutbound();
+        assertThat(firstFrame).as("no Hello").isNull();
+        assertThat(dispatcher.lastConnectionProblem()).isEqualTo("the authToken supplier returned null");
+        ch.finishAndReleaseAll();
+    }
+
+    // ---------------------------------------------------------------- TLS failures
+
+    @Test
+    void anUntrustedServerCertificateDuringTheHandshakeMarksTheEndpointRefused() {
+        PendingEvent held = event("held");
+        dispatcher.enqueue(List.of(held));
+        channel.pipeline().fireUserEventTriggered(new SslHandshakeCompletionEvent(
+                new SSLHandshakeException("PKIX path building failed")));
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(slot.refusedStatus()).isEqualTo(Status.STATUS_UNAUTHENTICATED);
+        assertThat(dispatcher.lastConnectionProblem()).contains("is not trusted");
+        assertThatThrownBy(held.future::join).cause().isInstanceOf(LedgerRejectedException.class)
+                .hasMessageContaining("is not trusted");
+    }
+
+    @Test
+    void aSuccessfulTlsHandshakeChangesNothing() {
+        channel.pipeline().fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(slot.refusedStatus()).isNull();
+    }
+
+    @Test
+    void aTlsFailureAReconnectMayFixClosesWithoutRefusingTheEndpoint() {
+        channel.pipeline().fireUserEventTriggered(new SslHandshakeCompletionEvent(
+                new SSLException("connection closed during handshake")));
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(slot.refusedStatus()).isNull();
+        assertThat(dispatcher.lastConnectionProblem()).contains("TLS handshake with 127.0.0.1:7070 failed");
+    }
+
+    @Test
+    void aHandshakeFailureThatIsNotTlsIsReportedAsATlsFailureOfTheEndpoint() {
+        channel.pipeline().fireUserEventTriggered(new SslHandshakeCompletionEvent(new IOException("reset")));
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(slot.refusedStatus()).isNull();
+        assertThat(dispatcher.lastConnectionProblem()).startsWith("TLS with 127.0.0.1:7070 failed")
+                .contains("reset");
+    }
+
+    @Test
+    void aRefusedClientCertificateAfterTheHandshakeClosesWithoutRefusingTheEndpoint() throws Exception {
+        ready();
+        channel.pipeline().fireExceptionCaught(new SSLException("Received fatal alert: bad_certificate"));
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(dispatcher.lastConnectionProblem()).contains("refused the client certificate");
+        assertThat(slot.refusedStatus()).as("only a handshake's failure refuses the endpoint").isNull();
+    }
+
+    @Test
+    void aRefusedClientCertificateDuringTheHandshakeRefusesTheEndpoint() {
+        channel.pipeline().fireExceptionCaught(new SSLException("Received fatal alert: bad_certificate"));
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(slot.refusedStatus()).isEqualTo(Status.STATUS_UNAUTHENTICATED);
+    }
+
+    // ---------------------------------------------------------------- await_decision Submits
+
+    private static ServerFrame welcomeWithDecisions(int maxInFlightEvents, boolean decisions) {
+        return ServerFrame.newBuilder().setWelcome(Welcome.newBuilder().setProtocolVersion(1).setServerId("s-1")
+                .setMaxInFlightEvents(maxInFlightEvents).setDecisions(decisions).setDecisionTimeoutMs(1_000)).build();
+    }
+
+    private static PendingEvent awaiting(String id) {
+        return new PendingEvent(id, ByteString.copyFromUtf8("bytes of " + id), System.nanoTime() + 100 * HOUR, 1,
+                PendingEvent.NO_BOOKKEEPING, true);
+    }
+
+    private static ServerFrame ack(long requestId, String[] ids, Status... statuses) {
+        Ack.Builder ack = Ack.newBuilder().setRequestId(requestId);
+        for (int i = 0; i < ids.length; i++) {
+            ack.addResults(EventResult.newBuilder().setEventId(ids[i]).setStatus(statuses[i]).setOffset(42));
+        }
+        return ServerFrame.newBuilder().setAck(ack).build();
+    }
+
+    private static ServerFrame decisions(long requestId, String... appliedIds) {
+        Decisions.Builder frame = Decisions.newBuilder().setRequestId(requestId);
+        for (String id : appliedIds) {
+            frame.addDecisions(dev.ledger.proto.Decision.newBuilder().setEventId(id).setOutcome(Outcome.OUTCOME_APPLIED));
+        }
+        return ServerFrame.newBuilder().setDecisions(frame).build();
+    }
+
+    /** Advances the connection's clock past the wait for a Decisions frame (its timeout plus the grace), or short of it. */
+    private void waitForDecisions(long moreNanos) {
+        channel.advanceTimeBy(TimeUnit.MILLISECONDS.toNanos(1_000 + Connection.DECISIONS_GRACE_MILLIS) + moreNanos,
+                TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+    }
+
+    @Test
+    void acceptedEventsOfAnAwaitDecisionSubmitStayInTheWindowUntilTheirDecisions() throws Exception {
+        channel.writeInbound(welcomeWithDecisions(3, true));
+        written();
+        PendingEvent a = awaiting("a");
+        PendingEvent b = awaiting("b");
+        PendingEvent c = awaiting("c");
+        connection.send(1, List.of(a, b, c));
+        connection.flush();
+        assertThat(written()).extracting(f -> f.getSubmit().getAwaitDecision()).containsExactly(true);
+
+        channel.writeInbound(ack(1, new String[] {"a", "b", "c"}, Status.STATUS_ACCEPTED, Status.STATUS_ACCEPTED,
+                Status.STATUS_INVALID));
+
+        assertThat(connection.capacity()).as("the two accepted still count").isEqualTo(1);
+        assertThat(a.decision).isNotDone();
+        assertThat(c.decision).isCompletedExceptionally();
+
+        channel.writeInbound(decisions(1, "a", "b"));
+
+        assertThat(connection.capacity()).isEqualTo(3);
+        assertThat(a.decision.join().applied()).isTrue();
+        assertThat(b.decision).isCompleted();
+        assertThat(dispatcher.heldEvents()).as("decided: nothing to resend").isZero();
+        assertThat(stats.snapshot(0).eventsRetried()).isZero();
+
+        waitForDecisions(1);
+        assertThat(dispatcher.heldEvents()).as("the give-up timer was stopped").isZero();
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void aDecisionsFrameThatNeverComesFreesTheWindowAndResendsItsEventsAfterTheGrace() throws Exception {
+        channel.writeInbound(welcomeWithDecisions(3, true));
+        PendingEvent a = awaiting("a");
+        connection.send(1, List.of(a));
+        channel.writeInbound(ack(1, new String[] {"a"}, Status.STATUS_ACCEPTED));
+
+        waitForDecisions(-1);
+        assertThat(connection.capacity()).as("still waiting for the frame").isEqualTo(2);
+        assertThat(dispatcher.heldEvents()).isZero();
+
+        waitForDecisions(1);
+
+        assertThat(connection.capacity()).isEqualTo(3);
+        assertThat(dispatcher.heldEvents()).as("to be resent").isEqualTo(1);
+        assertThat(a.lastOutcome).contains("no Decisions frame from 127.0.0.1:7070 within 3000 ms of the Ack");
+        channel.writeInbound(decisions(1, "a"));
+        assertThat(a.decision).as("given up on: a late frame finds nothing").isNotDone();
+    }
+
+    @Test
+    void aDrainingConnectionClosesOnceTheDecisionsItAwaitsArrive() throws Exception {
+        channel.writeInbound(welcomeWithDecisions(3, true));
+        PendingEvent a = awaiting("a");
+        connection.send(1, List.of(a));
+        channel.writeInbound(ServerFrame.newBuilder().setGoAway(GoAway.newBuilder().setReason("bye")).build());
+        channel.writeInbound(ack(1, new String[] {"a"}, Status.STATUS_ACCEPTED));
+        assertThat(channel.isOpen()).as("a Decisions frame is still due").isTrue();
+
+        channel.writeInbound(decisions(1, "a"));
+
+        assertThat(a.decision).isCompleted();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aDrainingConnectionClosesOnceItGivesUpOnTheDecisions() throws Exception {
+        channel.writeInbound(welcomeWithDecisions(3, true));
+        connection.send(1, List.of(awaiting("a")));
+        channel.writeInbound(ServerFrame.newBuilder().setGoAway(GoAway.newBuilder().setReason("bye")).build());
+        channel.writeInbound(ack(1, new String[] {"a"}, Status.STATUS_ACCEPTED));
+        assertThat(channel.isOpen()).isTrue();
+
+        waitForDecisions(1);
+
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void anAckWithNothingAcceptedAwaitsNoDecisions() throws Exception {
+        channel.writeInbound(welcomeWithDecisions(3, true));
+        connection.send(1, List.of(awaiting("a")));
+        channel.writeInbound(ack(1, new String[] {"a"}, Status.STATUS_UNAVAILABLE));
+        assertThat(connection.capacity()).isEqualTo(3);
+
+        channel.writeInbound(ServerFrame.newBuilder().setGoAway(GoAway.newBuilder().setReason("bye")).build());
+
+        assertThat(channel.isOpen()).as("nothing left to wait for").isFalse();
+    }
+
+    @Test
+    void acceptedEventsFromAServerThatOffersNoDecisionsFailAndFreeTheWindow() throws Exception {
+        channel.writeInbound(welcomeWithDecisions(3, false));
+        PendingEvent a = awaiting("a");
+        PendingEvent b = awaiting("b");
+        connection.send(1, List.of(a, b));
+
+        channel.writeInbound(ack(1, new String[] {"a", "b"}, Status.STATUS_ACCEPTED, Status.STATUS_UNAVAILABLE));
+
+        assertThatThrownBy(a.decision::join).cause().isInstanceOf(LedgerRejectedException.class)
+                .hasMessageContaining("does not return decisions");
+        assertThat(b.decision).as("resent, not failed").isNotDone();
+        assertThat(dispatcher.heldEvents()).isEqualTo(1);
+        assertThat(connection.capacity()).isEqualTo(3);
+    }
+
+    @Test
+    void aDecisionsFrameForARequestNotAwaitedIsIgnored() throws Exception {
+        channel.writeInbound(welcomeWithDecisions(3, true));
+        channel.writeInbound(decisions(9, "x"));
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(connection.capacity()).isEqualTo(3);
+    }
+
+    @Test
+    void takeInFlightAlsoHandsOverEventsAwaitingDecisionsAndForgetsThem() throws Exception {
+        channel.writeInbound(welcomeWithDecisions(3, true));
+        PendingEvent a = awaiting("a");
+        connection.send(1, List.of(a));
+        channel.writeInbound(ack(1, new String[] {"a"}, Status.STATUS_ACCEPTED));
+
+        assertThat(connection.takeInFlight()).containsExactly(a);
+        assertThat(connection.capacity()).isEqualTo(3);
+
+        channel.writeInbound(decisions(1, "a"));
+        assertThat(a.decision).as("forgotten: its Decisions frame finds nothing").isNotDone();
+        waitForDecisions(1);
+        assertThat(dispatcher.heldEvents()).as("and its give-up timer is stopped").isZero();
     }
 }

@@ -367,4 +367,35 @@ class DispatcherTest {
         assertThat(all).containsExactlyInAnyOrder(queued, resending);
         assertThat(onLoop(dispatcher::heldEvents)).isZero();
     }
+
+    @Test
+    void settledEventsBehindALiveOneStayWhenTrimmingTheHeadReachedTheBound() throws Exception {
+        Dispatcher dispatcher = dispatcher(2, 50 * MS, 100 * MS);
+        long later = System.nanoTime() + 60_000 * MS;
+
+        int held = onLoop(() -> {
+            dispatcher.enqueue(List.of(settled("d1"), event("l1", later), settled("d2")));
+            return dispatcher.heldEvents();
+        });
+
+        assertThat(held).as("the settled head is dropped; back at the bound, no full pass").isEqualTo(2);
+    }
+
+    @Test
+    void aTlsRefusalOfEveryEndpointFailsEverythingHeldAtOnce() throws Exception {
+        Dispatcher dispatcher = dispatcher(50 * MS, 100 * MS);
+        ConnectionSlot only = slot(dispatcher);
+        PendingEvent queued = event("q", System.nanoTime() + 60_000 * MS);
+
+        onLoop(() -> {
+            dispatcher.enqueue(List.of(queued));
+            dispatcher.onRefused(only, "certificate of 127.0.0.1:1 expired");
+            return null;
+        });
+
+        assertThat(only.refusedStatus()).isEqualTo(Status.STATUS_UNAUTHENTICATED);
+        assertThat(dispatcher.lastConnectionProblem()).isEqualTo("certificate of 127.0.0.1:1 expired");
+        assertThatThrownBy(queued.future::join).cause().isInstanceOf(LedgerRejectedException.class)
+                .hasMessageContaining("certificate of 127.0.0.1:1 expired");
+    }
 }

@@ -154,4 +154,21 @@ class PendingEventTest {
                 .hasMessageContaining("within 1000 ms (0 resends)")
                 .hasMessageContaining("no answer yet").hasMessageContaining("connect to 127.0.0.1:1 failed");
     }
+
+    @Test
+    void theFirstOutcomeWinsEvenWhenTheSettlerSettlesAgainBeforeTheFutureCompletes() {
+        PendingEvent[] self = new PendingEvent[1];
+        int[] settlements = {0};
+        self[0] = new PendingEvent("e-1", ByteString.EMPTY, System.nanoTime() + 60_000_000_000L, 1,
+                (event, outcome, status) -> {
+                    settlements[0]++;
+                    event.fail(new LedgerClosedException("a second outcome, while the first is being settled"));
+                });
+
+        self[0].completeFinal(EventResult.newBuilder().setEventId("e-1")
+                .setStatus(Status.STATUS_ACCEPTED).setOffset(3).build());
+
+        assertThat(self[0].future.join().offset()).isEqualTo(3);
+        assertThat(settlements[0]).isEqualTo(1);
+    }
 }
