@@ -102,11 +102,6 @@ final class ReadGate {
         released = true;
     }
 
-    /** Whether this gate holds reading off now (for tests). */
-    boolean paused() {
-        return paused;
-    }
-
     private void pause() {
         channel.config().setAutoRead(false);
         if (!paused && !shut && !released) {

@@ -245,6 +245,7 @@ class ConnectionHandlerTest {
     void aFullWindowShowsInTheInFlightAndPausedGaugesUntilKafkaAnswers() throws Exception {
         connect(false);
         hello();
+        long before = System.nanoTime();
         channel.writeInbound(framed(submit(1, MAX_EVENTS_PER_SUBMIT)));
         channel.writeInbound(framed(submit(2, MAX_IN_FLIGHT - MAX_EVENTS_PER_SUBMIT)));
         assertThat(metric("ledger_inflight_events", java.util.Map.of())).isEqualTo(MAX_IN_FLIGHT);
@@ -256,7 +257,13 @@ class ConnectionHandlerTest {
         assertThat(written()).hasSize(2).allMatch(ServerFrame::hasAck);
         assertThat(metric("ledger_inflight_events", java.util.Map.of())).isZero();
         assertThat(metric("ledger_read_paused_connections", java.util.Map.of())).isZero();
+        double elapsedSeconds = (System.nanoTime() - before) / 1e9;
         assertThat(metric("ledger_kafka_send_duration_seconds_count", java.util.Map.of()))
                 .as("the first event of each of the two Submits").isEqualTo(2);
+        // Each recorded duration lies within the time measured around the whole exchange.
+        assertThat(metric("ledger_kafka_send_duration_seconds_sum", java.util.Map.of()))
+                .isBetween(0.0, 2 * elapsedSeconds);
+        assertThat(metric("ledger_submit_duration_seconds_count", java.util.Map.of())).isEqualTo(2);
+        assertThat(metric("ledger_submit_duration_seconds_sum", java.util.Map.of())).isBetween(0.0, 2 * elapsedSeconds);
     }
 }
