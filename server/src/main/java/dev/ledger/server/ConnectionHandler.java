@@ -8,6 +8,7 @@ import dev.ledger.proto.Status;
 import dev.ledger.proto.SubmitView;
 import dev.ledger.server.admin.ServerMetrics;
 import dev.ledger.server.admin.ServerMetrics.ConnectionResult;
+import dev.ledger.server.codec.ConnectionFailure;
 import dev.ledger.server.codec.FrameRejected;
 import dev.ledger.server.codec.InboundFrame;
 import dev.ledger.server.codec.ServerFrames;
@@ -56,7 +57,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     static final Object DRAIN_DEADLINE = new Object();
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
-    private static final long ERROR_CLOSE_GRACE_MS = 2000;
 
     /** Longest accepted Hello.client_name, in UTF-8 bytes: it is copied into every Kafka record's headers. */
     static final int MAX_CLIENT_NAME_BYTES = 256;
@@ -348,12 +348,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         metrics.connectionError(code);
         connectionLog.errorSent(code, message);
-        ctx.channel().config().setAutoRead(false);
         if (gate != null) {
             gate.shut();
         }
-        ctx.writeAndFlush(ServerFrames.error(code, message)).addListener(ChannelFutureListener.CLOSE);
-        // A client that reads nothing never lets the Error through: close regardless after a grace period.
-        ctx.executor().schedule(() -> ctx.close(), ERROR_CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+        ConnectionFailure.fail(ctx, code, message);
     }
 }

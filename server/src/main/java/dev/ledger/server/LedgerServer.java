@@ -116,7 +116,7 @@ public final class LedgerServer implements AutoCloseable {
             ProducerSlot producers = new ProducerSlot(producer, () -> producerFactory.apply(props), config.topic(),
                     maintenance.executor(), KAFKA_STARTUP_TIMEOUT);
             KafkaEventWriter writer = new KafkaEventWriter(producers, config.topic(), partitions, config.serverId(),
-                    new ByteBudget(ProducerSettings.budgetBytes(props)), new KafkaCircuit(3, 1000, config.ackTimeoutMs()),
+                    new ByteBudget(ProducerSettings.budgetBytes(props)), new KafkaCircuit(config.circuitFailureThreshold(), config.circuitOpenMs(), config.ackTimeoutMs()),
                     metrics::kafkaSendCompleted);
             maintenance.every(PARTITION_REFRESH, "partition refresh", writer::refreshPartitions);
             warnIfWeak(verdict, durability, config, maintenance, writer);

@@ -6,13 +6,11 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.ledger.proto.ClientFrameView;
 import dev.ledger.proto.ErrorCode;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Splits the inbound byte stream into frames (4-byte big-endian unsigned length + payload) and parses each payload
@@ -28,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 public final class FrameDecoder extends ByteToMessageDecoder {
 
     private static final int LENGTH_BYTES = 4;
-    private static final long ERROR_CLOSE_GRACE_MS = 2000;
 
     private final int maxFrameBytes;
     /** The limit in force: {@code preHelloMaxFrameBytes} until a Hello has been decoded, then {@code maxFrameBytes}. */
@@ -112,10 +109,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private void fail(ChannelHandlerContext ctx, ByteBuf in, ErrorCode code, String message) {
         failed = true;
         in.skipBytes(in.readableBytes());
-        ctx.channel().config().setAutoRead(false);
         ctx.fireUserEventTriggered(new FrameRejected(code));
-        ctx.writeAndFlush(ServerFrames.error(code, message)).addListener(ChannelFutureListener.CLOSE);
-        // A peer that reads nothing never lets the Error through: close regardless after a grace period.
-        ctx.executor().schedule(() -> ctx.close(), ERROR_CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+        ConnectionFailure.fail(ctx, code, message);
     }
 }

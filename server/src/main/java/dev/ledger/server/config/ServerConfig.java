@@ -35,6 +35,9 @@ import java.util.Set;
  * @param adminPort the admin HTTP port; 0 = off. The command line's default is {@link Defaults#ADMIN_PORT}; a
  *     server built through {@link #builder()} (tests, embedders) has it off unless set, so that several servers
  *     can share a process
+ * @param circuitFailureThreshold consecutive Kafka failures (errors or ack timeouts) that open the circuit: events
+ *     are then answered UNAVAILABLE at once instead of queueing
+ * @param circuitOpenMs how long an open circuit refuses before it lets one probe send through
  */
 public record ServerConfig(
         String bootstrapServers,
@@ -61,7 +64,9 @@ public record ServerConfig(
         Tls tls,
         Path principalsFile,
         String adminBindAddress,
-        int adminPort) {
+        int adminPort,
+        int circuitFailureThreshold,
+        long circuitOpenMs) {
 
     /**
      * TLS on the client port, from PEM files.
@@ -97,6 +102,8 @@ public record ServerConfig(
         public static final int ADMIN_PORT = 9464;
         /** The admin port of {@link #builder()}: off. */
         public static final int ADMIN_PORT_OFF = 0;
+        public static final int CIRCUIT_FAILURE_THRESHOLD = 3;
+        public static final long CIRCUIT_OPEN_MS = 1000;
 
         private Defaults() {
         }
@@ -121,7 +128,8 @@ public record ServerConfig(
                 .drainTimeoutMs(drainTimeoutMs).decisionsTopic(decisionsTopic).decisionTimeoutMs(decisionTimeoutMs)
                 .authTokens(List.copyOf(authTokens)).serverId(serverId)
                 .allowWeakDurability(allowWeakDurability).developmentMode(developmentMode).tls(tls)
-                .principalsFile(principalsFile).adminBindAddress(adminBindAddress).adminPort(adminPort);
+                .principalsFile(principalsFile).adminBindAddress(adminBindAddress).adminPort(adminPort)
+                .circuitFailureThreshold(circuitFailureThreshold).circuitOpenMs(circuitOpenMs);
         producerProperties.forEach(b::producerProperty);
         return b;
     }
@@ -140,6 +148,7 @@ public record ServerConfig(
                 + " serverId=" + serverId + " allowWeakDurability=" + allowWeakDurability
                 + " developmentMode=" + developmentMode + " tls=" + (tls == null ? "off" : tls)
                 + " principalsFile=" + principalsFile + " admin=" + (adminPort == 0 ? "off" : adminBindAddress + ":" + adminPort)
+                + " circuit=" + circuitFailureThreshold + "failures/" + circuitOpenMs + "ms"
                 + " producerProperties=" + masked(producerProperties);
     }
 
@@ -177,6 +186,8 @@ public record ServerConfig(
         private Path principalsFile;
         private String adminBindAddress = Defaults.ADMIN_BIND_ADDRESS;
         private int adminPort = Defaults.ADMIN_PORT_OFF;
+        private int circuitFailureThreshold = Defaults.CIRCUIT_FAILURE_THRESHOLD;
+        private long circuitOpenMs = Defaults.CIRCUIT_OPEN_MS;
 
         private Builder() {
         }
@@ -211,6 +222,8 @@ public record ServerConfig(
         public Builder adminBindAddress(String v) { adminBindAddress = v; return this; }
         /** The admin HTTP port; 0 = off (the default here). */
         public Builder adminPort(int v) { adminPort = v; return this; }
+        public Builder circuitFailureThreshold(int v) { circuitFailureThreshold = v; return this; }
+        public Builder circuitOpenMs(long v) { circuitOpenMs = v; return this; }
 
         /** Overrides one Kafka producer setting, e.g. {@code ("compression.type", "lz4")}. */
         public Builder producerProperty(String key, String value) {
@@ -245,6 +258,8 @@ public record ServerConfig(
             require(adminBindAddress != null && !adminBindAddress.isBlank(), "adminBindAddress must be set",
                     adminBindAddress);
             require(adminPort >= 0 && adminPort <= 65535, "adminPort must be in 0..65535 (0 = off)", adminPort);
+            require(circuitFailureThreshold >= 1, "circuitFailureThreshold must be >= 1", circuitFailureThreshold);
+            require(circuitOpenMs >= 1, "circuitOpenMs must be >= 1", circuitOpenMs);
             // ACCEPTED promises acks=all with idempotence, and send() must never wait on an event loop.
             pinned("acks", "all", "-1");
             pinned("enable.idempotence", "true");
@@ -261,7 +276,7 @@ public record ServerConfig(
                     maxFrameBytes, maxEventsPerSubmit, maxInFlightEventsPerConnection, ackTimeoutMs, handshakeTimeoutMs,
                     idleTimeoutMs, maxConnections, drainTimeoutMs, decisionsTopic, decisionTimeoutMs, producerProperties,
                     Set.copyOf(authTokens), id, allowWeakDurability, developmentMode, tls, principalsFile,
-                    adminBindAddress, adminPort);
+                    adminBindAddress, adminPort, circuitFailureThreshold, circuitOpenMs);
         }
 
         private void checkSecurity() {

@@ -98,6 +98,15 @@ public final class ServerOptions {
             description = "How long an event awaiting its decision waits before it is answered DECISION_PENDING. Env LEDGER_DECISION_TIMEOUT_MS. Default: ${DEFAULT-VALUE}.")
     long decisionTimeoutMs;
 
+    @Option(names = "--circuit-failure-threshold",
+            defaultValue = "${env:LEDGER_CIRCUIT_FAILURE_THRESHOLD:-" + Defaults.CIRCUIT_FAILURE_THRESHOLD + "}",
+            description = "Consecutive Kafka failures (errors, ack timeouts) that open the circuit: events are then answered UNAVAILABLE at once. Env LEDGER_CIRCUIT_FAILURE_THRESHOLD. Default: ${DEFAULT-VALUE}.")
+    int circuitFailureThreshold;
+
+    @Option(names = "--circuit-open-ms", defaultValue = "${env:LEDGER_CIRCUIT_OPEN_MS:-" + Defaults.CIRCUIT_OPEN_MS + "}",
+            description = "How long an open circuit refuses before one probe send goes through. Env LEDGER_CIRCUIT_OPEN_MS. Default: ${DEFAULT-VALUE}.")
+    long circuitOpenMs;
+
     @Option(names = "--admin-port", defaultValue = "${env:LEDGER_ADMIN_PORT:-" + Defaults.ADMIN_PORT + "}",
             description = "Admin HTTP port: /metrics (Prometheus), /livez, /readyz; 0 = off. Env LEDGER_ADMIN_PORT. Default: ${DEFAULT-VALUE}.")
     int adminPort;
@@ -213,6 +222,7 @@ public final class ServerOptions {
                 .authTokens(authTokens(authTokensEnv))
                 .serverId(serverId).allowWeakDurability(allowWeakDurability).principalsFile(principalsFile)
                 .adminPort(adminPort).adminBindAddress(adminBindAddress)
+                .circuitFailureThreshold(circuitFailureThreshold).circuitOpenMs(circuitOpenMs)
                 .tls(tls());
         producerConfig(producerConfig).forEach(b::producerProperty);
         fileProducerProperties.forEach(b::producerProperty);

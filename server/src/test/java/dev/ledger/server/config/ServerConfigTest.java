@@ -23,6 +23,9 @@ class ServerConfigTest {
         assertThat(c.topic()).isEqualTo("ledger.mutations");
         assertThat(c.maxFrameBytes()).isEqualTo(1024 * 1024);
         assertThat(c.ackTimeoutMs()).isEqualTo(5000);
+        assertThat(c.circuitFailureThreshold()).isEqualTo(3);
+        assertThat(c.circuitOpenMs()).isEqualTo(1000);
+        assertThat(c.adminPort()).as("off when built in code").isZero();
         assertThat(c.serverId()).isNotBlank();
     }
 
@@ -33,6 +36,10 @@ class ServerConfigTest {
         assertThatThrownBy(() -> valid().topic("bad topic").build()).hasMessageStartingWith("topic");
         assertThatThrownBy(() -> ServerConfig.builder().build()).hasMessageStartingWith("bootstrapServers");
         assertThatThrownBy(() -> valid().ackTimeoutMs(0).build()).hasMessageStartingWith("ackTimeoutMs");
+        assertThatThrownBy(() -> valid().circuitFailureThreshold(0).build())
+                .hasMessage("circuitFailureThreshold must be >= 1: 0");
+        assertThatThrownBy(() -> valid().circuitOpenMs(0).build()).hasMessage("circuitOpenMs must be >= 1: 0");
+        assertThatThrownBy(() -> valid().adminPort(-1).build()).hasMessageStartingWith("adminPort must be in 0..65535");
     }
 
     @Test
