@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -17,10 +18,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client's write path and result path, confined to its single event loop. Events arrive from the
- * {@link SubmitQueue} (and from retries) into a ready queue; {@link #dispatch()} cuts them into Submits that respect
- * each connection's Welcome limits, spreads the Submits round-robin over the connections that can take one, and
- * flushes each touched connection once. Acks complete futures; UNAVAILABLE / OVERLOADED results and lost
- * connections put the same events back after a backoff, until their deadline timer ends them.
+ * {@link SubmitQueue} (and from retries) into a ready queue; {@link #dispatch()} gives each to a connection, then
+ * cuts each connection's events into Submits that respect its Welcome limits and flushes each touched connection
+ * once. Acks complete futures; UNAVAILABLE / OVERLOADED results and lost connections put the same events back after
+ * a backoff, until their deadline timer ends them.
+ *
+ * <p>Which connection (Kafka's sticky partitioner, by connection): an event whose Kafka key has an unanswered event
+ * on a connection goes to that connection ({@link KeyPins}), so one key's events keep their submit order; any other
+ * event goes to the sticky connection, which keeps taking events until it got a full Submit's worth (events or
+ * bytes) or its in-flight window is full, and only then hands over to the next connection that has room. So more
+ * connections never cut the same traffic into smaller Submits. With strict key order a {@link KeyGate} in front lets
+ * one event per key in at a time.
  *
  * <p>Deadlines are a gate on sending, never a shortcut through the backoff: an event found past its deadline (on a
  * retryable outcome, when its backoff ends, or when it is about to go into a Submit) fails with
@@ -56,7 +64,16 @@ final class Dispatcher {
     private final Set<PendingEvent> backingOff = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<ConnectionSlot> slots = new ArrayList<>();
     private final List<Connection> touched = new ArrayList<>();
-    private int nextSlot;
+    private final KeyPins<Connection> pins = new KeyPins<>();
+    /** Events given to a connection and not yet written to it, per connection, in order. */
+    private final Map<Connection, ArrayDeque<PendingEvent>> assigned = new IdentityHashMap<>();
+    /** Null unless strict key order was asked for. */
+    private final KeyGate gate;
+    /** The slot of the sticky connection, and what it has been given since it became sticky. */
+    private int sticky;
+    private int stickyEvents;
+    private long stickyBytes;
+    private boolean dispatchScheduled;
     private boolean dispatching;
     private boolean dispatchAgain;
     private long nextRequestId = 1;
@@ -67,6 +84,7 @@ final class Dispatcher {
         this.settings = settings;
         this.recorder = recorder;
         this.retryBackoff = new Backoff(settings.retryBackoffInitialNanos(), settings.retryBackoffMaxNanos());
+        this.gate = settings.strictKeyOrder() ? new KeyGate() : null;
     }
 
     EventLoop loop() {
@@ -95,8 +113,50 @@ final class Dispatcher {
 
     /** New events from the submit queue, a group's events contiguous. */
     void enqueue(List<PendingEvent> events) {
-        ready.addAll(events);
+        if (gate == null) {
+            ready.addAll(events);
+        } else {
+            for (PendingEvent event : events) {
+                // A settled event never enters the gate: nothing would ever let its key's next event through.
+                if (!event.isDone() && gate.admit(event)) {
+                    ready.addLast(event);
+                }
+            }
+        }
         pruneSettled();
+    }
+
+    /**
+     * Strict key order: an event is settled (from any thread, before its future completes). Its key's next event,
+     * if one waits, goes to the ready queue, on the event loop.
+     */
+    void keySettled(PendingEvent event) {
+        if (!loop.inEventLoop()) {
+            try {
+                loop.execute(() -> keySettled(event));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the client is closing: close() fails whatever the gate still holds
+            }
+            return;
+        }
+        PendingEvent next = gate.settled(event);
+        if (next != null) {
+            ready.addLast(next);
+            dispatchSoon();
+        }
+    }
+
+    /** Runs a dispatch after the current task (or another pass of the running one), once however often asked. */
+    private void dispatchSoon() {
+        if (dispatching) {
+            dispatchAgain = true;
+        } else if (!dispatchScheduled) {
+            dispatchScheduled = true;
+            loop.execute(() -> {
+                dispatchScheduled = false;
+                dispatch();
+            });
+        }
     }
 
     /**
@@ -117,9 +177,19 @@ final class Dispatcher {
         }
     }
 
-    /** Events held in the ready queue and in retry backoff; for tests (event loop only). */
+    /** Events held in the ready queue, given to a connection but not written, in retry backoff or behind their
+     * key's open event; for tests (event loop only). */
     int heldEvents() {
-        return ready.size() + backingOff.size();
+        int n = ready.size() + backingOff.size() + (gate == null ? 0 : gate.waiting());
+        for (ArrayDeque<PendingEvent> queue : assigned.values()) {
+            n += queue.size();
+        }
+        return n;
+    }
+
+    /** Keys pinned to a connection now; for tests (event loop only). */
+    int pinnedKeys() {
+        return pins.size();
     }
 
     /**
@@ -144,27 +214,141 @@ final class Dispatcher {
     }
 
     private void sendReady() {
+        reclaimFromClosedConnections();
+        assignReady();
+        sendAssigned();
+        if (!ready.isEmpty()) {
+            failAllIfEveryEndpointRefused(); // else it waits for a Welcome, an Ack or writability, each of which dispatches again
+        }
+    }
+
+    /** Gives ready events to connections, in order: a pinned key's to its connection, the rest to the sticky one. */
+    private void assignReady() {
         while (!ready.isEmpty()) {
-            Connection connection = nextConnection();
-            if (connection == null) {
-                failAllIfEveryEndpointRefused();
-                break; // waits for a Welcome, an Ack or writability, each of which dispatches again
-            }
-            int maxEvents = Math.min(Math.min(settings.maxEventsPerBatch(), connection.maxEventsPerSubmit),
-                    connection.capacity());
-            List<PendingEvent> batch = BatchBuilder.take(ready, maxEvents, connection.maxFrameBytes,
-                    System.nanoTime(), this::expire,
-                    event -> event.fail(new LedgerRejectedException(event.eventId, Status.STATUS_INVALID,
-                            "event of " + event.bytes.size() + " bytes cannot fit the server's max frame of "
-                                    + connection.maxFrameBytes + " bytes")));
-            if (batch.isEmpty()) {
+            PendingEvent event = ready.peekFirst();
+            if (event.isDone()) {
+                ready.pollFirst();
                 continue;
             }
-            connection.send(nextRequestId++, batch);
-            recorder.submitSent(connection.endpointLabel(), batch.size());
-            if (!touched.contains(connection)) {
-                touched.add(connection);
+            Connection to = pins.pinnedTo(event.key);
+            if (to == null) {
+                to = stickyConnection();
+                if (to == null) {
+                    return; // no connection has room: the rest waits, in order
+                }
+                stickyEvents++;
+                stickyBytes += BatchBuilder.encodedSize(event);
             }
+            ready.pollFirst();
+            assigned.computeIfAbsent(to, c -> new ArrayDeque<>()).addLast(event);
+            pins.pin(event.key, to);
+            event.pinned = true;
+        }
+    }
+
+    /**
+     * The connection free keys go to: the sticky one while it can take more and has not yet been given a full
+     * Submit's worth; else the next one, in slot order, that has room.
+     */
+    private Connection stickyConnection() {
+        int n = slots.size();
+        if (n == 0) {
+            return null;
+        }
+        sticky = sticky % n;
+        Connection current = slots.get(sticky).usable();
+        if (current != null && room(current) > 0
+                && !isFullSubmit(stickyEvents, stickyBytes, submitEvents(current), current.maxFrameBytes)) {
+            return current;
+        }
+        for (int i = 1; i <= n; i++) {
+            int index = (sticky + i) % n;
+            Connection c = slots.get(index).usable();
+            if (c != null && room(c) > 0) {
+                sticky = index;
+                stickyEvents = 0;
+                stickyBytes = 0;
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** True once a connection has been given a full Submit's worth: time for the sticky choice to move on. */
+    static boolean isFullSubmit(int events, long bytes, int maxEvents, int maxFrameBytes) {
+        return events >= maxEvents || bytes >= maxFrameBytes - BatchBuilder.FRAME_OVERHEAD_BYTES;
+    }
+
+    private int submitEvents(Connection connection) {
+        return Math.min(settings.maxEventsPerBatch(), connection.maxEventsPerSubmit);
+    }
+
+    /** Events a connection can still be given: its window, less what was given to it and not yet written. */
+    private int room(Connection connection) {
+        ArrayDeque<PendingEvent> waiting = assigned.get(connection);
+        return connection.capacity() - (waiting == null ? 0 : waiting.size());
+    }
+
+    /** Writes what each connection was given, as far as its window and Welcome limits allow. */
+    private void sendAssigned() {
+        var it = assigned.entrySet().iterator();
+        while (it.hasNext()) {
+            var entry = it.next();
+            Connection connection = entry.getKey();
+            ArrayDeque<PendingEvent> queue = entry.getValue();
+            while (!queue.isEmpty() && connection.canTake()) {
+                int maxEvents = Math.min(submitEvents(connection), connection.capacity());
+                List<PendingEvent> batch = BatchBuilder.take(queue, maxEvents, connection.maxFrameBytes,
+                        System.nanoTime(), event -> {
+                            unpin(event);
+                            expire(event);
+                        }, event -> {
+                            unpin(event);
+                            event.fail(new LedgerRejectedException(event.eventId, Status.STATUS_INVALID, "event of "
+                                    + event.bytes.size() + " bytes cannot fit the server's max frame of "
+                                    + connection.maxFrameBytes + " bytes"));
+                        }, this::unpin);
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                connection.send(nextRequestId++, batch);
+                recorder.submitSent(connection.endpointLabel(), batch.size());
+                if (!touched.contains(connection)) {
+                    touched.add(connection);
+                }
+            }
+            if (queue.isEmpty()) {
+                it.remove();
+            }
+        }
+    }
+
+    /**
+     * Events given to a connection that closed before they were written go back to the head of the ready queue, in
+     * their order, their keys unpinned: they were never sent, so they are not resends.
+     */
+    private void reclaimFromClosedConnections() {
+        var it = assigned.entrySet().iterator();
+        while (it.hasNext()) {
+            var entry = it.next();
+            if (entry.getKey().state() != Connection.State.CLOSED) {
+                continue;
+            }
+            it.remove();
+            var back = entry.getValue().descendingIterator();
+            while (back.hasNext()) {
+                PendingEvent event = back.next();
+                unpin(event);
+                ready.addFirst(event);
+            }
+        }
+    }
+
+    /** The event is answered (or never will be on its connection): its key may move once none of it is left. */
+    private void unpin(PendingEvent event) {
+        if (event.pinned) {
+            event.pinned = false;
+            pins.release(event.key);
         }
     }
 
@@ -174,21 +358,11 @@ final class Dispatcher {
         }
     }
 
-    private Connection nextConnection() {
-        int n = slots.size();
-        for (int i = 0; i < n; i++) {
-            int index = (nextSlot + i) % n;
-            Connection connection = slots.get(index).usable();
-            if (connection != null) {
-                nextSlot = (index + 1) % n;
-                return connection;
-            }
-        }
-        return null;
-    }
-
     /** Results of one Submit, in its order; matched by position, checked by event id. */
     void onAck(List<PendingEvent> events, Ack ack, Endpoint from) {
+        for (PendingEvent event : events) {
+            unpin(event);
+        }
         List<EventResult> results = ack.getResultsList();
         for (int i = 0; i < events.size(); i++) {
             PendingEvent event = events.get(i);
@@ -264,6 +438,7 @@ final class Dispatcher {
 
     void onConnectionLost(List<PendingEvent> unacknowledged, String reason) {
         for (PendingEvent event : unacknowledged) {
+            unpin(event);
             if (!event.isDone()) {
                 event.lastOutcome = "sent, then " + reason;
                 retry(event);
@@ -313,10 +488,7 @@ final class Dispatcher {
         }
         ConnectionSlot first = slots.get(0);
         // Copy and clear first: a failed future's callback may re-enter (submit, or close() sweeping these queues).
-        List<PendingEvent> doomed = new ArrayList<>(ready);
-        ready.clear();
-        doomed.addAll(backingOff);
-        backingOff.clear();
+        List<PendingEvent> doomed = takeHeld();
         for (PendingEvent event : doomed) {
             event.fail(new LedgerRejectedException(event.eventId, first.refusedStatus(), first.refusedReason()));
         }
@@ -374,12 +546,29 @@ final class Dispatcher {
         event.expire(settings.requestTimeoutNanos(), lastConnectionProblem);
     }
 
-    /** Removes and returns every event the dispatcher still holds, for close(). */
-    List<PendingEvent> takeAll() {
+    /** Removes and returns every event held and not sent: ready, given to a connection, backing off, gated. */
+    private List<PendingEvent> takeHeld() {
         List<PendingEvent> all = new ArrayList<>(ready);
         ready.clear();
+        for (ArrayDeque<PendingEvent> queue : assigned.values()) {
+            for (PendingEvent event : queue) {
+                unpin(event);
+                all.add(event);
+            }
+        }
+        assigned.clear();
         all.addAll(backingOff);
         backingOff.clear();
+        if (gate != null) {
+            all.addAll(gate.takeAll());
+        }
+        return all;
+    }
+
+    /** Removes and returns every event the dispatcher still holds, for close(). */
+    List<PendingEvent> takeAll() {
+        List<PendingEvent> all = takeHeld();
+        pins.clear();
         for (ConnectionSlot slot : slots) {
             Connection connection = slot.current();
             if (connection != null) {
