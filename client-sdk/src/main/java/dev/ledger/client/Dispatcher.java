@@ -69,10 +69,7 @@ final class Dispatcher {
     private final Map<Connection, ArrayDeque<PendingEvent>> assigned = new IdentityHashMap<>();
     /** Null unless strict key order was asked for. */
     private final KeyGate gate;
-    /** The slot of the sticky connection, and what it has been given since it became sticky. */
-    private int sticky;
-    private int stickyEvents;
-    private long stickyBytes;
+    private final StickyCursor cursor = new StickyCursor();
     private boolean dispatchScheduled;
     private boolean dispatching;
     private boolean dispatchAgain;
@@ -236,8 +233,7 @@ final class Dispatcher {
                 if (to == null) {
                     return; // no connection has room: the rest waits, in order
                 }
-                stickyEvents++;
-                stickyBytes += BatchBuilder.encodedSize(event);
+                cursor.given(BatchBuilder.encodedSize(event));
             }
             ready.pollFirst();
             assigned.computeIfAbsent(to, c -> new ArrayDeque<>()).addLast(event);
@@ -246,37 +242,17 @@ final class Dispatcher {
         }
     }
 
-    /**
-     * The connection free keys go to: the sticky one while it can take more and has not yet been given a full
-     * Submit's worth; else the next one, in slot order, that has room.
-     */
+    /** The sticky connection ({@link StickyCursor}), or null when no connection has room. */
     private Connection stickyConnection() {
-        int n = slots.size();
-        if (n == 0) {
-            return null;
-        }
-        sticky = sticky % n;
-        Connection current = slots.get(sticky).usable();
-        if (current != null && room(current) > 0
-                && !isFullSubmit(stickyEvents, stickyBytes, submitEvents(current), current.maxFrameBytes)) {
-            return current;
-        }
-        for (int i = 1; i <= n; i++) {
-            int index = (sticky + i) % n;
-            Connection c = slots.get(index).usable();
-            if (c != null && room(c) > 0) {
-                sticky = index;
-                stickyEvents = 0;
-                stickyBytes = 0;
-                return c;
-            }
-        }
-        return null;
+        int index = cursor.choose(slots.size(), this::hasRoom,
+                i -> submitEvents(slots.get(i).current()),
+                i -> slots.get(i).current().maxFrameBytes - BatchBuilder.FRAME_OVERHEAD_BYTES);
+        return index < 0 ? null : slots.get(index).current();
     }
 
-    /** True once a connection has been given a full Submit's worth: time for the sticky choice to move on. */
-    static boolean isFullSubmit(int events, long bytes, int maxEvents, int maxFrameBytes) {
-        return events >= maxEvents || bytes >= maxFrameBytes - BatchBuilder.FRAME_OVERHEAD_BYTES;
+    private boolean hasRoom(int slot) {
+        Connection connection = slots.get(slot).usable();
+        return connection != null && room(connection) > 0;
     }
 
     private int submitEvents(Connection connection) {
