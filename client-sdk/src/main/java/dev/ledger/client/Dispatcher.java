@@ -148,11 +148,15 @@ final class Dispatcher {
         if (dispatching) {
             dispatchAgain = true;
         } else if (!dispatchScheduled) {
-            dispatchScheduled = true;
-            loop.execute(() -> {
-                dispatchScheduled = false;
-                dispatch();
-            });
+            try {
+                loop.execute(() -> {
+                    dispatchScheduled = false;
+                    dispatch();
+                });
+                dispatchScheduled = true;
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the client is closing: close() fails whatever is still held
+            }
         }
     }
 
@@ -310,8 +314,9 @@ final class Dispatcher {
             if (entry.getKey().state() != Connection.State.CLOSED) {
                 continue;
             }
+            ArrayDeque<PendingEvent> queue = entry.getValue(); // before remove(): the entry is dead after it
             it.remove();
-            var back = entry.getValue().descendingIterator();
+            var back = queue.descendingIterator();
             while (back.hasNext()) {
                 PendingEvent event = back.next();
                 unpin(event);
