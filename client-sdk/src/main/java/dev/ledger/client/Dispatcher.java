@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * a backoff, until their deadline timer ends them.
  *
  * <p>Which connection (Kafka's sticky partitioner, by connection): an event whose Kafka key has an unanswered event
- * on a connection goes to that connection ({@link KeyPins}), so one key's events keep their submit order; any other
+ * on a connection goes to that connection ({@link KeyRouter}, {@link KeyPins}), so one key's events keep their submit order; any other
  * event goes to the sticky connection, which keeps taking events until it got a full Submit's worth (events or
  * bytes) or its in-flight window is full, and only then hands over to the next connection that has room. So more
  * connections never cut the same traffic into smaller Submits. With strict key order a {@link KeyGate} in front lets
@@ -64,12 +63,9 @@ final class Dispatcher {
     private final Set<PendingEvent> backingOff = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<ConnectionSlot> slots = new ArrayList<>();
     private final List<Connection> touched = new ArrayList<>();
-    private final KeyPins<Connection> pins = new KeyPins<>();
-    /** Events given to a connection and not yet written to it, per connection, in order. */
-    private final Map<Connection, ArrayDeque<PendingEvent>> assigned = new IdentityHashMap<>();
+    private final KeyRouter router;
     /** Null unless strict key order was asked for. */
     private final KeyGate gate;
-    private final StickyCursor cursor = new StickyCursor();
     private boolean dispatchScheduled;
     private boolean dispatching;
     private boolean dispatchAgain;
@@ -82,6 +78,7 @@ final class Dispatcher {
         this.recorder = recorder;
         this.retryBackoff = new Backoff(settings.retryBackoffInitialNanos(), settings.retryBackoffMaxNanos());
         this.gate = settings.strictKeyOrder() ? new KeyGate() : null;
+        this.router = new KeyRouter(slots, settings.maxEventsPerBatch());
     }
 
     EventLoop loop() {
@@ -181,16 +178,7 @@ final class Dispatcher {
     /** Events held in the ready queue, given to a connection but not written, in retry backoff or behind their
      * key's open event; for tests (event loop only). */
     int heldEvents() {
-        int n = ready.size() + backingOff.size() + (gate == null ? 0 : gate.waiting());
-        for (ArrayDeque<PendingEvent> queue : assigned.values()) {
-            n += queue.size();
-        }
-        return n;
-    }
-
-    /** Keys pinned to a connection now; for tests (event loop only). */
-    int pinnedKeys() {
-        return pins.size();
+        return ready.size() + backingOff.size() + router.held() + (gate == null ? 0 : gate.waiting());
     }
 
     /**
@@ -215,79 +203,34 @@ final class Dispatcher {
     }
 
     private void sendReady() {
-        reclaimFromClosedConnections();
-        assignReady();
-        sendAssigned();
+        router.reclaimFromClosed(ready);
+        router.route(ready);
+        sendGiven();
         if (!ready.isEmpty()) {
-            failAllIfEveryEndpointRefused(); // else it waits for a Welcome, an Ack or writability, each of which dispatches again
+            // Else what is left waits for a Welcome, an Ack or writability, each of which dispatches again.
+            failAllIfEveryEndpointRefused();
         }
-    }
-
-    /** Gives ready events to connections, in order: a pinned key's to its connection, the rest to the sticky one. */
-    private void assignReady() {
-        while (!ready.isEmpty()) {
-            PendingEvent event = ready.peekFirst();
-            if (event.isDone()) {
-                ready.pollFirst();
-                continue;
-            }
-            Connection to = pins.pinnedTo(event.key);
-            if (to == null) {
-                to = stickyConnection();
-                if (to == null) {
-                    return; // no connection has room: the rest waits, in order
-                }
-                cursor.given(BatchBuilder.encodedSize(event));
-            }
-            ready.pollFirst();
-            assigned.computeIfAbsent(to, c -> new ArrayDeque<>()).addLast(event);
-            pins.pin(event.key, to);
-            event.pinned = true;
-        }
-    }
-
-    /** The sticky connection ({@link StickyCursor}), or null when no connection has room. */
-    private Connection stickyConnection() {
-        int index = cursor.choose(slots.size(), this::hasRoom,
-                i -> submitEvents(slots.get(i).current()),
-                i -> slots.get(i).current().maxFrameBytes - BatchBuilder.FRAME_OVERHEAD_BYTES);
-        return index < 0 ? null : slots.get(index).current();
-    }
-
-    private boolean hasRoom(int slot) {
-        Connection connection = slots.get(slot).usable();
-        return connection != null && room(connection) > 0;
-    }
-
-    private int submitEvents(Connection connection) {
-        return Math.min(settings.maxEventsPerBatch(), connection.maxEventsPerSubmit);
-    }
-
-    /** Events a connection can still be given: its window, less what was given to it and not yet written. */
-    private int room(Connection connection) {
-        ArrayDeque<PendingEvent> waiting = assigned.get(connection);
-        return connection.capacity() - (waiting == null ? 0 : waiting.size());
     }
 
     /** Writes what each connection was given, as far as its window and Welcome limits allow. */
-    private void sendAssigned() {
-        var it = assigned.entrySet().iterator();
+    private void sendGiven() {
+        var it = router.givenQueues();
         while (it.hasNext()) {
             var entry = it.next();
             Connection connection = entry.getKey();
             ArrayDeque<PendingEvent> queue = entry.getValue();
             while (!queue.isEmpty() && connection.canTake()) {
-                int maxEvents = Math.min(submitEvents(connection), connection.capacity());
+                int maxEvents = Math.min(router.submitEvents(connection), connection.capacity());
                 List<PendingEvent> batch = BatchBuilder.take(queue, maxEvents, connection.maxFrameBytes,
                         System.nanoTime(), event -> {
-                            unpin(event);
+                            router.answered(event);
                             expire(event);
                         }, event -> {
-                            unpin(event);
+                            router.answered(event);
                             event.fail(new LedgerRejectedException(event.eventId, Status.STATUS_INVALID, "event of "
                                     + event.bytes.size() + " bytes cannot fit the server's max frame of "
                                     + connection.maxFrameBytes + " bytes"));
-                        }, this::unpin);
+                        }, router::answered);
                 if (batch.isEmpty()) {
                     continue;
                 }
@@ -303,36 +246,6 @@ final class Dispatcher {
         }
     }
 
-    /**
-     * Events given to a connection that closed before they were written go back to the head of the ready queue, in
-     * their order, their keys unpinned: they were never sent, so they are not resends.
-     */
-    private void reclaimFromClosedConnections() {
-        var it = assigned.entrySet().iterator();
-        while (it.hasNext()) {
-            var entry = it.next();
-            if (entry.getKey().state() != Connection.State.CLOSED) {
-                continue;
-            }
-            ArrayDeque<PendingEvent> queue = entry.getValue(); // before remove(): the entry is dead after it
-            it.remove();
-            var back = queue.descendingIterator();
-            while (back.hasNext()) {
-                PendingEvent event = back.next();
-                unpin(event);
-                ready.addFirst(event);
-            }
-        }
-    }
-
-    /** The event is answered (or never will be on its connection): its key may move once none of it is left. */
-    private void unpin(PendingEvent event) {
-        if (event.pinned) {
-            event.pinned = false;
-            pins.release(event.key);
-        }
-    }
-
     private void flushTouched() {
         while (!touched.isEmpty()) {
             touched.remove(touched.size() - 1).flush();
@@ -342,7 +255,7 @@ final class Dispatcher {
     /** Results of one Submit, in its order; matched by position, checked by event id. */
     void onAck(List<PendingEvent> events, Ack ack, Endpoint from) {
         for (PendingEvent event : events) {
-            unpin(event);
+            router.answered(event);
         }
         List<EventResult> results = ack.getResultsList();
         for (int i = 0; i < events.size(); i++) {
@@ -419,7 +332,7 @@ final class Dispatcher {
 
     void onConnectionLost(List<PendingEvent> unacknowledged, String reason) {
         for (PendingEvent event : unacknowledged) {
-            unpin(event);
+            router.answered(event);
             if (!event.isDone()) {
                 event.lastOutcome = "sent, then " + reason;
                 retry(event);
@@ -531,13 +444,7 @@ final class Dispatcher {
     private List<PendingEvent> takeHeld() {
         List<PendingEvent> all = new ArrayList<>(ready);
         ready.clear();
-        for (ArrayDeque<PendingEvent> queue : assigned.values()) {
-            for (PendingEvent event : queue) {
-                unpin(event);
-                all.add(event);
-            }
-        }
-        assigned.clear();
+        all.addAll(router.takeGiven());
         all.addAll(backingOff);
         backingOff.clear();
         if (gate != null) {
@@ -549,7 +456,7 @@ final class Dispatcher {
     /** Removes and returns every event the dispatcher still holds, for close(). */
     List<PendingEvent> takeAll() {
         List<PendingEvent> all = takeHeld();
-        pins.clear();
+        router.clearPins();
         for (ConnectionSlot slot : slots) {
             Connection connection = slot.current();
             if (connection != null) {

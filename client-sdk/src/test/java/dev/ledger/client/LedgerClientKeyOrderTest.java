@@ -92,9 +92,9 @@ class LedgerClientKeyOrderTest {
     @Test
     void withStrictKeyOrderAKeysEventsStayInOrderAcrossAServerRestart() throws Exception {
         String topic = "key-order-strict";
-        LedgerServer first = startServer(topic, 0);
-        int port = first.port();
-        LedgerServer second = null;
+        LedgerServer current = startServer(topic, 0);
+        int port = current.port();
+        List<LedgerServer> servers = new ArrayList<>(List.of(current));
         int threads = 4;
         int keysPerThread = 50;
         List<CompletableFuture<Receipt>> futures = Collections.synchronizedList(new ArrayList<>());
@@ -122,11 +122,15 @@ class LedgerClientKeyOrderTest {
                 });
             }
             assertThat(streaming.await(30, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(300);
             // Next to no drain: what is in flight is answered UNAVAILABLE or lost with its connection, and resent.
-            first.shutdownGracefully(Duration.ofMillis(1));
-            second = startServer(topic, port);
-            Thread.sleep(500);
+            // Restarted until a restart caught events in flight (the first one nearly always does).
+            for (int restarts = 0; restarts < 5 && client.stats().eventsRetried() == 0; restarts++) {
+                Thread.sleep(300);
+                current.shutdownGracefully(Duration.ofMillis(1));
+                current = startServer(topic, port);
+                servers.add(current);
+            }
+            Thread.sleep(300);
             stop.set(true);
             pool.shutdown();
             assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
@@ -135,13 +139,12 @@ class LedgerClientKeyOrderTest {
             ClientStats stats = client.stats();
             System.out.printf("KEY-ORDER-STRICT events=%d resends=%d lost=%d opened=%d%n", futures.size(),
                     stats.eventsRetried(), stats.connectionsLost(), stats.connectionsOpened());
-            assertThat(stats.connectionsLost()).as("connections lost to the restart").isPositive();
-            assertThat(stats.connectionsOpened()).as("connections to the restarted server too").isGreaterThan(2);
+            assertThat(stats.eventsRetried()).as("events resent after a restart").isPositive();
+            assertThat(stats.connectionsOpened()).as("connections to a restarted server too").isGreaterThan(2);
         } finally {
             pool.shutdownNow();
-            first.shutdownGracefully(Duration.ofSeconds(1));
-            if (second != null) {
-                second.shutdownGracefully(Duration.ofSeconds(5));
+            for (LedgerServer server : servers) {
+                server.shutdownGracefully(Duration.ofSeconds(1));
             }
         }
         Map<String, List<Integer>> order = perKeyOrder(topic, "strict");
