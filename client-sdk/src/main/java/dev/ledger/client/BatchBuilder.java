@@ -39,6 +39,13 @@ final class BatchBuilder {
      */
     static List<PendingEvent> take(Deque<PendingEvent> ready, int maxEvents, int maxFrameBytes, long nowNanos,
                                    Consumer<PendingEvent> expired, Consumer<PendingEvent> oversize) {
+        return take(ready, maxEvents, maxFrameBytes, nowNanos, expired, oversize, event -> { });
+    }
+
+    /** As above; {@code settled} receives (removed) events that were already done. */
+    static List<PendingEvent> take(Deque<PendingEvent> ready, int maxEvents, int maxFrameBytes, long nowNanos,
+                                   Consumer<PendingEvent> expired, Consumer<PendingEvent> oversize,
+                                   Consumer<PendingEvent> settled) {
         int budget = maxFrameBytes - FRAME_OVERHEAD_BYTES;
         List<PendingEvent> batch = new ArrayList<>(Math.min(maxEvents, ready.size()));
         int bytes = 0;
@@ -49,6 +56,7 @@ final class BatchBuilder {
             }
             if (head.isDone()) {
                 ready.pollFirst();
+                settled.accept(head);
                 continue;
             }
             if (head.deadlineNanos - nowNanos <= 0) {

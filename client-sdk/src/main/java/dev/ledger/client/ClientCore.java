@@ -155,8 +155,8 @@ final class ClientCore {
         List<PendingEvent> pending = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             MutationEvent event = events.get(i);
-            PendingEvent p = new PendingEvent(event.getEventId(), event.toByteString(), deadlineNanos,
-                    i == 0 ? events.size() : 1, settler, awaitDecision);
+            PendingEvent p = new PendingEvent(event.getEventId(), EventKeys.of(event), event.toByteString(),
+                    deadlineNanos, i == 0 ? events.size() : 1, settler, awaitDecision);
             armDeadline(p, deadlineNanos - System.nanoTime());
             pending.add(p);
         }
@@ -202,6 +202,9 @@ final class ClientCore {
             p.deadlineTimer.cancel();
         }
         recorder.eventCompleted(outcome, status, p.deadlineNanos - settings.requestTimeoutNanos());
+        if (settings.strictKeyOrder()) {
+            dispatcher.keySettled(p);
+        }
     }
 
     ClientStats stats() {

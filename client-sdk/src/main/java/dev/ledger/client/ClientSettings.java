@@ -10,6 +10,7 @@ import java.util.function.Supplier;
  * @param authToken asked for the token at every handshake, on the I/O thread
  * @param tls null for plaintext
  * @param listener told each fact the client records; {@link Recorder#NO_LISTENER} when none was registered
+ * @param strictKeyOrder hold a key's later events while an earlier one is unsettled ({@link KeyGate})
  */
 record ClientSettings(
         List<Endpoint> endpoints,
@@ -24,12 +25,22 @@ record ClientSettings(
         long retryBackoffMaxNanos,
         int connectionsPerEndpoint,
         ClientTls tls,
-        LedgerClientListener listener) {
+        LedgerClientListener listener,
+        boolean strictKeyOrder) {
 
     /** Protocol version sent in Hello. */
     static final int PROTOCOL_VERSION = 1;
 
     ClientSettings {
         endpoints = List.copyOf(endpoints);
+    }
+
+    /** Without strict key order. */
+    ClientSettings(List<Endpoint> endpoints, Supplier<String> authToken, String clientName, int maxInFlightEvents,
+            long requestTimeoutNanos, long connectTimeoutNanos, long lingerNanos, int maxEventsPerBatch,
+            long retryBackoffInitialNanos, long retryBackoffMaxNanos, int connectionsPerEndpoint, ClientTls tls,
+            LedgerClientListener listener) {
+        this(endpoints, authToken, clientName, maxInFlightEvents, requestTimeoutNanos, connectTimeoutNanos, lingerNanos, maxEventsPerBatch, retryBackoffInitialNanos,
+                retryBackoffMaxNanos, connectionsPerEndpoint, tls, listener, false);
     }
 }

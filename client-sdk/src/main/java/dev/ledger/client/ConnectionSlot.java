@@ -129,6 +129,7 @@ final class ConnectionSlot {
         refusedStatus = null;
         refusedReason = null;
         readyAtNanos = System.nanoTime();
+        current = connection; // already so when connect() made it; also lets tests hand a slot a connection
         welcomed = connection;
         recorder.connectionOpened(label);
     }

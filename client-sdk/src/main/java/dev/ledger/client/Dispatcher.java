@@ -17,10 +17,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client's write path and result path, confined to its single event loop. Events arrive from the
- * {@link SubmitQueue} (and from retries) into a ready queue; {@link #dispatch()} cuts them into Submits that respect
- * each connection's Welcome limits, spreads the Submits round-robin over the connections that can take one, and
- * flushes each touched connection once. Acks complete futures; UNAVAILABLE / OVERLOADED results and lost
- * connections put the same events back after a backoff, until their deadline timer ends them.
+ * {@link SubmitQueue} (and from retries) into a ready queue; {@link #dispatch()} gives each to a connection, then
+ * cuts each connection's events into Submits that respect its Welcome limits and flushes each touched connection
+ * once. Acks complete futures; UNAVAILABLE / OVERLOADED results and lost connections put the same events back after
+ * a backoff, until their deadline timer ends them.
+ *
+ * <p>Which connection (Kafka's sticky partitioner, by connection): an event whose Kafka key has an unanswered event
+ * on a connection goes to that connection ({@link KeyRouter}, {@link KeyPins}), so one key's events keep their submit order; any other
+ * event goes to the sticky connection, which keeps taking events until it got a full Submit's worth (events or
+ * bytes) or its in-flight window is full, and only then hands over to the next connection that has room. So more
+ * connections never cut the same traffic into smaller Submits. With strict key order a {@link KeyGate} in front lets
+ * one event per key in at a time.
  *
  * <p>Deadlines are a gate on sending, never a shortcut through the backoff: an event found past its deadline (on a
  * retryable outcome, when its backoff ends, or when it is about to go into a Submit) fails with
@@ -56,7 +63,10 @@ final class Dispatcher {
     private final Set<PendingEvent> backingOff = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<ConnectionSlot> slots = new ArrayList<>();
     private final List<Connection> touched = new ArrayList<>();
-    private int nextSlot;
+    private final KeyRouter router;
+    /** Null unless strict key order was asked for. */
+    private final KeyGate gate;
+    private boolean dispatchScheduled;
     private boolean dispatching;
     private boolean dispatchAgain;
     private long nextRequestId = 1;
@@ -67,6 +77,8 @@ final class Dispatcher {
         this.settings = settings;
         this.recorder = recorder;
         this.retryBackoff = new Backoff(settings.retryBackoffInitialNanos(), settings.retryBackoffMaxNanos());
+        this.gate = settings.strictKeyOrder() ? new KeyGate() : null;
+        this.router = new KeyRouter(slots, settings.maxEventsPerBatch());
     }
 
     EventLoop loop() {
@@ -95,8 +107,54 @@ final class Dispatcher {
 
     /** New events from the submit queue, a group's events contiguous. */
     void enqueue(List<PendingEvent> events) {
-        ready.addAll(events);
+        if (gate == null) {
+            ready.addAll(events);
+        } else {
+            for (PendingEvent event : events) {
+                // A settled event never enters the gate: nothing would ever let its key's next event through.
+                if (!event.isDone() && gate.admit(event)) {
+                    ready.addLast(event);
+                }
+            }
+        }
         pruneSettled();
+    }
+
+    /**
+     * Strict key order: an event is settled (from any thread, before its future completes). Its key's next event,
+     * if one waits, goes to the ready queue, on the event loop.
+     */
+    void keySettled(PendingEvent event) {
+        if (!loop.inEventLoop()) {
+            try {
+                loop.execute(() -> keySettled(event));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the client is closing: close() fails whatever the gate still holds
+            }
+            return;
+        }
+        PendingEvent next = gate.settled(event);
+        if (next != null) {
+            ready.addLast(next);
+            dispatchSoon();
+        }
+    }
+
+    /** Runs a dispatch after the current task (or another pass of the running one), once however often asked. */
+    private void dispatchSoon() {
+        if (dispatching) {
+            dispatchAgain = true;
+        } else if (!dispatchScheduled) {
+            try {
+                loop.execute(() -> {
+                    dispatchScheduled = false;
+                    dispatch();
+                });
+                dispatchScheduled = true;
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the client is closing: close() fails whatever is still held
+            }
+        }
     }
 
     /**
@@ -117,9 +175,10 @@ final class Dispatcher {
         }
     }
 
-    /** Events held in the ready queue and in retry backoff; for tests (event loop only). */
+    /** Events held in the ready queue, given to a connection but not written, in retry backoff or behind their
+     * key's open event; for tests (event loop only). */
     int heldEvents() {
-        return ready.size() + backingOff.size();
+        return ready.size() + backingOff.size() + router.held() + (gate == null ? 0 : gate.waiting());
     }
 
     /**
@@ -144,26 +203,45 @@ final class Dispatcher {
     }
 
     private void sendReady() {
-        while (!ready.isEmpty()) {
-            Connection connection = nextConnection();
-            if (connection == null) {
-                failAllIfEveryEndpointRefused();
-                break; // waits for a Welcome, an Ack or writability, each of which dispatches again
+        router.reclaimFromClosed(ready);
+        router.route(ready);
+        sendGiven();
+        if (!ready.isEmpty()) {
+            // Else what is left waits for a Welcome, an Ack or writability, each of which dispatches again.
+            failAllIfEveryEndpointRefused();
+        }
+    }
+
+    /** Writes what each connection was given, as far as its window and Welcome limits allow. */
+    private void sendGiven() {
+        var it = router.givenQueues();
+        while (it.hasNext()) {
+            var entry = it.next();
+            Connection connection = entry.getKey();
+            ArrayDeque<PendingEvent> queue = entry.getValue();
+            while (!queue.isEmpty() && connection.canTake()) {
+                int maxEvents = Math.min(router.submitEvents(connection), connection.capacity());
+                List<PendingEvent> batch = BatchBuilder.take(queue, maxEvents, connection.maxFrameBytes,
+                        System.nanoTime(), event -> {
+                            router.answered(event);
+                            expire(event);
+                        }, event -> {
+                            router.answered(event);
+                            event.fail(new LedgerRejectedException(event.eventId, Status.STATUS_INVALID, "event of "
+                                    + event.bytes.size() + " bytes cannot fit the server's max frame of "
+                                    + connection.maxFrameBytes + " bytes"));
+                        }, router::answered);
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                connection.send(nextRequestId++, batch);
+                recorder.submitSent(connection.endpointLabel(), batch.size());
+                if (!touched.contains(connection)) {
+                    touched.add(connection);
+                }
             }
-            int maxEvents = Math.min(Math.min(settings.maxEventsPerBatch(), connection.maxEventsPerSubmit),
-                    connection.capacity());
-            List<PendingEvent> batch = BatchBuilder.take(ready, maxEvents, connection.maxFrameBytes,
-                    System.nanoTime(), this::expire,
-                    event -> event.fail(new LedgerRejectedException(event.eventId, Status.STATUS_INVALID,
-                            "event of " + event.bytes.size() + " bytes cannot fit the server's max frame of "
-                                    + connection.maxFrameBytes + " bytes")));
-            if (batch.isEmpty()) {
-                continue;
-            }
-            connection.send(nextRequestId++, batch);
-            recorder.submitSent(connection.endpointLabel(), batch.size());
-            if (!touched.contains(connection)) {
-                touched.add(connection);
+            if (queue.isEmpty()) {
+                it.remove();
             }
         }
     }
@@ -174,21 +252,11 @@ final class Dispatcher {
         }
     }
 
-    private Connection nextConnection() {
-        int n = slots.size();
-        for (int i = 0; i < n; i++) {
-            int index = (nextSlot + i) % n;
-            Connection connection = slots.get(index).usable();
-            if (connection != null) {
-                nextSlot = (index + 1) % n;
-                return connection;
-            }
-        }
-        return null;
-    }
-
     /** Results of one Submit, in its order; matched by position, checked by event id. */
     void onAck(List<PendingEvent> events, Ack ack, Endpoint from) {
+        for (PendingEvent event : events) {
+            router.answered(event);
+        }
         List<EventResult> results = ack.getResultsList();
         for (int i = 0; i < events.size(); i++) {
             PendingEvent event = events.get(i);
@@ -264,6 +332,7 @@ final class Dispatcher {
 
     void onConnectionLost(List<PendingEvent> unacknowledged, String reason) {
         for (PendingEvent event : unacknowledged) {
+            router.answered(event);
             if (!event.isDone()) {
                 event.lastOutcome = "sent, then " + reason;
                 retry(event);
@@ -313,10 +382,7 @@ final class Dispatcher {
         }
         ConnectionSlot first = slots.get(0);
         // Copy and clear first: a failed future's callback may re-enter (submit, or close() sweeping these queues).
-        List<PendingEvent> doomed = new ArrayList<>(ready);
-        ready.clear();
-        doomed.addAll(backingOff);
-        backingOff.clear();
+        List<PendingEvent> doomed = takeHeld();
         for (PendingEvent event : doomed) {
             event.fail(new LedgerRejectedException(event.eventId, first.refusedStatus(), first.refusedReason()));
         }
@@ -374,12 +440,23 @@ final class Dispatcher {
         event.expire(settings.requestTimeoutNanos(), lastConnectionProblem);
     }
 
-    /** Removes and returns every event the dispatcher still holds, for close(). */
-    List<PendingEvent> takeAll() {
+    /** Removes and returns every event held and not sent: ready, given to a connection, backing off, gated. */
+    private List<PendingEvent> takeHeld() {
         List<PendingEvent> all = new ArrayList<>(ready);
         ready.clear();
+        all.addAll(router.takeGiven());
         all.addAll(backingOff);
         backingOff.clear();
+        if (gate != null) {
+            all.addAll(gate.takeAll());
+        }
+        return all;
+    }
+
+    /** Removes and returns every event the dispatcher still holds, for close(). */
+    List<PendingEvent> takeAll() {
+        List<PendingEvent> all = takeHeld();
+        router.clearPins();
         for (ConnectionSlot slot : slots) {
             Connection connection = slot.current();
             if (connection != null) {

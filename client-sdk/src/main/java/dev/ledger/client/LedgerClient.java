@@ -27,9 +27,13 @@ import java.util.concurrent.ExecutionException;
  * Every future completes, by its deadline at the latest. Only bad arguments throw synchronously.
  *
  * <p><b>How it sends.</b> Events submitted concurrently are coalesced into Submit frames (up to
- * {@code maxEventsPerBatch}, waiting at most {@code linger}), pipelined many per connection and spread round-robin
- * over the healthy connections. Retries resend the same event ids with capped, jittered backoff, so an event may
- * reach Kafka more than once; consumers deduplicate by event id.
+ * {@code maxEventsPerBatch}, waiting at most {@code linger}) and pipelined many per connection; one connection is
+ * filled a Submit's worth at a time before the next is used (sticky), so more connections do not mean smaller
+ * frames. Events with the same Kafka key submitted one after the other (e.g. from one thread) reach Kafka in that
+ * order: a key stays on one connection while any of its events is unanswered. A resend can put an event after later
+ * events of its key, unless {@link LedgerClientBuilder#strictKeyOrder(boolean)} is set (docs/CLIENT.md, "Order per
+ * key"). Retries resend the same event ids with capped, jittered backoff, so an event may reach Kafka more than
+ * once; consumers deduplicate by event id.
  *
  * <p><b>Threads.</b> Thread-safe and meant to be shared: build one per process. Futures are completed on the
  * client's I/O thread (or its deadline timer thread): dependent stages must not block; use the {@code *Async}

@@ -28,6 +28,7 @@ import java.util.function.Supplier;
  *   <tr><td>tls / tlsTrustedCertificates / tlsClientCertificate</td><td>off (plaintext)</td></tr>
  *   <tr><td>tlsHostnameVerification</td><td>true</td></tr>
  *   <tr><td>listener</td><td>none</td></tr>
+ *   <tr><td>strictKeyOrder</td><td>false</td></tr>
  * </table>
  *
  * <p>Not thread-safe: configure from one thread, then share the built client.
@@ -51,6 +52,7 @@ public final class LedgerClientBuilder {
     private Path tlsClientKey;
     private boolean tlsHostnameVerification = true;
     private LedgerClientListener listener = Recorder.NO_LISTENER;
+    private boolean strictKeyOrder;
 
     LedgerClientBuilder() {
     }
@@ -207,6 +209,19 @@ public final class LedgerClientBuilder {
     }
 
     /**
+     * Keeps each Kafka key's events in submit order across resends too. By default a key's events stay in order
+     * while none needs a resend (a key is pinned to one connection while any of its events is unanswered); an event
+     * resent after UNAVAILABLE, OVERLOADED or a lost connection can land after later events of its key. With strict
+     * order, a key's next event is sent only once the one before it is settled (accepted, rejected, timed out or
+     * closed): one event per key in flight at a time, so a single busy key goes at one round trip per event, while
+     * many keys still share full Submits. Default false.
+     */
+    public LedgerClientBuilder strictKeyOrder(boolean strict) {
+        this.strictKeyOrder = strict;
+        return this;
+    }
+
+    /**
      * Checks the settings together and starts the client; connections are opened in the background, so this
      * returns at once even if no server is up (submits then wait, bounded by their deadline).
      *
@@ -234,7 +249,7 @@ public final class LedgerClientBuilder {
                 connectTimeout.toNanos(), linger.toNanos(), maxEventsPerBatch, retryBackoffInitial.toNanos(),
                 retryBackoffMax.toNanos(), connectionsPerEndpoint,
                 tls ? ClientTls.build(tlsTrustBundle, tlsClientCert, tlsClientKey, tlsHostnameVerification) : null,
-                listener);
+                listener, strictKeyOrder);
     }
 
     private static int positive(int value, String name) {

@@ -32,6 +32,8 @@ final class PendingEvent {
             AtomicIntegerFieldUpdater.newUpdater(PendingEvent.class, "settled");
 
     final String eventId;
+    /** The Kafka key it will be written under ({@link EventKeys}): events of one key are kept in submit order. */
+    final String key;
     final ByteString bytes;
     final CompletableFuture<Receipt> future = new CompletableFuture<>();
     /** Set when the event awaits the core's decision: then this future is the caller's, not {@link #future}. */
@@ -41,6 +43,8 @@ final class PendingEvent {
     final int groupSize;
     private final Settler settler;
     private volatile int settled;
+    /** Given to a connection and not answered yet, so its key is pinned there ({@link KeyPins}; event loop only). */
+    boolean pinned;
     /** Resends so far (event loop only). */
     int attempts;
     /** The last Ack said ACCEPTED and its decision is awaited (event loop only; cleared when it is resent). */
@@ -53,8 +57,15 @@ final class PendingEvent {
         this(eventId, bytes, deadlineNanos, groupSize, settler, false);
     }
 
+    /** An event that is its own key (as a Snapshot is): no order to keep with any other. */
     PendingEvent(String eventId, ByteString bytes, long deadlineNanos, int groupSize, Settler settler,
             boolean awaitDecision) {
+        this(eventId, eventId, bytes, deadlineNanos, groupSize, settler, awaitDecision);
+    }
+
+    PendingEvent(String eventId, String key, ByteString bytes, long deadlineNanos, int groupSize, Settler settler,
+            boolean awaitDecision) {
+        this.key = key;
         this.decision = awaitDecision ? new CompletableFuture<>() : null;
         this.eventId = eventId;
         this.bytes = bytes;

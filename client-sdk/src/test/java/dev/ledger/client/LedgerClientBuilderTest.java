@@ -35,6 +35,13 @@ class LedgerClientBuilderTest {
     }
 
     @Test
+    void strictKeyOrderIsOffUnlessAskedFor() {
+        assertThat(LedgerClient.builder().endpoints("127.0.0.1:1").settings().strictKeyOrder()).isFalse();
+        assertThat(LedgerClient.builder().endpoints("127.0.0.1:1").strictKeyOrder(true).settings().strictKeyOrder())
+                .isTrue();
+    }
+
+    @Test
     void aNullListenerIsRefusedNamingTheSettingAndNoneMeansTheSilentDefault() {
         assertThatThrownBy(() -> LedgerClient.builder().listener(null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("listener must not be null");

@@ -13,8 +13,8 @@ import java.util.List;
  * @param requestTimeout per-event deadline
  * @param security token and TLS; {@link ClientSecurity#NONE} for neither
  * @param connectionsPerLane TCP connections of each lane's client to its current target (the SDK's
- *     {@code connectionsPerEndpoint}); the SDK spreads a lane's frames over them, so above 1 a key's events may
- *     travel on different connections
+ *     {@code connectionsPerEndpoint}); the SDK fills them one at a time and keeps a key on one connection while any
+ *     of its events is unanswered, so a key's events stay in order unless one is resent
  * @param failoverAfter with several targets, a lane whose events are outstanding and none of which completed for
  *     this long moves to its next target and resends what it has outstanding there
  */
