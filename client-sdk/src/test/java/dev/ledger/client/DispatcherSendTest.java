@@ -165,15 +165,21 @@ class DispatcherSendTest {
     }
 
     @Test
-    void submitsGoRoundRobinOverTheConnectionsWithRequestIdsCountingUp() {
-        use(100, 1, 10 * MS);
+    void aConnectionGivenAFullSubmitsWorthHandsTheNextEventsToTheNextOneWithRequestIdsCountingUp() {
+        use(100, 1, 10 * MS); // one event makes a full Submit
         EmbeddedChannel a = connected(slot(A));
         EmbeddedChannel b = connected(slot(B));
 
         send(events("e1", "e2", "e3", "e4", "e5"));
 
-        assertThat(submits(a)).containsExactly("1:e1", "3:e3", "5:e5");
-        assertThat(submits(b)).containsExactly("2:e2", "4:e4");
+        List<String> onA = submits(a);
+        List<String> onB = submits(b);
+        assertThat(onA).extracting(s -> s.substring(s.indexOf(':') + 1)).containsExactly("e1", "e3", "e5");
+        assertThat(onB).extracting(s -> s.substring(s.indexOf(':') + 1)).containsExactly("e2", "e4");
+        List<String> all = new ArrayList<>(onA);
+        all.addAll(onB);
+        assertThat(all).extracting(s -> Long.parseLong(s.substring(0, s.indexOf(':'))))
+                .containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
         assertThat(dispatcher.heldEvents()).isZero();
         assertThat(stats.snapshot(0).framesSent()).isEqualTo(5);
         assertThat(stats.snapshot(0).eventsSent()).isEqualTo(5);
@@ -181,7 +187,7 @@ class DispatcherSendTest {
     }
 
     @Test
-    void eachPassStartsAtTheConnectionAfterTheOneLastUsed() {
+    void successiveSmallSubmitsStayOnOneConnectionUntilItHadAFullSubmitsWorth() {
         EmbeddedChannel a = connected(slot(A));
         EmbeddedChannel b = connected(slot(B));
         EmbeddedChannel c = connected(slot(C));
@@ -191,9 +197,10 @@ class DispatcherSendTest {
         send(events("e3"));
         send(events("e4"));
 
-        assertThat(submits(a)).containsExactly("1:e1", "4:e4");
-        assertThat(submits(b)).containsExactly("2:e2");
-        assertThat(submits(c)).containsExactly("3:e3");
+        // Sticky, like Kafka's sticky partitioner: a trickle does not shrink frames by spreading over connections.
+        assertThat(submits(a)).containsExactly("1:e1", "2:e2", "3:e3", "4:e4");
+        assertThat(submits(b)).isEmpty();
+        assertThat(submits(c)).isEmpty();
     }
 
     @Test
