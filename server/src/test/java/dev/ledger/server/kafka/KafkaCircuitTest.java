@@ -117,6 +117,31 @@ class KafkaCircuitTest {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** A circuit on a clock the test moves by hand, opening after one failure. */
+    @Test
+    void forReadinessAProbeBegunAtTheVeryMomentOfTheLastFailureDoesNotCount() {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        KafkaCircuit circuit = onClock(now, 1000, 60_000);
+        circuit.onFailure("down");
+        long failedAt = now.get();
+        now.addAndGet(5_000_000_000L); // long past the open period
+        assertThat(circuit.refusesSince(failedAt)).as("probe begun at the failure's nanosecond").isTrue();
+        assertThat(circuit.refusesSince(failedAt + 1)).as("probe begun after it").isFalse();
+    }
+
+    @Test
+    void forReadinessTheOpenPeriodEndsExactlyAfterOpenMs() {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        KafkaCircuit circuit = onClock(now, 1000, 60_000);
+        circuit.onFailure("down");
+        long probeBegun = now.get() + 1;
+        now.addAndGet(999_999_999L);
+        assertThat(circuit.refusesSince(probeBegun)).as("1 ns before the open period ends").isTrue();
+        now.addAndGet(1);
+        assertThat(circuit.refusesSince(probeBegun)).as("exactly at its end").isFalse();
+        circuit.onSuccess();
+        assertThat(circuit.refusesSince(0)).as("closed").isFalse();
+    }
+
     private static KafkaCircuit onClock(AtomicLong now, long openMs, long probeTimeoutMs) {
         return new KafkaCircuit(1, openMs, probeTimeoutMs, now::get);
     }
