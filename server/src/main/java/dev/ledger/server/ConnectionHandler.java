@@ -26,7 +26,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -63,7 +63,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private final ServerContext context;
     private final SubmitDispatcher dispatcher;
-    private final Map<Long, PendingSubmit> pending = new HashMap<>();
+    /** Unanswered Submits in the order they came in, which is also the order of their ack deadlines. */
+    private final Map<Long, PendingSubmit> pending = new LinkedHashMap<>();
+    /** The one ack timer of this connection, armed for the oldest unanswered Submit's deadline; null when idle. */
+    private ScheduledFuture<?> ackTimer;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> handshakeTimer;
     private byte[] clientName = new byte[0];
@@ -108,6 +111,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         context.connections().decrementAndGet();
+        if (ackTimer != null) {
+            ackTimer.cancel(false);
+            ackTimer = null;
+        }
         counted(TlsGuard.failed(ctx.channel()) ? ConnectionResult.HANDSHAKE_FAILED : ConnectionResult.CLOSED_BEFORE_HELLO);
         if (connectionLog != null) {
             if (TlsGuard.failed(ctx.channel())) {
@@ -227,8 +234,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         AwaitedDecisions awaited = submit.getAwaitDecision() ? decisions.await(requestId, count) : null;
         dispatcher.dispatch(submit, p, clientName, principal, awaited);
         if (!p.isComplete()) {
-            p.timeout(ctx.executor().schedule(() -> onAckTimeout(p), context.config().ackTimeoutMs(),
-                    TimeUnit.MILLISECONDS));
+            armAckTimer();
         }
         gate.admitted(count);
         connectionLog.submitted(count);
@@ -297,6 +303,42 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             resultCounted = true;
             metrics.connection(result);
         }
+    }
+
+    /**
+     * Arms the connection's single ack timer for the oldest unanswered Submit, if none is armed: one timer per
+     * connection instead of a scheduled task (and its cancel) per Submit. Every Submit has the same ack timeout, so
+     * deadlines come in arrival order.
+     */
+    private void armAckTimer() {
+        if (ackTimer != null || closing) {
+            return;
+        }
+        for (PendingSubmit p : pending.values()) {
+            if (!p.isComplete()) {
+                long delay = p.receivedNanos() + TimeUnit.MILLISECONDS.toNanos(context.config().ackTimeoutMs())
+                        - System.nanoTime();
+                ackTimer = ctx.executor().schedule(this::onAckTimer, Math.max(0, delay), TimeUnit.NANOSECONDS);
+                return;
+            }
+        }
+    }
+
+    /** Answers every Submit past its ack deadline UNAVAILABLE, then arms the timer for the next one. */
+    private void onAckTimer() {
+        ackTimer = null;
+        long deadline = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(context.config().ackTimeoutMs());
+        List<PendingSubmit> expired = new ArrayList<>();
+        for (PendingSubmit p : pending.values()) {
+            if (p.receivedNanos() - deadline > 0) {
+                break; // this one and every later one are still within their time
+            }
+            if (!p.isComplete()) {
+                expired.add(p);
+            }
+        }
+        expired.forEach(this::onAckTimeout);
+        armAckTimer();
     }
 
     private void onAckTimeout(PendingSubmit p) {

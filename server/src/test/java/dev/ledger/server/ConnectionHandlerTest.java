@@ -25,6 +25,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -62,6 +63,10 @@ class ConnectionHandlerTest {
 
     /** A connection of a server whose producer acknowledges each record at once, or only when told to. */
     private EmbeddedChannel connect(boolean kafkaAcksAtOnce) {
+        return connect(kafkaAcksAtOnce, ServerConfig.Defaults.ACK_TIMEOUT_MS);
+    }
+
+    private EmbeddedChannel connect(boolean kafkaAcksAtOnce, long ackTimeoutMs) {
         Node node = new Node(0, "localhost", 9092);
         Cluster cluster = new Cluster("c", List.of(node),
                 List.of(new PartitionInfo(TOPIC, 0, node, new Node[] {node}, new Node[] {node})), Set.of(), Set.of());
@@ -69,7 +74,7 @@ class ConnectionHandlerTest {
                 new ByteArraySerializer());
         ServerConfig config = ServerConfig.builder().bootstrapServers("127.0.0.1:9").topic(TOPIC)
                 .maxEventsPerSubmit(MAX_EVENTS_PER_SUBMIT).maxInFlightEventsPerConnection(MAX_IN_FLIGHT)
-                .idleTimeoutMs(0).serverId("s-1").build();
+                .idleTimeoutMs(0).ackTimeoutMs(ackTimeoutMs).serverId("s-1").build();
         ProducerSlot slot = new ProducerSlot(producer, () -> producer, TOPIC, maintenance, Duration.ofSeconds(1));
         var metrics = new dev.ledger.server.admin.ServerMetrics(
                 new io.prometheus.metrics.model.registry.PrometheusRegistry(), false);
@@ -265,5 +270,65 @@ class ConnectionHandlerTest {
                 .isBetween(0.0, 2 * elapsedSeconds);
         assertThat(metric("ledger_submit_duration_seconds_count", java.util.Map.of())).isEqualTo(2);
         assertThat(metric("ledger_submit_duration_seconds_sum", java.util.Map.of())).isBetween(0.0, 2 * elapsedSeconds);
+    }
+
+    @Test
+    void oneAckTimerAnswersEachSubmitUnavailableAtItsOwnDeadlineInArrivalOrder() throws Exception {
+        long timeoutMs = 1000;
+        connect(false, timeoutMs); // Kafka never answers
+        hello();
+        channel.writeInbound(framed(submit(1, 1)));
+        long first = System.nanoTime();
+        Thread.sleep(timeoutMs / 2);
+        channel.writeInbound(framed(submit(2, 1)));
+        List<ServerFrame> acks = new ArrayList<>();
+        while (acks.isEmpty()) {
+            assertThat(System.nanoTime() - first).as("the first Submit's ack timeout fired")
+                    .isLessThan(TimeUnit.MILLISECONDS.toNanos(10 * timeoutMs));
+            Thread.sleep(10);
+            channel.runScheduledPendingTasks();
+            acks.addAll(written());
+        }
+        assertThat(System.nanoTime() - first).as("not before its deadline")
+                .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+        assertThat(acks).as("only the first Submit is past its deadline").singleElement()
+                .satisfies(f -> assertThat(f.getAck().getRequestId()).isEqualTo(1))
+                .satisfies(f -> assertThat(f.getAck().getResults(0).getStatus()).isEqualTo(Status.STATUS_UNAVAILABLE));
+        acks.clear();
+        while (acks.isEmpty()) {
+            assertThat(System.nanoTime() - first).isLessThan(TimeUnit.MILLISECONDS.toNanos(10 * timeoutMs));
+            Thread.sleep(10);
+            channel.runScheduledPendingTasks();
+            acks.addAll(written());
+        }
+        assertThat(System.nanoTime() - first).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(timeoutMs * 3 / 2));
+        assertThat(acks).singleElement().satisfies(f -> assertThat(f.getAck().getRequestId()).isEqualTo(2));
+        assertThat(metric("ledger_inflight_events", java.util.Map.of())).isZero();
+    }
+
+    @Test
+    void anAnsweredSubmitLeavesNoTimerBehindAndALaterOneStillTimesOut() throws Exception {
+        long timeoutMs = 300;
+        connect(false, timeoutMs);
+        hello();
+        channel.writeInbound(framed(submit(1, 1)));
+        assertThat(producer.completeNext()).isTrue();
+        channel.runPendingTasks();
+        assertThat(written()).singleElement().satisfies(f -> assertThat(f.getAck().getResults(0).getStatus())
+                .isEqualTo(Status.STATUS_ACCEPTED));
+        Thread.sleep(timeoutMs + 50);
+        channel.runScheduledPendingTasks();
+        assertThat(written()).as("nothing left to time out").isEmpty();
+        channel.writeInbound(framed(submit(2, 1)));
+        long sent = System.nanoTime();
+        List<ServerFrame> acks = new ArrayList<>();
+        while (acks.isEmpty()) {
+            assertThat(System.nanoTime() - sent).isLessThan(TimeUnit.MILLISECONDS.toNanos(20 * timeoutMs));
+            Thread.sleep(10);
+            channel.runScheduledPendingTasks();
+            acks.addAll(written());
+        }
+        assertThat(acks).singleElement().satisfies(f -> assertThat(f.getAck().getResults(0).getStatus())
+                .isEqualTo(Status.STATUS_UNAVAILABLE));
     }
 }
