@@ -266,35 +266,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         pending.remove(p.requestId());
         List<EventResult> results = p.results();
         ctx.writeAndFlush(ServerFrames.ack(p.requestId(), results));
-        countAnswered(p, results);
+        metrics.ackWritten(p.eventTypes(), results, System.nanoTime() - p.receivedNanos());
         if (!decisions.ackWritten(p.requestId(), results)) {
             context.pendingSubmits().decrementAndGet();
             gate.answered(p.eventCount());
         }
-    }
-
-    /** The Ack's events by (type, status), one increment per run of equal pairs; and the Submit's duration. */
-    private void countAnswered(PendingSubmit p, List<EventResult> results) {
-        int runType = -1;
-        Status runStatus = null;
-        long run = 0;
-        for (int i = 0; i < results.size(); i++) {
-            int type = p.eventType(i);
-            Status status = results.get(i).getStatus();
-            if (type != runType || status != runStatus) {
-                if (run > 0) {
-                    metrics.eventsAnswered(runType, runStatus, run);
-                }
-                runType = type;
-                runStatus = status;
-                run = 0;
-            }
-            run++;
-        }
-        if (run > 0) {
-            metrics.eventsAnswered(runType, runStatus, run);
-        }
-        metrics.submitAnswered(System.nanoTime() - p.receivedNanos());
     }
 
     /** Counts how this connection began, once: the first reason wins. */

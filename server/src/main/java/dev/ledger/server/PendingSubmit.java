@@ -68,8 +68,9 @@ final class PendingSubmit implements ResultSink {
         eventTypes[index] = (byte) bodyFieldNumber;
     }
 
-    int eventType(int index) {
-        return eventTypes[index];
+    /** The events' types, by index (read once the Ack is written, for the metrics). */
+    byte[] eventTypes() {
+        return eventTypes;
     }
 
     /** When the Submit was taken in ({@code System.nanoTime()}). */

@@ -2,6 +2,7 @@ package dev.ledger.server.admin;
 
 import dev.ledger.proto.ClientFrameView;
 import dev.ledger.proto.ErrorCode;
+import dev.ledger.proto.EventResult;
 import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.Status;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -10,6 +11,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
@@ -21,7 +23,7 @@ import java.util.function.DoubleSupplier;
  *
  * <p>The hot path stays cheap: label lookups are done once and cached per label value (arrays indexed by enum
  * number), exemplars are off, and an Ack's events are counted in runs of equal (type, status), one increment per
- * run. Gauges of state owned elsewhere (budget, circuit, connections) are callbacks read at scrape time.
+ * run ({@link #ackWritten}). Gauges of state owned elsewhere (budget, circuit, connections) are callbacks read at scrape time.
  *
  * <p>The connection counter is {@code ledger_connection_attempts_total}, not {@code ledger_connections_total}:
  * OpenMetrics names a counter's family without {@code _total}, so a counter {@code ledger_connections_total} and the
@@ -176,6 +178,36 @@ public final class ServerMetrics {
             errorPoints[i] = p;
         }
         p.inc();
+    }
+
+    /**
+     * An Ack was written: its events counted by (type, status), one increment per run of equal pairs (a Submit is
+     * mostly one type and one status), and the Submit's duration observed.
+     *
+     * @param types each event's {@link MutationEvent.BodyCase} number, or {@link #UNKNOWN_TYPE}, by index
+     * @param results the Ack's results, in the same order
+     */
+    public void ackWritten(byte[] types, List<EventResult> results, long submitNanos) {
+        int runType = -1;
+        Status runStatus = null;
+        long run = 0;
+        for (int i = 0; i < results.size(); i++) {
+            int type = types[i];
+            Status status = results.get(i).getStatus();
+            if (type != runType || status != runStatus) {
+                if (run > 0) {
+                    eventsAnswered(runType, runStatus, run);
+                }
+                runType = type;
+                runStatus = status;
+                run = 0;
+            }
+            run++;
+        }
+        if (run > 0) {
+            eventsAnswered(runType, runStatus, run);
+        }
+        submitAnswered(submitNanos);
     }
 
     public void submitAnswered(long nanos) {

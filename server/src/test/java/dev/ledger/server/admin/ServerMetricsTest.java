@@ -43,6 +43,25 @@ class ServerMetricsTest {
     }
 
     @Test
+    void anAckIsCountedByRunsOfTypeAndStatusWithItsDuration() throws IOException {
+        byte[] types = {MutationEvent.TRANSFER_FIELD_NUMBER, MutationEvent.TRANSFER_FIELD_NUMBER,
+            MutationEvent.TOP_UP_FIELD_NUMBER, MutationEvent.TRANSFER_FIELD_NUMBER, ServerMetrics.UNKNOWN_TYPE};
+        Status[] statuses = {Status.STATUS_ACCEPTED, Status.STATUS_ACCEPTED, Status.STATUS_ACCEPTED,
+            Status.STATUS_OVERLOADED, Status.STATUS_INVALID};
+        java.util.List<dev.ledger.proto.EventResult> results = new java.util.ArrayList<>();
+        for (Status s : statuses) {
+            results.add(dev.ledger.proto.EventResult.newBuilder().setStatus(s).build());
+        }
+        metrics.ackWritten(types, results, 3_000_000);
+        String t = text();
+        assertThat(t).contains("ledger_events_total{status=\"accepted\",type=\"transfer\"} 2.0")
+                .contains("ledger_events_total{status=\"accepted\",type=\"top_up\"} 1.0")
+                .contains("ledger_events_total{status=\"overloaded\",type=\"transfer\"} 1.0")
+                .contains("ledger_events_total{status=\"invalid\",type=\"unknown\"} 1.0")
+                .contains("ledger_submit_duration_seconds_count 1").contains("ledger_submit_duration_seconds_sum 0.003");
+    }
+
+    @Test
     void connectionsFramesAndErrorsCarryTheirLabels() throws IOException {
         metrics.connection(ConnectionResult.ACCEPTED);
         metrics.connection(ConnectionResult.ACCEPTED);
