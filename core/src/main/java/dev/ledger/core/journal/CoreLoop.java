@@ -89,6 +89,7 @@ public final class CoreLoop implements Runnable, LedgerView {
     private long transactionRecords;
     private final Map<TopicPartition, OffsetAndMetadata> transactionOffsets = new HashMap<>();
     private final DecisionOut decision = new DecisionOut(); // the hot path's reused encoding buffer
+    private final CommitRule commitRule;
     private long partitionsCheckedNanos;
     private boolean waitingForTopic;
     private long topicCheckedNanos;
@@ -100,6 +101,8 @@ public final class CoreLoop implements Runnable, LedgerView {
     public CoreLoop(CoreConfig config, CoreMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
+        this.commitRule = new CommitRule(KafkaClients.MAX_POLL_RECORDS, config.transactionMaxRecords(),
+                config.transactionMaxMs() * 1_000_000L);
     }
 
     /** Asks the loop to stop; it leaves the lease group so that a standby takes over at once. */
@@ -349,8 +352,7 @@ public final class CoreLoop implements Runnable, LedgerView {
 
     /**
      * One poll: decides its records inside the open transaction (beginning one if needed), then commits when the
-     * input is drained, or the transaction reached {@code transactionMaxRecords} or {@code transactionMaxMs}. A
-     * commit costs a few broker round trips whatever its size, so under load one transaction spans many polls.
+     * {@link CommitRule} says so.
      */
     private void decideBatch() {
         if (!inTransaction && System.nanoTime() - partitionsCheckedNanos > PARTITION_REFRESH_NANOS) {
@@ -367,8 +369,8 @@ public final class CoreLoop implements Runnable, LedgerView {
             }
             decide(records);
         }
-        if (inTransaction && (records.isEmpty() || transactionRecords >= config.transactionMaxRecords()
-                || System.nanoTime() - transactionStartNanos >= config.transactionMaxMs() * 1_000_000L)) {
+        if (inTransaction && commitRule.due(records.count(), transactionRecords,
+                System.nanoTime() - transactionStartNanos)) {
             commit();
         } else if (!inTransaction) {
             checkCaughtUp(mutations, true);

@@ -29,6 +29,12 @@ final class KafkaClients {
      */
     static final int FETCH_MAX_WAIT_MS = 50;
 
+    /**
+     * Records one poll returns at most. A poll that returns fewer has drained what the consumer fetched: the core
+     * loop commits then (see {@code CoreLoop.decideBatch}).
+     */
+    static final int MAX_POLL_RECORDS = 5000;
+
     private KafkaClients() {
     }
 
@@ -39,7 +45,7 @@ final class KafkaClients {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(MAX_POLL_RECORDS));
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(32 * 1024 * 1024));
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024));
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(MAX_BLOCK_MS));

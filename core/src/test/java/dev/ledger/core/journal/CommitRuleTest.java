@@ -1,0 +1,34 @@
+package dev.ledger.core.journal;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class CommitRuleTest {
+
+    private final CommitRule rule = new CommitRule(5000, 100_000, 250_000_000L);
+
+    @Test
+    void aPollThatIsNotFullCommitsAtOnceSoAKeptUpCoreAnswersWithinOneCommit() {
+        assertTrue(rule.due(1, 1, 0));
+        assertTrue(rule.due(4999, 4999, 1_000_000L));
+        assertTrue(rule.due(0, 12, 1_000_000L), "an empty poll drains the input too");
+    }
+
+    @Test
+    void fullPollsOfABacklogShareOneTransactionUntilItsSizeOrAge() {
+        assertFalse(rule.due(5000, 5000, 1_000_000L));
+        assertFalse(rule.due(5000, 99_999, 249_999_999L));
+        assertTrue(rule.due(5000, 100_000, 1_000_000L));
+        assertTrue(rule.due(5000, 10_000, 250_000_000L));
+    }
+
+    @Test
+    void nonsenseBoundsAreRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CommitRule(0, 1, 1));
+        assertTrue(e.getMessage().contains("pollMaxRecords"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new CommitRule(1, 1, -1));
+    }
+}
