@@ -3,7 +3,6 @@ package dev.ledger.server.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import dev.ledger.core.journal.MutationHeaders;
 import dev.ledger.core.rules.WireEvent;
 import dev.ledger.proto.CreateAccount;
