@@ -45,7 +45,7 @@ public final class WireEvent {
         return null;
     }
 
-    /** Null when the event last read is valid, else the reason naming the field (the one rule set, {@link EventValidator}). */
+    /** Null when the event last read is valid, else the reason naming the field ({@link EventValidator}'s rules). */
     public String validate() {
         return RULES.validate(view);
     }
