@@ -5,13 +5,12 @@ import dev.ledger.server.config.ServerConfig;
 import dev.ledger.server.decisions.DecisionRouter;
 import dev.ledger.server.kafka.KafkaEventWriter;
 import dev.ledger.server.security.ServerSecurity;
-import dev.ledger.core.rules.EventValidator;
 import io.netty.channel.group.ChannelGroup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What every connection of one server shares: config, the Kafka writer, the validator, security, the decision
+ * What every connection of one server shares: config, the Kafka writer, security, the decision
  * router, the metrics, the set of open connections and the counters that graceful shutdown waits on.
  *
  * <p>Thread-safe; one instance per {@link LedgerServer}.
@@ -22,7 +21,6 @@ final class ServerContext {
 
     private final ServerConfig config;
     private final KafkaEventWriter writer;
-    private final EventValidator validator = new EventValidator();
     private final ChannelGroup channels;
     private final ServerSecurity security;
     private final AtomicInteger connections = new AtomicInteger();
@@ -55,10 +53,6 @@ final class ServerContext {
 
     KafkaEventWriter writer() {
         return writer;
-    }
-
-    EventValidator validator() {
-        return validator;
     }
 
     ChannelGroup channels() {

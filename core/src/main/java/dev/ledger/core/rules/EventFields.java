@@ -1,9 +1,9 @@
 package dev.ledger.core.rules;
 
 /**
- * The fields of one mutation as {@link EventValidator} reads them, so that its stateless rules are written once and
- * run both over a parsed {@link dev.ledger.proto.MutationEvent} (the server) and over the ledger's single-pass view
- * of the record bytes ({@link MutationView}), which creates a String only to word a rejection.
+ * The fields of one mutation as {@link EventValidator} reads them. Its one implementation is the single-pass view of
+ * the record bytes ({@link MutationView}, which creates a String only to word a rejection), used by the ledger and,
+ * through {@link WireEvent}, by the ingest server; a parsed {@link dev.ledger.proto.MutationEvent} is loaded into one.
  *
  * <p>A field is named by its number in the body message (e.g. {@code Transfer.FEE_MINOR_FIELD_NUMBER}); the body is
  * {@link #bodyField()}. An absent field reads as its default ("" or 0).

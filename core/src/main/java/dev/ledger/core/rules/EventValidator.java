@@ -6,7 +6,6 @@ import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.Snapshot;
 import dev.ledger.proto.TopUp;
 import dev.ledger.proto.Transfer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Stateless checks of one {@link MutationEvent} before it is written to Kafka.
@@ -28,12 +27,18 @@ public final class EventValidator {
     /** Longest accepted free text (display_name, snapshot label), in UTF-8 bytes. */
     public static final int MAX_TEXT_BYTES = 256;
 
-    /** Returns null when the event is valid, else a reason naming the field. */
+    /**
+     * Returns null when the event is valid, else a reason naming the field. For callers that hold a parsed event
+     * (tests, tools): it is read into a {@link MutationView}, the one form the rules read; the server and the ledger
+     * read record bytes into one directly ({@link WireEvent}, {@link Ledger#decideInto}).
+     */
     public String validate(MutationEvent event) {
-        return validate(new ParsedFields(event));
+        MutationView view = new MutationView();
+        view.load(event, 0);
+        return validate(view);
     }
 
-    /** The rules themselves, over either view of an event. */
+    /** The rules themselves, over the view of an event. */
     String validate(EventFields e) {
         int idBytes = e.eventIdUtf8Bytes();
         if (idBytes == 0) {
@@ -138,109 +143,5 @@ public final class EventValidator {
     private static String currency(EventFields e, String name, int field) {
         return e.isCurrencyCode(field) ? null
                 : name + " must be three uppercase letters A-Z: \"" + e.text(field) + "\"";
-    }
-
-    /** A parsed event as {@link EventFields}: the server's entry point. */
-    private record ParsedFields(MutationEvent event) implements EventFields {
-
-        @Override
-        public String eventId() {
-            return event.getEventId();
-        }
-
-        @Override
-        public int eventIdUtf8Bytes() {
-            String id = event.getEventId();
-            return id.isEmpty() ? 0 : id.getBytes(StandardCharsets.UTF_8).length;
-        }
-
-        @Override
-        public int bodyField() {
-            return event.getBodyCase().getNumber();
-        }
-
-        @Override
-        public String text(int field) {
-            return switch (event.getBodyCase()) {
-                case CREATE_ACCOUNT -> switch (field) {
-                    case CreateAccount.ACCOUNT_ID_FIELD_NUMBER -> event.getCreateAccount().getAccountId();
-                    case CreateAccount.CURRENCY_FIELD_NUMBER -> event.getCreateAccount().getCurrency();
-                    case CreateAccount.DISPLAY_NAME_FIELD_NUMBER -> event.getCreateAccount().getDisplayName();
-                    default -> throw new IllegalArgumentException("create_account has no string field " + field);
-                };
-                case TOP_UP -> switch (field) {
-                    case TopUp.ACCOUNT_ID_FIELD_NUMBER -> event.getTopUp().getAccountId();
-                    case TopUp.SETTLEMENT_ACCOUNT_ID_FIELD_NUMBER -> event.getTopUp().getSettlementAccountId();
-                    case TopUp.CURRENCY_FIELD_NUMBER -> event.getTopUp().getCurrency();
-                    default -> throw new IllegalArgumentException("top_up has no string field " + field);
-                };
-                case TRANSFER -> switch (field) {
-                    case Transfer.PAYER_ACCOUNT_ID_FIELD_NUMBER -> event.getTransfer().getPayerAccountId();
-                    case Transfer.PAYEE_ACCOUNT_ID_FIELD_NUMBER -> event.getTransfer().getPayeeAccountId();
-                    case Transfer.FEE_ACCOUNT_ID_FIELD_NUMBER -> event.getTransfer().getFeeAccountId();
-                    case Transfer.TAX_ACCOUNT_ID_FIELD_NUMBER -> event.getTransfer().getTaxAccountId();
-                    case Transfer.CURRENCY_FIELD_NUMBER -> event.getTransfer().getCurrency();
-                    default -> throw new IllegalArgumentException("transfer has no string field " + field);
-                };
-                case SNAPSHOT -> event.getSnapshot().getLabel();
-                case BODY_NOT_SET -> "";
-            };
-        }
-
-        @Override
-        public boolean isEmpty(int field) {
-            return text(field).isEmpty();
-        }
-
-        @Override
-        public boolean fitsUtf8(int field, int max) {
-            // UTF-8 is at most 3 bytes per char (surrogate pairs: 4 bytes for 2 chars), so short strings pass fast.
-            String value = text(field);
-            return value.length() * 3 <= max || value.getBytes(StandardCharsets.UTF_8).length <= max;
-        }
-
-        @Override
-        public int utf8Bytes(int field) {
-            return text(field).getBytes(StandardCharsets.UTF_8).length;
-        }
-
-        @Override
-        public boolean isCurrencyCode(int field) {
-            String value = text(field);
-            if (value.length() != 3) {
-                return false;
-            }
-            for (int i = 0; i < 3; i++) {
-                char c = value.charAt(i);
-                if (c < 'A' || c > 'Z') {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        @Override
-        public boolean sameText(int field, int other) {
-            return text(field).equals(text(other));
-        }
-
-        @Override
-        public long amount(int field) {
-            return switch (event.getBodyCase()) {
-                case TOP_UP -> event.getTopUp().getAmountMinor();
-                case TRANSFER -> switch (field) {
-                    case Transfer.AMOUNT_MINOR_FIELD_NUMBER -> event.getTransfer().getAmountMinor();
-                    case Transfer.FEE_MINOR_FIELD_NUMBER -> event.getTransfer().getFeeMinor();
-                    case Transfer.TAX_MINOR_FIELD_NUMBER -> event.getTransfer().getTaxMinor();
-                    default -> throw new IllegalArgumentException("transfer has no int64 field " + field);
-                };
-                default -> 0;
-            };
-        }
-
-        @Override
-        public int groupValue() {
-            return event.getCreateAccount().getGroupValue();
-        }
     }
 }

@@ -1,10 +1,13 @@
 package dev.ledger.server.kafka;
 
-import com.google.protobuf.ByteString;
 import dev.ledger.core.journal.MutationHeaders;
+import dev.ledger.core.rules.WireEvent;
+import dev.ledger.proto.CreateAccount;
 import dev.ledger.proto.EventResult;
 import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.Status;
+import dev.ledger.proto.TopUp;
+import dev.ledger.proto.Transfer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns one validated event into Kafka record(s) and reports its outcome to a {@link ResultSink}, exactly once.
  *
- * <p>Key: Transfer → payer, TopUp → account_id, CreateAccount → account_id (UTF-8). A Snapshot is written to
+ * <p>Key: {@link #key(WireEvent)}, computed by the caller from the event's bytes. A Snapshot is written to
  * every partition (explicit partition, key = event_id) and is ACCEPTED only when every copy is stored; its result
  * carries the lowest partition and that copy's offset. The partition list follows the producer's metadata: {@link
  * #refreshPartitions} runs on the {@link KafkaMaintenance} thread and swaps in a new list when partitions were
@@ -106,12 +109,14 @@ public final class KafkaEventWriter {
     /**
      * Writes one valid event; the sink receives its result once, possibly before this method returns.
      *
-     * @param bytes the event exactly as received (may alias a network buffer; copied once here)
+     * @param eventId the event's event_id, for its result
+     * @param key the record key, {@link #key(WireEvent)} of the event (for a Snapshot, its event id)
+     * @param snapshot whether the event is a Snapshot, written to every partition
+     * @param value the event exactly as received (not copied: not to be modified afterwards)
      * @param submitHeaders from {@link #headersFor}, shared by the events of one Submit
      */
-    public void write(MutationEvent event, ByteString bytes, SubmitHeaders submitHeaders, ResultSink sink,
-            int index) {
-        String eventId = event.getEventId();
+    public void write(String eventId, byte[] key, boolean snapshot, byte[] value, SubmitHeaders submitHeaders,
+            ResultSink sink, int index) {
         if (producers.isReplacing()) {
             sink.complete(index, EventResults.of(eventId, Status.STATUS_UNAVAILABLE, "Kafka producer is being "
                     + "replaced after a fatal error (" + producers.lastFatal() + "); retry with the same event_id"));
@@ -121,19 +126,16 @@ public final class KafkaEventWriter {
             sink.complete(index, EventResults.of(eventId, Status.STATUS_UNAVAILABLE, circuit.refusalReason()));
             return;
         }
-        boolean snapshot = event.getBodyCase() == MutationEvent.BodyCase.SNAPSHOT;
         List<Integer> partitions = this.partitions; // the partitions that exist now, as the producer knows them
         int copies = snapshot ? partitions.size() : 1;
-        byte[] key = (snapshot ? eventId : key(event)).getBytes(StandardCharsets.UTF_8);
         // What the record really occupies in the producer's buffer: value, key, headers and framing.
-        long cost = (long) (bytes.size() + key.length + submitHeaders.sizeBytes() + RECORD_OVERHEAD_BYTES) * copies;
+        long cost = (long) (value.length + key.length + submitHeaders.sizeBytes() + RECORD_OVERHEAD_BYTES) * copies;
         if (!budget.tryAcquire(cost)) {
             sink.complete(index, EventResults.of(eventId, Status.STATUS_OVERLOADED,
                     "server has " + budget.usedBytes() + " of " + budget.capacityBytes()
                             + " bytes in flight to Kafka; retry with backoff"));
             return;
         }
-        byte[] value = bytes.toByteArray();
         Headers headers = submitHeaders.headers();
         if (snapshot) {
             SnapshotFanIn fanIn = new SnapshotFanIn(eventId, copies, sink, index);
@@ -236,12 +238,18 @@ public final class KafkaEventWriter {
         outcome.accept(metadata, failure);
     }
 
-    private static String key(MutationEvent event) {
-        return switch (event.getBodyCase()) {
-            case TRANSFER -> event.getTransfer().getPayerAccountId();
-            case TOP_UP -> event.getTopUp().getAccountId();
-            case CREATE_ACCOUNT -> event.getCreateAccount().getAccountId();
-            default -> throw new IllegalArgumentException("no key for body " + event.getBodyCase());
+    /**
+     * The Kafka key of an event, the rule stated once for the server (the SDK restates it in its {@code EventKeys}
+     * to keep per-key order; docs/PROTOCOL.md has its key column): Transfer → payer, TopUp → account_id,
+     * CreateAccount → account_id, anything else (a Snapshot, written to every partition) → event_id; UTF-8 bytes,
+     * read from the event's wire bytes.
+     */
+    public static byte[] key(WireEvent event) {
+        return switch (event.bodyField()) {
+            case MutationEvent.TRANSFER_FIELD_NUMBER -> event.textBytes(Transfer.PAYER_ACCOUNT_ID_FIELD_NUMBER);
+            case MutationEvent.TOP_UP_FIELD_NUMBER -> event.textBytes(TopUp.ACCOUNT_ID_FIELD_NUMBER);
+            case MutationEvent.CREATE_ACCOUNT_FIELD_NUMBER -> event.textBytes(CreateAccount.ACCOUNT_ID_FIELD_NUMBER);
+            default -> event.eventIdBytes();
         };
     }
 

@@ -1,11 +1,13 @@
 package dev.ledger.server.security;
 
+import dev.ledger.core.rules.WireEvent;
 import dev.ledger.proto.MutationEvent;
+import dev.ledger.proto.TopUp;
+import dev.ledger.proto.Transfer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * One authenticated identity and what it may do: its credentials (SHA-256 hashes of its tokens, client certificate
@@ -26,7 +28,9 @@ public final class Principal {
     private final Set<String> certIds;
     private final Set<String> events;
     private final List<String> debitPatterns;
-    private final List<Pattern> debitRegexes;
+    private final List<DebitGlob> debitGlobs;
+    /** Bit f set when this principal may send events whose body is MutationEvent field f. */
+    private final int sendableBodies;
     private final long ratePerSecond;
     private final RateLimiter limiter;
 
@@ -44,7 +48,13 @@ public final class Principal {
         this.certIds = Set.copyOf(certIds);
         this.events = Set.copyOf(events);
         this.debitPatterns = List.copyOf(debitPatterns);
-        this.debitRegexes = debitPatterns.stream().map(Principal::glob).toList();
+        this.debitGlobs = debitPatterns.stream().map(DebitGlob::new).toList();
+        int bodies = 0;
+        for (int field : new int[] {MutationEvent.CREATE_ACCOUNT_FIELD_NUMBER, MutationEvent.TOP_UP_FIELD_NUMBER,
+                MutationEvent.TRANSFER_FIELD_NUMBER, MutationEvent.SNAPSHOT_FIELD_NUMBER}) {
+            bodies |= events.contains(typeName(field)) ? 1 << field : 0;
+        }
+        this.sendableBodies = bodies;
         this.ratePerSecond = ratePerSecond;
         this.limiter = limiter;
     }
@@ -98,23 +108,25 @@ public final class Principal {
     }
 
     /**
-     * Whether this principal may send {@code event}.
+     * Whether this principal may send {@code event}, read from its bytes (no String unless refused).
      *
      * @return null when allowed, else the reason naming the rule that refused it
      */
-    public String permits(MutationEvent event) {
-        String type = typeName(event.getBodyCase());
-        if (!events.contains(type)) {
-            return "principal " + name + " may not send " + type + " events (its events rule allows "
+    public String permits(WireEvent event) {
+        int body = event.bodyField();
+        if ((sendableBodies & 1 << body) == 0) {
+            return "principal " + name + " may not send " + typeName(body) + " events (its events rule allows "
                     + String.join(", ", events.stream().sorted().toList()) + ")";
         }
-        String debited = switch (event.getBodyCase()) {
-            case TRANSFER -> event.getTransfer().getPayerAccountId();
-            case TOP_UP -> event.getTopUp().getSettlementAccountId();
-            default -> null;
+        int debited = switch (body) {
+            case MutationEvent.TRANSFER_FIELD_NUMBER -> Transfer.PAYER_ACCOUNT_ID_FIELD_NUMBER;
+            case MutationEvent.TOP_UP_FIELD_NUMBER -> TopUp.SETTLEMENT_ACCOUNT_ID_FIELD_NUMBER;
+            default -> 0;
         };
-        if (debited != null && !mayDebit(debited)) {
-            return "principal " + name + " may not debit account " + debited + " (its debit-accounts rule allows "
+        if (debited != 0 && !mayDebit(event.buffer(), event.textOffset(debited),
+                event.textOffset(debited) + event.textLength(debited))) {
+            return "principal " + name + " may not debit account " + event.text(debited)
+                    + " (its debit-accounts rule allows "
                     + (debitPatterns.isEmpty() ? "none" : String.join(", ", debitPatterns)) + ")";
         }
         return null;
@@ -125,42 +137,23 @@ public final class Principal {
         return limiter == null || limiter.tryAcquire();
     }
 
-    private boolean mayDebit(String account) {
-        for (Pattern p : debitRegexes) {
-            if (p.matcher(account).matches()) {
+    private boolean mayDebit(byte[] account, int from, int to) {
+        for (DebitGlob g : debitGlobs) {
+            if (g.matches(account, from, to)) {
                 return true;
             }
         }
         return false;
     }
 
-    static String typeName(MutationEvent.BodyCase body) {
-        return switch (body) {
-            case CREATE_ACCOUNT -> "create_account";
-            case TOP_UP -> "top_up";
-            case TRANSFER -> "transfer";
-            case SNAPSHOT -> "snapshot";
-            case BODY_NOT_SET -> "unset";
+    /** The event type name of a MutationEvent body field number, as the principals file spells it. */
+    static String typeName(int bodyField) {
+        return switch (bodyField) {
+            case MutationEvent.CREATE_ACCOUNT_FIELD_NUMBER -> "create_account";
+            case MutationEvent.TOP_UP_FIELD_NUMBER -> "top_up";
+            case MutationEvent.TRANSFER_FIELD_NUMBER -> "transfer";
+            case MutationEvent.SNAPSHOT_FIELD_NUMBER -> "snapshot";
+            default -> "unset";
         };
-    }
-
-    private static Pattern glob(String glob) {
-        StringBuilder regex = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            if (c == '*' || c == '?') {
-                if (literal.length() > 0) {
-                    regex.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                regex.append(c == '*' ? ".*" : ".");
-            } else {
-                literal.append(c);
-            }
-        }
-        if (literal.length() > 0) {
-            regex.append(Pattern.quote(literal.toString()));
-        }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
     }
 }

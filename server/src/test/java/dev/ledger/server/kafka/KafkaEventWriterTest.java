@@ -3,8 +3,8 @@ package dev.ledger.server.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import dev.ledger.core.journal.MutationHeaders;
+import dev.ledger.core.rules.WireEvent;
 import dev.ledger.proto.CreateAccount;
 import dev.ledger.proto.EventResult;
 import dev.ledger.proto.MutationEvent;
@@ -88,8 +88,14 @@ class KafkaEventWriterTest {
         return MutationEvent.newBuilder().setEventId(id).setSnapshot(Snapshot.newBuilder().setLabel("s")).build();
     }
 
+    /** Writes {@code event} as the server does: key, snapshot flag and event id read from its bytes. */
     private void write(KafkaEventWriter writer, MutationEvent event, int index) {
-        writer.write(event, event.toByteString(), writer.headersFor(CLIENT, PRINCIPAL), sink, index);
+        byte[] bytes = event.toByteArray();
+        WireEvent wire = new WireEvent();
+        assertThat(wire.read(bytes)).isNull();
+        writer.write(wire.eventId(), KafkaEventWriter.key(wire),
+                wire.bodyField() == MutationEvent.SNAPSHOT_FIELD_NUMBER, bytes, writer.headersFor(CLIENT, PRINCIPAL),
+                sink, index);
     }
 
     /** What one record of {@code event} costs the budget: value, key, the Submit's headers and the overhead. */

@@ -3,6 +3,7 @@ package dev.ledger.server.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ledger.core.rules.WireEvent;
 import dev.ledger.proto.CreateAccount;
 import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.TopUp;
@@ -42,6 +43,13 @@ class PrincipalsFileTest {
         return PrincipalsFile.parse("test", text.lines().toList(), (name, rate) -> new RateLimiter(rate));
     }
 
+    /** The principal's verdict on {@code event} as the server asks it: over the event's wire bytes. */
+    static String permits(Principal p, MutationEvent event) {
+        WireEvent wire = new WireEvent();
+        assertThat(wire.read(event.toByteArray())).isNull();
+        return p.permits(wire);
+    }
+
     @Test
     void parsesPrincipalsWithCredentialsRulesAndRates() {
         List<Principal> ps = parse(FILE);
@@ -54,14 +62,14 @@ class PrincipalsFileTest {
     @Test
     void permitsNamesTheRuleThatRefusesAnEvent() {
         Principal p = parse(FILE).get(0);
-        assertThat(p.permits(transfer("cust-1"))).isNull();
-        assertThat(p.permits(transfer("house-7"))).isNull();
-        assertThat(p.permits(transfer("house-77"))).contains("may not debit account house-77")
+        assertThat(permits(p, transfer("cust-1"))).isNull();
+        assertThat(permits(p, transfer("house-7"))).isNull();
+        assertThat(permits(p, transfer("house-77"))).contains("may not debit account house-77")
                 .contains("debit-accounts rule allows cust-*, house-?");
-        assertThat(p.permits(topUp("settlement-eu"))).contains("may not send top_up events")
+        assertThat(permits(p, topUp("settlement-eu"))).contains("may not send top_up events")
                 .contains("events rule allows create_account, transfer");
         // Creating an account is governed by its event type alone.
-        assertThat(p.permits(MutationEvent.newBuilder().setEventId("c").setCreateAccount(
+        assertThat(permits(p, MutationEvent.newBuilder().setEventId("c").setCreateAccount(
                 CreateAccount.newBuilder().setAccountId("anything")).build())).isNull();
     }
 
@@ -121,7 +129,7 @@ class PrincipalsFileTest {
         Principals principals = Principals.tokens(List.of("t1"));
         Principal p = principals.authenticate("t1", null).principal();
         assertThat(p.name()).isEqualTo("token-" + sha256Hex("t1").substring(0, 8));
-        assertThat(p.permits(topUp("anything"))).isNull();
+        assertThat(permits(p, topUp("anything"))).isNull();
         assertThat(principals.authenticate("t2", null).principal()).isNull();
         assertThat(Principals.open().authenticate("", null).principal().name()).isEqualTo("anonymous");
     }
