@@ -261,7 +261,7 @@ class DecisionsTest {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
             while (System.nanoTime() < end) {
                 most = Math.max(most, noCoreServer.context().decisions().size());
-                assertThat(noCoreServer.context().pendingSubmits().get()).isLessThanOrEqualTo(bound);
+                assertThat(noCoreServer.context().inFlight().submits()).isLessThanOrEqualTo(bound);
                 Thread.sleep(20);
             }
             assertThat(most).as("awaited events were held, within the window").isPositive().isLessThanOrEqualTo(bound);
@@ -283,6 +283,6 @@ class DecisionsTest {
             Thread.sleep(5);
         }
         assertThat(noCoreServer.context().decisions().size()).isZero();
-        assertThat(noCoreServer.context().pendingSubmits().get()).isZero();
+        assertThat(noCoreServer.context().inFlight().submits()).isZero();
     }
 }
