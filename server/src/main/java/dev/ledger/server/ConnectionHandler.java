@@ -356,7 +356,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Pe
             closing = true;
         } else if (evt == DRAIN_DEADLINE) {
             for (PendingSubmit p : new ArrayList<>(pending.values())) {
-                p.expire(Status.STATUS_UNAVAILABLE, "server shut down before Kafka acknowledged; retry with the same event_id");
+                if (p.isComplete()) {
+                    // Complete, its Ack still queued in the AckHandoff: written now (the drain skips it).
+                    if (writeAck(p)) {
+                        flushAcks();
+                    }
+                } else {
+                    p.expire(Status.STATUS_UNAVAILABLE, "server shut down before Kafka acknowledged; retry with the "
+                            + "same event_id");
+                }
             }
             decisions.expireAll();
             connectionLog.drained();

@@ -24,7 +24,8 @@ import java.util.function.LongSupplier;
  *
  * <p>The hot path stays cheap: label lookups are done once and cached per label value (arrays indexed by enum
  * number), exemplars are off, and an Ack's events are counted in runs of equal (type, status), one increment per
- * run ({@link #ackWritten}). Gauges of state owned elsewhere (budget, circuit, connections) are callbacks read at scrape time.
+ * run ({@link #ackWritten}). Gauges of state owned elsewhere (in-flight events, budget, circuit, connections) are callbacks read
+ * at scrape time.
  *
  * <p>The connection counter is {@code ledger_connection_attempts_total}, not {@code ledger_connections_total}:
  * OpenMetrics names a counter's family without {@code _total}, so a counter {@code ledger_connections_total} and the
