@@ -1,7 +1,6 @@
 package dev.ledger.server;
 
 import dev.ledger.proto.Decision;
-import dev.ledger.proto.EventResult;
 import dev.ledger.proto.Status;
 import dev.ledger.server.codec.ServerFrames;
 import dev.ledger.server.decisions.AwaitedDecisions;
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One connection's Submits that await decisions, from receipt to their Decisions frame: the decision timeout, the
  * hop from the decision reader's thread to the event loop, the frame, and the in-flight window (an accepted event
- * counts against it until its Decisions frame is written). Also what happens to them when the connection drains
+ * counts against it until its Decisions frame is written; the counts are the connection's {@link InFlight.Share}). Also what happens to them when the connection drains
  * (DECISION_PENDING) or closes (dropped: the client resends the same ids and gets the core's duplicate decision).
  *
  * <p>Confined to the connection's event loop, apart from {@link #onAllDecided}, which may run on the reader's thread.
@@ -30,12 +29,14 @@ final class ConnectionDecisions {
     private final ServerContext context;
     private final ChannelHandlerContext ctx;
     private final ReadGate gate;
+    private final InFlight.Share inFlight;
     private final Map<Long, AwaitedDecisions> awaiting = new HashMap<>();
 
-    ConnectionDecisions(ServerContext context, ChannelHandlerContext ctx, ReadGate gate) {
+    ConnectionDecisions(ServerContext context, ChannelHandlerContext ctx, ReadGate gate, InFlight.Share inFlight) {
         this.context = context;
         this.ctx = ctx;
         this.gate = gate;
+        this.inFlight = inFlight;
     }
 
     boolean awaits(long requestId) {
@@ -58,18 +59,19 @@ final class ConnectionDecisions {
      * caller then answers it in full); otherwise the events not ACCEPTED are answered (released from the window) and
      * the accepted ones wait, perhaps completing right here.
      */
-    boolean ackWritten(long requestId, List<EventResult> results) {
+    boolean ackWritten(long requestId, int[] statuses) {
         AwaitedDecisions awaited = awaiting.get(requestId);
         if (awaited == null) {
             return false;
         }
-        boolean[] accepted = new boolean[results.size()];
+        boolean[] accepted = new boolean[statuses.length];
         int acceptedCount = 0;
         for (int i = 0; i < accepted.length; i++) {
-            accepted[i] = results.get(i).getStatus() == Status.STATUS_ACCEPTED;
+            accepted[i] = statuses[i] == Status.STATUS_ACCEPTED_VALUE;
             acceptedCount += accepted[i] ? 1 : 0;
         }
-        gate.answered(results.size() - acceptedCount);
+        inFlight.answered(statuses.length - acceptedCount, false);
+        gate.update();
         awaited.ackWritten(accepted);
         return true;
     }
@@ -93,11 +95,11 @@ final class ConnectionDecisions {
             return; // dropped with the connection
         }
         awaiting.remove(a.requestId());
-        context.pendingSubmits().decrementAndGet();
+        inFlight.answered(decisions.size(), true);
         if (!decisions.isEmpty()) {
             ctx.writeAndFlush(ServerFrames.decisions(a.requestId(), decisions));
-            gate.answered(decisions.size());
         }
+        gate.update();
     }
 
     /** The server drains: every undecided event is answered DECISION_PENDING now (after its Ack). */
@@ -108,12 +110,10 @@ final class ConnectionDecisions {
         }
     }
 
-    /** The connection closed: every wait is dropped, and no longer counts as a pending Submit. */
+    /** The connection closed: every wait is dropped (its counts go with the connection's share). */
     void dropAll() {
         for (AwaitedDecisions a : awaiting.values()) {
-            if (a.finish(context.decisions()) != null) {
-                context.pendingSubmits().decrementAndGet();
-            }
+            a.finish(context.decisions());
         }
         awaiting.clear();
     }

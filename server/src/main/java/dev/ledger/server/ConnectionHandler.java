@@ -1,13 +1,13 @@
 package dev.ledger.server;
 
 import dev.ledger.proto.ClientFrameView;
-import dev.ledger.proto.EventResult;
 import dev.ledger.proto.ErrorCode;
 import dev.ledger.proto.Hello;
 import dev.ledger.proto.Status;
 import dev.ledger.proto.SubmitView;
 import dev.ledger.server.admin.ServerMetrics;
 import dev.ledger.server.admin.ServerMetrics.ConnectionResult;
+import dev.ledger.server.codec.AckFrame;
 import dev.ledger.server.codec.ConnectionFailure;
 import dev.ledger.server.codec.FrameRejected;
 import dev.ledger.server.codec.InboundFrame;
@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -48,10 +47,13 @@ import org.slf4j.LoggerFactory;
  * {@code maxEventsPerSubmit} events, or reusing an in-flight request_id is a PROTOCOL_VIOLATION (Error, close).
  * Every connection-level failure is an {@code Error} frame followed by close.
  *
+ * <p>What is in flight is counted once, in the connection's {@link InFlight.Share}; the gate asks it.
+ *
  * <p>One instance per channel; all state is confined to the channel's event loop. Kafka results arrive on
- * producer threads and are handed to the event loop.
+ * producer threads and reach the event loop through its {@link AckHandoff}, in bursts; each Ack is encoded
+ * straight from the Submit's primitive results ({@link AckFrame}).
  */
-final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+final class ConnectionHandler extends ChannelInboundHandlerAdapter implements PendingSubmit.Target {
 
     /** User event fired by {@link LedgerServer} when the drain timeout passes: answer everything, close. */
     static final Object DRAIN_DEADLINE = new Object();
@@ -74,6 +76,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean helloDone;
     private boolean closing;
     private ReadGate gate;
+    private InFlight.Share inFlight;
+    private AckHandoff ackHandoff;
+    /** An Ack was written by an {@link AckHandoff} drain and awaits that drain's flush. */
+    private boolean ackUnflushed;
     private ConnectionDecisions decisions;
     private final ServerMetrics metrics;
     /** Whether this connection's {@link ConnectionResult} was counted (once per connection). */
@@ -90,9 +96,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.connectionLog = ConnectionLog.opened(ctx.channel().remoteAddress());
+        this.inFlight = context.inFlight().share();
+        this.ackHandoff = context.ackHandoff(ctx.executor());
         this.gate = new ReadGate(ctx.channel(), context.config().maxInFlightEventsPerConnection(),
-                context.writer().budget(), metrics.inFlightEvents(), metrics.readPausedConnections());
-        this.decisions = new ConnectionDecisions(context, ctx, gate);
+                context.writer().budget(), inFlight, metrics.readPausedConnections());
+        this.decisions = new ConnectionDecisions(context, ctx, gate, inFlight);
         int max = context.config().maxConnections();
         if (context.connections().incrementAndGet() > max) {
             counted(ConnectionResult.REJECTED_LIMIT);
@@ -125,15 +133,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
-        // Late Kafka callbacks still release the byte budget in the writer; here only the answers are dropped.
+        // Late Kafka callbacks still release the byte budget in the writer; here only the answers are dropped: a
+        // Submit already queued in the AckHandoff is skipped by writeAck, being marked answered here.
         for (PendingSubmit p : pending.values()) {
-            if (p.markAnswered() && !decisions.awaits(p.requestId())) {
-                context.pendingSubmits().decrementAndGet();
-            }
+            p.markAnswered();
         }
         pending.clear();
         if (decisions != null) {
             decisions.dropAll();
+        }
+        if (inFlight != null) {
+            inFlight.release();
         }
         if (gate != null) {
             gate.release();
@@ -228,15 +238,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     + " was revoked (principals file changed); reconnect with a valid one");
             return;
         }
-        PendingSubmit p = new PendingSubmit(requestId, count, this::onSubmitComplete);
+        PendingSubmit p = new PendingSubmit(requestId, count, this);
         pending.put(requestId, p);
-        context.pendingSubmits().incrementAndGet();
+        inFlight.taken(count);
         AwaitedDecisions awaited = submit.getAwaitDecision() ? decisions.await(requestId, count) : null;
         dispatcher.dispatch(submit, p, clientName, principal, awaited);
         if (!p.isComplete()) {
             armAckTimer();
         }
-        gate.admitted(count);
+        gate.admitted();
         connectionLog.submitted(count);
     }
 
@@ -246,31 +256,43 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
-    /** Called by whoever filled the last result: an event loop or a Kafka producer thread. */
-    private void onSubmitComplete(PendingSubmit p) {
+    /**
+     * Called by whoever filled the last result: on the event loop (validation, ack timeout, drain) the Ack goes out
+     * at once; from a Kafka producer thread it joins the loop's next {@link AckHandoff} burst.
+     */
+    @Override
+    public void submitComplete(PendingSubmit p) {
         if (ctx.executor().inEventLoop()) {
-            writeAck(p);
-            return;
-        }
-        try {
-            ctx.executor().execute(() -> writeAck(p));
-        } catch (RejectedExecutionException e) {
-            log.debug("event loop gone; Ack for request {} dropped with its connection", p.requestId());
+            if (writeAck(p)) {
+                flushAcks();
+            }
+        } else {
+            ackHandoff.offer(p);
         }
     }
 
-    private void writeAck(PendingSubmit p) {
+    @Override
+    public boolean writeAck(PendingSubmit p) {
         if (!p.markAnswered()) {
-            return;
+            return false; // answered already, or dropped with the connection
         }
         pending.remove(p.requestId());
-        List<EventResult> results = p.results();
-        ctx.writeAndFlush(ServerFrames.ack(p.requestId(), results));
-        metrics.ackWritten(p.eventTypes(), results, System.nanoTime() - p.receivedNanos());
-        if (!decisions.ackWritten(p.requestId(), results)) {
-            context.pendingSubmits().decrementAndGet();
-            gate.answered(p.eventCount());
+        ctx.write(AckFrame.encode(ctx.alloc(), p));
+        int[] statuses = p.statusNumbers();
+        metrics.ackWritten(p.eventTypes(), statuses, System.nanoTime() - p.receivedNanos());
+        if (!decisions.ackWritten(p.requestId(), statuses)) {
+            inFlight.answered(p.eventCount(), true);
+            gate.update();
         }
+        boolean first = !ackUnflushed;
+        ackUnflushed = true;
+        return first;
+    }
+
+    @Override
+    public void flushAcks() {
+        ackUnflushed = false;
+        ctx.flush();
     }
 
     /** Counts how this connection began, once: the first reason wins. */
@@ -334,7 +356,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             closing = true;
         } else if (evt == DRAIN_DEADLINE) {
             for (PendingSubmit p : new ArrayList<>(pending.values())) {
-                p.expire(Status.STATUS_UNAVAILABLE, "server shut down before Kafka acknowledged; retry with the same event_id");
+                if (p.isComplete()) {
+                    // Complete, its Ack still queued in the AckHandoff: written now (the drain skips it).
+                    if (writeAck(p)) {
+                        flushAcks();
+                    }
+                } else {
+                    p.expire(Status.STATUS_UNAVAILABLE, "server shut down before Kafka acknowledged; retry with the "
+                            + "same event_id");
+                }
             }
             decisions.expireAll();
             connectionLog.drained();

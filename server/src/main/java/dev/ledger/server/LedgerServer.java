@@ -285,14 +285,14 @@ public final class LedgerServer implements AutoCloseable {
         // The count is read on every pass before the quiet period is judged: a sleep that overran (a loaded
         // machine) must not end the drain while Submits are still pending.
         for (long now = System.nanoTime(); now < deadline; now = System.nanoTime()) {
-            if (context.pendingSubmits().get() > 0) {
+            if (context.inFlight().submits() > 0) {
                 quietSince = now;
             } else if (now - quietSince >= DRAIN_QUIET_NANOS) {
                 break;
             }
             sleepMillis(5);
         }
-        int left = context.pendingSubmits().get();
+        long left = context.inFlight().submits();
         if (left > 0) {
             log.warn("{} Submits still unanswered after {}; answering them UNAVAILABLE", left, drainTimeout);
         }

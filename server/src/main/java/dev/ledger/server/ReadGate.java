@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
  * byte budget is above its high-water mark; the client does not read its Acks (channel not writable). TCP then
  * pushes back on the client, so the server never buffers without bound.
  *
- * <p>It also keeps the server-wide gauges honest: its share of the in-flight events and whether it is one of the
- * paused connections, both added to counters the {@code ServerMetrics} own.
+ * <p>It counts nothing in flight itself: it asks the connection's {@link InFlight.Share}, which the handler moves
+ * before calling {@link #admitted} or {@link #update}. It does keep the server's count of paused connections (a
+ * counter the {@code ServerMetrics} own) in step with its own pause.
  *
  * <p>Confined to the connection's event loop; the budget's callback (from a producer thread) hops onto it.
  */
@@ -21,39 +22,30 @@ final class ReadGate {
     private final Channel channel;
     private final int maxInFlightEvents;
     private final ByteBudget budget;
-    private int inFlightEvents;
+    private final InFlight.Share inFlight;
     private boolean waitingForBudget;
     private boolean shut;
     private boolean paused;
     /** The connection closed: nothing is counted in the server's gauges any more. */
     private boolean released;
-    private final LongAdder serverInFlight;
     private final LongAdder serverPaused;
 
-    ReadGate(Channel channel, int maxInFlightEvents, ByteBudget budget) {
-        this(channel, maxInFlightEvents, budget, new LongAdder(), new LongAdder());
-    }
-
     /**
-     * @param serverInFlight the server's in-flight event count, to which this connection adds its share
+     * @param inFlight the connection's share of what is in flight, the one count of its window
      * @param serverPaused the server's count of paused connections
      */
-    ReadGate(Channel channel, int maxInFlightEvents, ByteBudget budget, LongAdder serverInFlight,
+    ReadGate(Channel channel, int maxInFlightEvents, ByteBudget budget, InFlight.Share inFlight,
             LongAdder serverPaused) {
         this.channel = channel;
         this.maxInFlightEvents = maxInFlightEvents;
         this.budget = budget;
-        this.serverInFlight = serverInFlight;
+        this.inFlight = inFlight;
         this.serverPaused = serverPaused;
     }
 
-    /** A Submit's events were taken in. */
-    void admitted(int events) {
-        inFlightEvents += events;
-        if (!released) {
-            serverInFlight.add(events);
-        }
-        if (inFlightEvents >= maxInFlightEvents) {
+    /** A Submit's events were taken in (already counted in the share). */
+    void admitted() {
+        if (inFlight.events() >= maxInFlightEvents) {
             pause();
         }
         if (budget.aboveHighWater() && !waitingForBudget) {
@@ -63,20 +55,11 @@ final class ReadGate {
         }
     }
 
-    /** A Submit's Ack was written. */
-    void answered(int events) {
-        inFlightEvents -= events;
-        if (!released) {
-            serverInFlight.add(-events);
-        }
-        update();
-    }
-
-    /** After a write or a writability change. */
+    /** After an answer (already counted in the share), a write or a writability change. */
     void update() {
         if (!channel.isWritable()) {
             pause();
-        } else if (!shut && !waitingForBudget && inFlightEvents < maxInFlightEvents && !channel.config().isAutoRead()) {
+        } else if (!shut && !waitingForBudget && inFlight.events() < maxInFlightEvents && !channel.config().isAutoRead()) {
             channel.config().setAutoRead(true);
             if (paused) {
                 paused = false;
@@ -91,10 +74,8 @@ final class ReadGate {
         pause();
     }
 
-    /** The connection closed: its events no longer count. */
+    /** The connection closed: it no longer counts as paused. */
     void release() {
-        serverInFlight.add(-inFlightEvents);
-        inFlightEvents = 0;
         if (paused) {
             paused = false;
             serverPaused.decrement();

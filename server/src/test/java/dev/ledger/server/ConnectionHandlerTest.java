@@ -331,4 +331,27 @@ class ConnectionHandlerTest {
         assertThat(acks).singleElement().satisfies(f -> assertThat(f.getAck().getResults(0).getStatus())
                 .isEqualTo(Status.STATUS_UNAVAILABLE));
     }
+
+    @Test
+    void aConnectionClosedWhileKafkaIsSlowGetsNoAckAndNoLongerCountsInFlight() throws Exception {
+        connect(false);
+        hello();
+        channel.writeInbound(framed(submit(1, 3)));
+        channel.writeInbound(framed(submit(2, 2)));
+        assertThat(context.inFlight().submits()).isEqualTo(2);
+        assertThat(metric("ledger_inflight_events", java.util.Map.of())).isEqualTo(5);
+        channel.close();
+        assertThat(context.inFlight().submits()).as("the closed connection's Submits no longer count").isZero();
+        assertThat(metric("ledger_inflight_events", java.util.Map.of())).isZero();
+
+        while (producer.completeNext()) {
+            // Kafka acknowledges after the close
+        }
+        channel.runPendingTasks();
+
+        assertThat(written()).as("no Ack for a closed connection").isEmpty();
+        assertThat(context.inFlight().events()).isZero();
+        assertThat(context.inFlight().submits()).isZero();
+        assertThat(metric("ledger_events_total", java.util.Map.of())).as("nothing counted as answered").isZero();
+    }
 }

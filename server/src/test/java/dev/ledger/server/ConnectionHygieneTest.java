@@ -204,11 +204,11 @@ class ConnectionHygieneTest {
         ServerContext context = server.context();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         // The server has read everything once it has seen the close; then Kafka's callbacks drain the budget.
-        while ((!context.channels().isEmpty() || context.pendingSubmits().get() > 0 || context.writer().budget().usedBytes() > 0)
+        while ((!context.channels().isEmpty() || context.inFlight().submits() > 0 || context.writer().budget().usedBytes() > 0)
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(context.pendingSubmits().get()).isZero();
+        assertThat(context.inFlight().submits()).isZero();
         assertThat(context.writer().budget().usedBytes()).isZero();
         try (RawFrameClient next = authenticated("after-kill")) {
             Ack ack = next.submitAndAwait(1, List.of(TestEvents.topUp("k3", 1)));

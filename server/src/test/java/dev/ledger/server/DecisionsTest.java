@@ -202,8 +202,9 @@ class DecisionsTest {
             assertThat(b.read().getDecisions().getDecisionsList()).extracting(Decision::getEventId)
                     .containsExactlyElementsOf(toB.stream().map(MutationEvent::getEventId).toList());
         }
-        assertThat(server.decisionReader().delivered() - deliveredA).isEqualTo(20);
-        assertThat(serverB.decisionReader().delivered() - deliveredB).isEqualTo(20);
+        // The reader counts a delivery after handing it over, so the client may read its frame a moment earlier.
+        awaitCount(() -> server.decisionReader().delivered() - deliveredA, 20);
+        awaitCount(() -> serverB.decisionReader().delivered() - deliveredB, 20);
         // Each reads only its own partition: the other server's decisions never cross its path.
         assertThat(server.decisionReader().skipped()).isZero();
         assertThat(serverB.decisionReader().skipped()).isZero();
@@ -261,7 +262,7 @@ class DecisionsTest {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
             while (System.nanoTime() < end) {
                 most = Math.max(most, noCoreServer.context().decisions().size());
-                assertThat(noCoreServer.context().pendingSubmits().get()).isLessThanOrEqualTo(bound);
+                assertThat(noCoreServer.context().inFlight().submits()).isLessThanOrEqualTo(bound);
                 Thread.sleep(20);
             }
             assertThat(most).as("awaited events were held, within the window").isPositive().isLessThanOrEqualTo(bound);
@@ -283,6 +284,15 @@ class DecisionsTest {
             Thread.sleep(5);
         }
         assertThat(noCoreServer.context().decisions().size()).isZero();
-        assertThat(noCoreServer.context().pendingSubmits().get()).isZero();
+        assertThat(noCoreServer.context().inFlight().submits()).isZero();
+    }
+
+    /** Waits up to 5 s for {@code count} to reach {@code expected}, then asserts it (never more, never less). */
+    private static void awaitCount(java.util.function.LongSupplier count, long expected) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (count.getAsLong() < expected && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        assertThat(count.getAsLong()).isEqualTo(expected);
     }
 }

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ledger.proto.EventResult;
 import dev.ledger.proto.Status;
 import dev.ledger.server.kafka.EventResults;
-import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,8 +17,26 @@ class PendingSubmitTest {
 
     private final List<PendingSubmit> completed = new ArrayList<>();
 
+    /** A connection that only records which Submits were handed to it. */
+    private final PendingSubmit.Target target = new PendingSubmit.Target() {
+        @Override
+        public void submitComplete(PendingSubmit p) {
+            completed.add(p);
+        }
+
+        @Override
+        public boolean writeAck(PendingSubmit p) {
+            throw new AssertionError("not written here");
+        }
+
+        @Override
+        public void flushAcks() {
+            throw new AssertionError("not flushed here");
+        }
+    };
+
     private PendingSubmit pending(long requestId, String... eventIds) {
-        PendingSubmit p = new PendingSubmit(requestId, eventIds.length, completed::add);
+        PendingSubmit p = new PendingSubmit(requestId, eventIds.length, target);
         for (int i = 0; i < eventIds.length; i++) {
             p.eventId(i, eventIds[i]);
         }
@@ -81,7 +96,7 @@ class PendingSubmitTest {
 
     @Test
     void expiryNamesAnEventWhoseIdWasNeverReadWithAnEmptyId() {
-        PendingSubmit p = new PendingSubmit(1, 1, completed::add);
+        PendingSubmit p = new PendingSubmit(1, 1, target);
         p.expire(Status.STATUS_UNAVAILABLE, "server shut down");
         assertThat(p.results().get(0).getEventId()).isEmpty();
         assertThat(completed).hasSize(1);
@@ -97,16 +112,26 @@ class PendingSubmitTest {
     }
 
     @Test
-    void theAckIsMarkedWrittenOnceAndThatCancelsTheAckTimeout() {
-        EmbeddedChannel channel = new EmbeddedChannel();
-        PendingSubmit p = pending(1, "a");
-        ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> { }, 1, TimeUnit.HOURS);
-        p.timeout(timeout);
+    void anAcceptedResultIsKeptWithoutAResultObjectAndARejectionWithItsReason() {
+        PendingSubmit p = pending(3, "a", "b");
+        p.accepted(0, "a", 4, 44);
+        p.complete(1, EventResults.of("b", Status.STATUS_PERMISSION_DENIED, "not yours"));
+        assertThat(completed).containsExactly(p);
+        assertThat(p.statusNumbers()).containsExactly(Status.STATUS_ACCEPTED_VALUE, Status.STATUS_PERMISSION_DENIED_VALUE);
+        assertThat(p.partition(0)).isEqualTo(4);
+        assertThat(p.offset(0)).isEqualTo(44);
+        assertThat(p.reason(0)).isEmpty();
+        assertThat(p.partition(1)).isZero();
+        assertThat(p.reason(1)).isEqualTo("not yours");
+    }
 
-        assertThat(p.markAnswered()).isTrue();
-        assertThat(timeout.isCancelled()).isTrue();
-        assertThat(p.markAnswered()).as("a second Ack for the same Submit").isFalse();
-        channel.finishAndReleaseAll();
+    @Test
+    void aResultWithoutAStatusIsRefused() {
+        PendingSubmit p = pending(1, "a");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> p.complete(0, EventResult.newBuilder().setEventId("a").build()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(p.isComplete()).isFalse();
     }
 
     @Test

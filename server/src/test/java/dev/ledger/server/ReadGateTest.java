@@ -21,9 +21,10 @@ class ReadGateTest {
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final ByteBudget budget = new ByteBudget(BUDGET);
-    private final LongAdder serverInFlight = new LongAdder();
+    private final InFlight serverInFlight = new InFlight();
+    private final InFlight.Share share = serverInFlight.share();
     private final LongAdder serverPaused = new LongAdder();
-    private final ReadGate gate = new ReadGate(channel, WINDOW, budget, serverInFlight, serverPaused);
+    private final ReadGate gate = new ReadGate(channel, WINDOW, budget, share, serverPaused);
 
     @AfterEach
     void finish() {
@@ -34,39 +35,57 @@ class ReadGateTest {
         return channel.config().isAutoRead();
     }
 
+    /** A Submit of {@code events} taken in, as the handler does it: counted in the share, then the gate asked. */
+    private void admitted(int events) {
+        share.taken(events);
+        gate.admitted();
+    }
+
+    /** Events answered, as the handler does it. */
+    private void answered(int events) {
+        share.answered(events, false);
+        gate.update();
+    }
+
+    /** The connection closed, as the handler does it. */
+    private void release() {
+        share.release();
+        gate.release();
+    }
+
     private void clientStopsReadingAcks(boolean stops) {
         channel.unsafe().outboundBuffer().setUserDefinedWritability(1, !stops);
     }
 
     @Test
     void keepsReadingBelowTheInFlightWindow() {
-        gate.admitted(WINDOW - 1);
+        admitted(WINDOW - 1);
         assertThat(reading()).isTrue();
     }
 
     @Test
     void stopsReadingWhenTheInFlightWindowIsExactlyFull() {
-        gate.admitted(WINDOW - 1);
-        gate.admitted(1);
+        admitted(WINDOW - 1);
+        admitted(1);
         assertThat(reading()).isFalse();
     }
 
     @Test
     void resumesOnlyOnceAnAckTakesTheConnectionBelowItsWindow() {
-        gate.admitted(WINDOW + 2);
-        gate.answered(2);
+        admitted(WINDOW + 2);
+        answered(2);
         assertThat(reading()).as("still exactly at the window").isFalse();
-        gate.answered(1);
+        answered(1);
         assertThat(reading()).isTrue();
     }
 
     @Test
     void stopsReadingAboveTheBudgetsHighWaterAndResumesAtItsLowWater() {
         assertThat(budget.tryAcquire(501)).isTrue();
-        gate.admitted(1);
+        admitted(1);
         assertThat(reading()).as("budget above high water").isFalse();
 
-        gate.answered(1);
+        answered(1);
         assertThat(reading()).as("an Ack does not lift a budget pause").isFalse();
 
         budget.release(250); // 251 used: above the low water mark
@@ -81,31 +100,31 @@ class ReadGateTest {
     @Test
     void keepsReadingAtExactlyTheBudgetsHighWater() {
         assertThat(budget.tryAcquire(500)).isTrue();
-        gate.admitted(1);
+        admitted(1);
         assertThat(reading()).isTrue();
     }
 
     @Test
     void aDrainedBudgetDoesNotResumeAConnectionWhoseWindowIsFull() {
         assertThat(budget.tryAcquire(501)).isTrue();
-        gate.admitted(WINDOW);
+        admitted(WINDOW);
         budget.release(501);
         channel.runPendingTasks();
         assertThat(reading()).as("window still full").isFalse();
-        gate.answered(1);
+        answered(1);
         assertThat(reading()).isTrue();
     }
 
     @Test
     void aSecondSubmitAboveHighWaterWaitsForTheSameDrain() {
         assertThat(budget.tryAcquire(501)).isTrue();
-        gate.admitted(1);
-        gate.admitted(1);
+        admitted(1);
+        admitted(1);
         budget.release(501);
         channel.runPendingTasks();
         assertThat(reading()).isTrue();
         assertThat(budget.tryAcquire(501)).isTrue();
-        gate.admitted(1);
+        admitted(1);
         assertThat(reading()).as("paused again by a new excursion").isFalse();
         budget.release(501);
         channel.runPendingTasks();
@@ -114,11 +133,11 @@ class ReadGateTest {
 
     @Test
     void stopsReadingWhileTheClientDoesNotReadItsAcks() {
-        gate.admitted(1);
+        admitted(1);
         clientStopsReadingAcks(true);
         gate.update();
         assertThat(reading()).isFalse();
-        gate.answered(1);
+        answered(1);
         assertThat(reading()).as("an Ack written to a full socket").isFalse();
         clientStopsReadingAcks(false);
         gate.update();
@@ -127,7 +146,7 @@ class ReadGateTest {
 
     @Test
     void writableAgainDoesNotResumeAConnectionWhoseWindowIsFull() {
-        gate.admitted(WINDOW);
+        admitted(WINDOW);
         clientStopsReadingAcks(true);
         gate.update();
         clientStopsReadingAcks(false);
@@ -138,8 +157,8 @@ class ReadGateTest {
     @Test
     void writableAgainDoesNotResumeAConnectionWaitingForTheBudget() {
         assertThat(budget.tryAcquire(501)).isTrue();
-        gate.admitted(1);
-        gate.answered(1);
+        admitted(1);
+        answered(1);
         gate.update();
         assertThat(reading()).isFalse();
     }
@@ -149,14 +168,14 @@ class ReadGateTest {
         gate.shut();
         assertThat(reading()).isFalse();
         gate.update();
-        gate.answered(0);
+        answered(0);
         assertThat(reading()).isFalse();
     }
 
     @Test
     void aShutConnectionStaysPausedWhenTheBudgetDrains() {
         assertThat(budget.tryAcquire(501)).isTrue();
-        gate.admitted(1);
+        admitted(1);
         gate.shut();
         budget.release(501);
         channel.runPendingTasks();
@@ -165,28 +184,28 @@ class ReadGateTest {
 
     @Test
     void releasedEventsNoLongerCountAgainstTheWindow() {
-        gate.admitted(WINDOW);
-        gate.release();
+        admitted(WINDOW);
+        release();
         gate.update();
         assertThat(reading()).isTrue();
     }
 
     @Test
     void theServerGaugesFollowThisConnectionsShareAndPause() {
-        gate.admitted(WINDOW);
-        assertThat(serverInFlight.sum()).isEqualTo(WINDOW);
+        admitted(WINDOW);
+        assertThat(serverInFlight.events()).isEqualTo(WINDOW);
         assertThat(serverPaused.sum()).as("paused once, however many reasons").isEqualTo(1);
         clientStopsReadingAcks(true);
         gate.update();
         assertThat(serverPaused.sum()).isEqualTo(1);
         clientStopsReadingAcks(false);
-        gate.answered(3);
-        assertThat(serverInFlight.sum()).isEqualTo(WINDOW - 3);
+        answered(3);
+        assertThat(serverInFlight.events()).isEqualTo(WINDOW - 3);
         assertThat(serverPaused.sum()).as("resumed").isZero();
-        gate.admitted(5);
+        admitted(5);
         assertThat(serverPaused.sum()).isEqualTo(1);
-        gate.release();
-        assertThat(serverInFlight.sum()).as("a closed connection's events no longer count").isZero();
+        release();
+        assertThat(serverInFlight.events()).as("a closed connection's events no longer count").isZero();
         assertThat(serverPaused.sum()).as("nor its pause").isZero();
         gate.update();
         assertThat(serverPaused.sum()).isZero();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The one owner of the server's metrics (names, types and labels documented in docs/OPERATIONS.md). Connections,
@@ -23,7 +24,8 @@ import java.util.function.DoubleSupplier;
  *
  * <p>The hot path stays cheap: label lookups are done once and cached per label value (arrays indexed by enum
  * number), exemplars are off, and an Ack's events are counted in runs of equal (type, status), one increment per
- * run ({@link #ackWritten}). Gauges of state owned elsewhere (budget, circuit, connections) are callbacks read at scrape time.
+ * run ({@link #ackWritten}). Gauges of state owned elsewhere (in-flight events, budget, circuit, connections) are callbacks read
+ * at scrape time.
  *
  * <p>The connection counter is {@code ledger_connection_attempts_total}, not {@code ledger_connections_total}:
  * OpenMetrics names a counter's family without {@code _total}, so a counter {@code ledger_connections_total} and the
@@ -48,7 +50,6 @@ public final class ServerMetrics {
     private final Counter connectionErrors;
     private final Histogram submitDuration;
     private final Histogram kafkaSendDuration;
-    private final LongAdder inFlightEvents = new LongAdder();
     private final LongAdder readPaused = new LongAdder();
 
     private final CounterDataPoint[] framePoints = new CounterDataPoint[8];
@@ -109,9 +110,6 @@ public final class ServerMetrics {
                 .help("From a record handed to the Kafka producer to its acknowledgement (or failure); sampled: "
                         + "the first event of each Submit").classicOnly()
                 .classicUpperBounds(LATENCY_BUCKETS_SECONDS).withoutExemplars().register(registry);
-        GaugeWithCallback.builder().name("ledger_inflight_events")
-                .help("Events taken in and not yet answered (awaited decisions included), all connections")
-                .callback(cb -> cb.call(inFlightEvents.sum())).register(registry);
         GaugeWithCallback.builder().name("ledger_read_paused_connections")
                 .help("Connections the server stopped reading (window full, Kafka budget, client not reading)")
                 .callback(cb -> cb.call(readPaused.sum())).register(registry);
@@ -185,18 +183,18 @@ public final class ServerMetrics {
      * mostly one type and one status), and the Submit's duration observed.
      *
      * @param types each event's {@link MutationEvent.BodyCase} number, or {@link #UNKNOWN_TYPE}, by index
-     * @param results the Ack's results, in the same order
+     * @param statuses each event's {@link Status} number, in the same order
      */
-    public void ackWritten(byte[] types, List<EventResult> results, long submitNanos) {
+    public void ackWritten(byte[] types, int[] statuses, long submitNanos) {
         int runType = -1;
-        Status runStatus = null;
+        int runStatus = -1;
         long run = 0;
-        for (int i = 0; i < results.size(); i++) {
+        for (int i = 0; i < statuses.length; i++) {
             int type = types[i];
-            Status status = results.get(i).getStatus();
+            int status = statuses[i];
             if (type != runType || status != runStatus) {
                 if (run > 0) {
-                    eventsAnswered(runType, runStatus, run);
+                    eventsAnswered(runType, statusOf(runStatus), run);
                 }
                 runType = type;
                 runStatus = status;
@@ -205,9 +203,23 @@ public final class ServerMetrics {
             run++;
         }
         if (run > 0) {
-            eventsAnswered(runType, runStatus, run);
+            eventsAnswered(runType, statusOf(runStatus), run);
         }
         submitAnswered(submitNanos);
+    }
+
+    /** {@link #ackWritten(byte[], int[], long)} for an Ack held as result objects. */
+    public void ackWritten(byte[] types, List<EventResult> results, long submitNanos) {
+        int[] statuses = new int[results.size()];
+        for (int i = 0; i < statuses.length; i++) {
+            statuses[i] = results.get(i).getStatusValue();
+        }
+        ackWritten(types, statuses, submitNanos);
+    }
+
+    private static Status statusOf(int number) {
+        Status status = Status.forNumber(number);
+        return status == null ? Status.UNRECOGNIZED : status;
     }
 
     public void submitAnswered(long nanos) {
@@ -218,9 +230,14 @@ public final class ServerMetrics {
         kafkaSendDuration.observe(nanos / 1e9);
     }
 
-    /** The in-flight event count all connections add to (their {@code ReadGate}s own their share). */
-    public LongAdder inFlightEvents() {
-        return inFlightEvents;
+    /**
+     * Registers {@code ledger_inflight_events}, read at scrape time from the count's one owner (the server's
+     * in-flight tally). Called once, while the server starts.
+     */
+    public void inFlightEventsFrom(LongSupplier events) {
+        GaugeWithCallback.builder().name("ledger_inflight_events")
+                .help("Events taken in and not yet answered (awaited decisions included), all connections")
+                .callback(cb -> cb.call(events.getAsLong())).register(registry);
     }
 
     /** The count of paused connections their {@code ReadGate}s add to and take from. */

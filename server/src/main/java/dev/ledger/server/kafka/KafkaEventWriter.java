@@ -3,7 +3,6 @@ package dev.ledger.server.kafka;
 import dev.ledger.core.journal.MutationHeaders;
 import dev.ledger.core.rules.WireEvent;
 import dev.ledger.proto.CreateAccount;
-import dev.ledger.proto.EventResult;
 import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.Status;
 import dev.ledger.proto.TopUp;
@@ -11,7 +10,6 @@ import dev.ledger.proto.Transfer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -147,9 +145,13 @@ public final class KafkaEventWriter {
             // Timed: the first event of each Submit only. A clock read costs tens of ns on a VM; two per event would
             // be a few percent of the server's CPU per event, one sample per Submit costs nothing measurable.
             send(new ProducerRecord<>(topic, null, key, value, headers), index == 0, cost,
-                    (metadata, failure) -> sink.complete(index, failure == null
-                            ? EventResults.accepted(eventId, metadata.partition(), metadata.offset())
-                            : EventResults.fromThrowable(eventId, failure)));
+                    (metadata, failure) -> {
+                        if (failure == null) {
+                            sink.accepted(index, eventId, metadata.partition(), metadata.offset());
+                        } else {
+                            sink.complete(index, EventResults.fromThrowable(eventId, failure));
+                        }
+                    });
         }
     }
 
@@ -256,29 +258,39 @@ public final class KafkaEventWriter {
     /** Collects the per-partition outcomes of one Snapshot into its single result. Thread-safe. */
     private static final class SnapshotFanIn {
         private final String eventId;
-        private final AtomicInteger remaining;
-        private final AtomicReference<EventResult> lowest = new AtomicReference<>();
-        private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
         private final ResultSink sink;
         private final int index;
+        private int remaining;
+        private int lowestPartition = Integer.MAX_VALUE;
+        private long lowestOffset;
+        private Throwable firstFailure;
 
         SnapshotFanIn(String eventId, int copies, ResultSink sink, int index) {
             this.eventId = eventId;
-            this.remaining = new AtomicInteger(copies);
+            this.remaining = copies;
             this.sink = sink;
             this.index = index;
         }
 
         void onCopy(RecordMetadata metadata, Throwable failure) {
-            if (failure != null) {
-                firstFailure.compareAndSet(null, failure);
-            } else {
-                EventResult mine = EventResults.accepted(eventId, metadata.partition(), metadata.offset());
-                lowest.accumulateAndGet(mine, (a, b) -> a == null || b.getPartition() < a.getPartition() ? b : a);
+            synchronized (this) { // Snapshots are rare: a lock per copy costs nothing measurable
+                if (failure != null) {
+                    if (firstFailure == null) {
+                        firstFailure = failure;
+                    }
+                } else if (metadata.partition() < lowestPartition) {
+                    lowestPartition = metadata.partition();
+                    lowestOffset = metadata.offset();
+                }
+                if (--remaining > 0) {
+                    return;
+                }
             }
-            if (remaining.decrementAndGet() == 0) {
-                Throwable failed = firstFailure.get();
-                sink.complete(index, failed == null ? lowest.get() : EventResults.fromThrowable(eventId, failed));
+            // The last copy: the fields are final from here on, and read by the thread that made them so.
+            if (firstFailure == null) {
+                sink.accepted(index, eventId, lowestPartition, lowestOffset);
+            } else {
+                sink.complete(index, EventResults.fromThrowable(eventId, firstFailure));
             }
         }
     }
