@@ -10,8 +10,9 @@ import java.net.InetAddress;
  * server's development mode, or by tests through {@link #builder()}. Each default is named once, in {@link Defaults}.
  * Thread-safe (immutable).
  *
- * @param groupId consumer group whose committed offsets on the mutations topic are the core's input position
- *     (committed in the same transaction as the decisions); the lease group is {@code groupId + "-lease"}
+ * @param groupId consumer group of the mutations consumer; its offsets (committed with decisions, at most once a
+ *     second) are for monitoring, the input position being in the journal; the lease group is
+ *     {@code groupId + "-lease"}
  * @param transactionalId fixed for every core of one ledger, so that a new active fences the old one
  * @param adminPort HTTP port for queries, metrics and health; 0 = any free port, -1 = off
  */

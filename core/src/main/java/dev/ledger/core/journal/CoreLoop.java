@@ -42,11 +42,12 @@ import org.slf4j.LoggerFactory;
  *   <li>Start: load the newest complete snapshot, then fold the journal after it (standby).</li>
  *   <li>The lease: a consumer group on a one-partition topic; the member that holds partition 0 may be active.</li>
  *   <li>Promote: {@code initTransactions()} with the fixed transactional id fences any earlier active and aborts
- *       its open transaction; then fold the journal to its end, then consume mutations from the group's committed
- *       offsets, which were committed in the same transactions as the decisions.</li>
- *   <li>Active: one transaction over one or more polls: decide each record, send each decision, then send the
- *       consumed offsets and commit (when the input is drained, or the transaction is big or old enough). A failure of any kind aborts, throws the in-memory state away and rebuilds it from the
- *       snapshot and the journal: the state is always exactly the committed journal.</li>
+ *       its open transaction; then fold the journal to its end, then consume mutations from the positions the
+ *       journal gives ({@link InputPositions}: every decision names its mutation record).</li>
+ *   <li>Active: one transaction over one or more polls: decide each record, send each decision, then commit when
+ *       the {@link CommitRule} says so (the group's offsets go with it at most once a second). A failure of any
+ *       kind aborts, throws the in-memory state away and rebuilds it from the snapshot and the journal: the state
+ *       is always exactly the committed journal.</li>
  * </ul>
  *
  * <p>Thread-safe as a {@link LedgerView}; {@link #run()} is called by one thread only.
@@ -68,6 +69,8 @@ public final class CoreLoop implements Runnable, LedgerView {
     /** How far (in sequences) one journal partition may run ahead of the fold before it is paused. */
     static final long REORDER_WINDOW = 200_000;
     private static final byte[] NO_KEY = new byte[0];
+    /** How often a commit also sends the consumer group's offsets (see {@link #commit}). */
+    static final long GROUP_OFFSETS_EVERY_NANOS = 1_000_000_000L;
 
     private final CoreConfig config;
     private final CoreMetrics metrics;
@@ -87,7 +90,9 @@ public final class CoreLoop implements Runnable, LedgerView {
     private boolean inTransaction;
     private long transactionStartNanos;
     private long transactionRecords;
-    private final Map<TopicPartition, OffsetAndMetadata> transactionOffsets = new HashMap<>();
+    /** The group offsets to send with a coming commit: the newest input position per partition since the last send. */
+    private final Map<TopicPartition, OffsetAndMetadata> groupOffsets = new HashMap<>();
+    private long groupOffsetsSentNanos;
     private final DecisionOut decision = new DecisionOut(); // the hot path's reused encoding buffer
     private final CommitRule commitRule;
     private long partitionsCheckedNanos;
@@ -180,7 +185,7 @@ public final class CoreLoop implements Runnable, LedgerView {
     private void rebuild() {
         closeProducer();
         inTransaction = false; // closing the producer abandoned it; the next active (or this one) aborts it
-        transactionOffsets.clear();
+        groupOffsets.clear();
         if (role == Role.ACTIVE) {
             metrics.role(false);
         }
@@ -190,7 +195,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         SnapshotStore.Loaded loaded = SnapshotStore.loadLatest(config, KAFKA_WAIT, this::tick);
         loadedSnapshotId = loaded == null ? -1 : loaded.manifest().getSnapshotId();
         Ledger ledger = loaded == null ? new Ledger() : loaded.ledger();
-        folder = new JournalFolder(ledger);
+        folder = new JournalFolder(ledger, new InputPositions(loaded == null ? Map.of() : loaded.mutationPositions()));
         Map<Integer, Long> from = loaded == null ? Map.of() : loaded.journalPositions();
         journal.assign(List.of());
         pausedJournal.clear();
@@ -340,11 +345,17 @@ public final class CoreLoop implements Runnable, LedgerView {
         Map<TopicPartition, OffsetAndMetadata> committed = mutations.committed(Set.copyOf(parts));
         mutations.assign(parts);
         for (TopicPartition tp : parts) {
+            if (current.contains(tp)) {
+                continue; // assign() keeps the position of a partition that stays assigned
+            }
+            // The journal's position is the truth (committed with the decisions); the group's offset is sent only
+            // now and then, so it is at most as far, unless the journal before a snapshot was lost.
             OffsetAndMetadata o = committed.get(tp);
-            if (o == null) {
+            long from = Math.max(folder.positions().next(tp.partition()), o == null ? -1 : o.offset());
+            if (from < 0) {
                 mutations.seekToBeginning(List.of(tp));
             } else {
-                mutations.seek(tp, o.offset());
+                mutations.seek(tp, from);
             }
         }
         partitionsCheckedNanos = System.nanoTime();
@@ -391,17 +402,28 @@ public final class CoreLoop implements Runnable, LedgerView {
         }
         for (TopicPartition tp : records.partitions()) { // the next input offset, once per partition and poll
             List<ConsumerRecord<byte[], byte[]>> polled = records.records(tp);
-            transactionOffsets.put(tp, new OffsetAndMetadata(polled.get(polled.size() - 1).offset() + 1));
+            long last = polled.get(polled.size() - 1).offset();
+            folder.positions().decided(tp.partition(), last);
+            groupOffsets.put(tp, new OffsetAndMetadata(last + 1));
         }
         transactionRecords += records.count();
     }
 
-    /** Commits the open transaction: its decisions and the next input offsets, together. */
+    /**
+     * Commits the open transaction: its decisions, which carry the input position (see {@link InputPositions}),
+     * and at most once per {@link #GROUP_OFFSETS_EVERY_NANOS} (and at a graceful stop) the consumer group's offsets
+     * too, in the same transaction, for monitoring and tools that read the group. A commit without them costs two
+     * broker round trips less (measured: the offset commit was about half of a transaction's cycle).
+     */
     private void commit() {
-        producer.sendOffsetsToTransaction(transactionOffsets, mutations.groupMetadata());
+        long now = System.nanoTime();
+        if (!groupOffsets.isEmpty() && (!running || now - groupOffsetsSentNanos >= GROUP_OFFSETS_EVERY_NANOS)) {
+            producer.sendOffsetsToTransaction(groupOffsets, mutations.groupMetadata());
+            groupOffsetsSentNanos = now;
+            groupOffsets.clear();
+        }
         producer.commitTransaction();
         inTransaction = false;
-        transactionOffsets.clear();
         metrics.transaction(true);
         decidedSinceSnapshot += transactionRecords;
         publishState();
@@ -455,7 +477,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         if (producer != null) {
             try {
                 inTransaction = false;
-                transactionOffsets.clear();
+                groupOffsets.clear();
                 producer.abortTransaction();
                 metrics.transaction(false);
             } catch (RuntimeException ignored) {

@@ -18,18 +18,25 @@ final class JournalFolder {
     private static final Logger log = LoggerFactory.getLogger(JournalFolder.class);
 
     private final Ledger ledger;
+    private final InputPositions positions;
     private final PriorityQueue<Decision> waiting =
             new PriorityQueue<>((a, b) -> Long.compareUnsigned(a.getSequence(), b.getSequence()));
     private long folded;
     private long unreadable;
     private long lastOffered = -1;
 
-    JournalFolder(Ledger ledger) {
+    JournalFolder(Ledger ledger, InputPositions positions) {
         this.ledger = ledger;
+        this.positions = positions;
     }
 
     Ledger ledger() {
         return ledger;
+    }
+
+    /** The input positions of the state folded so far (and of the decisions the active core adds to it). */
+    InputPositions positions() {
+        return positions;
     }
 
     /** Offers one journal record's value; returns how many decisions were folded as a result. */
@@ -65,6 +72,8 @@ final class JournalFolder {
     }
 
     private int fold(Decision d, int partition, long offset) {
+        // The mutation has its decision in the journal, folded or not: it is never decided again.
+        positions.decided(d.getMutationPartition(), d.getMutationOffset());
         try {
             ledger.apply(d);
             return 1;

@@ -54,6 +54,15 @@ final class SnapshotStore {
             }
             return m;
         }
+
+        /** The next mutation offset per partition when the snapshot was taken (every record before it decided). */
+        Map<Integer, Long> mutationPositions() {
+            Map<Integer, Long> m = new java.util.HashMap<>();
+            for (PartitionOffset p : manifest.getMutationPositionsList()) {
+                m.put(p.getPartition(), p.getOffset());
+            }
+            return m;
+        }
     }
 
     private SnapshotStore() {

@@ -11,6 +11,7 @@ import dev.ledger.proto.MutationEvent;
 import dev.ledger.proto.Outcome;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The fold of the journal on plain objects: sequence order whatever the read order, and no stall on a bad record. */
@@ -31,7 +32,7 @@ class JournalFolderTest {
     @Test
     void recordsReadOutOfOrderAreFoldedInSequenceOrder() {
         List<Decision> j = journal(5);
-        JournalFolder folder = new JournalFolder(new Ledger());
+        JournalFolder folder = new JournalFolder(new Ledger(), new InputPositions(Map.of()));
 
         assertThat(folder.offer(j.get(2).toByteArray(), 2, 0)).isZero();
         assertThat(folder.offer(j.get(1).toByteArray(), 1, 0)).isZero();
@@ -48,7 +49,7 @@ class JournalFolderTest {
     @Test
     void aRecordThatCannotBeFoldedIsSkippedAndTheFoldGoesOn() {
         List<Decision> j = journal(3);
-        JournalFolder folder = new JournalFolder(new Ledger());
+        JournalFolder folder = new JournalFolder(new Ledger(), new InputPositions(Map.of()));
         folder.offer(j.get(0).toByteArray(), 0, 0);
         Decision bad = Decision.newBuilder().setSequence(1).setEventId("x").setOutcome(Outcome.OUTCOME_APPLIED)
                 .addBalances(AccountBalance.newBuilder().setAccountId("nobody").setBalanceMinor(5)).build();
@@ -61,5 +62,32 @@ class JournalFolderTest {
         assertThat(folder.unreadable()).isEqualTo(2);
         assertThat(folder.ledger().nextSequence()).isEqualTo(3);
         assertThat(folder.ledger().accounts()).containsOnlyKeys("a0", "a2");
+    }
+
+    @Test
+    void foldedDecisionsMoveTheInputPositionsPastTheirMutationsAndWaitingOnesDoNot() {
+        List<Decision> j = journal(6); // mutation i at partition i % 3, offset i
+        JournalFolder folder = new JournalFolder(new Ledger(), new InputPositions(Map.of(0, 0L, 7, 42L)));
+
+        folder.offer(j.get(1).toByteArray(), 0, 0);
+        assertThat(folder.positions().next(1)).as("waiting for sequence 0: not folded, not counted").isEqualTo(-1);
+        for (Decision d : j) {
+            folder.offer(d.toByteArray(), 0, 0);
+        }
+
+        assertThat(folder.positions().next(0)).isEqualTo(4);
+        assertThat(folder.positions().next(1)).isEqualTo(5);
+        assertThat(folder.positions().next(2)).isEqualTo(6);
+        assertThat(folder.positions().next(7)).as("a snapshot's position is kept").isEqualTo(42);
+        assertThat(folder.positions().next(3)).isEqualTo(-1);
+    }
+
+    @Test
+    void aPositionNeverMovesBack() {
+        InputPositions p = new InputPositions(Map.of(0, 100L));
+        p.decided(0, 5);
+        p.decided(1, 9);
+        p.decided(1, 3);
+        assertThat(p.all()).containsExactlyInAnyOrderEntriesOf(Map.of(0, 100L, 1, 10L));
     }
 }
