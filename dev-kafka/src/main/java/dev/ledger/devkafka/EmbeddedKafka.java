@@ -68,6 +68,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             builder.setConfigProp("transaction.state.log.replication.factor", String.valueOf(Math.min(nodes, 3)));
             builder.setConfigProp("transaction.state.log.min.isr", nodes >= 3 ? "2" : "1");
             builder.setConfigProp("group.initial.rebalance.delay.ms", "0");
+            // A transaction's first write to a partition is added to it by the broker; while the coordinator still
+            // finishes the previous transaction of the same producer (the ledger core commits back to back), that
+            // add is answered CONCURRENT_TRANSACTIONS and the broker retries it after this backoff (default 20 ms,
+            // which was a fifth of the core's commits waiting 20-25 ms; docs/OPERATIONS.md recommends it).
+            builder.setConfigProp("add.partitions.to.txn.retry.backoff.ms", "1");
             builder.setConfigProp("auto.create.topics.enable", "false");
             for (Map.Entry<String, String> e : brokerProps.entrySet()) {
                 builder.setConfigProp(e.getKey(), e.getValue());
