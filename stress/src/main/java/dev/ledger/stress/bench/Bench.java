@@ -129,7 +129,9 @@ public final class Bench {
                 if (s.decide()) {
                     List<String> t = targets;
                     ChildProcess p = server;
-                    allAcked &= phase(DECIDE, i, broker, server, () -> tcp(t, s.security(), DECIDE, p, true));
+                    ChildProcess c = core;
+                    ChildProcess b = broker;
+                    allAcked &= phase(DECIDE, i, broker, server, () -> decide(t, p, c, b));
                 }
                 if (tlsServer != null) {
                     List<String> t = tlsTargets;
@@ -218,7 +220,12 @@ public final class Bench {
                 new Mix(0, 0, 1, 0), s.accounts(), client, true, s.warmup(), awaitDecision);
         long[] cpuAtStart = {-1};
         RunReport r = new LoadDriver(load, null, System.out)
-                .onMeasuredStart(() -> cpuAtStart[0] = server == null ? -1 : server.cpuNanos()).run(name);
+                .onMeasuredStart(() -> {
+                    cpuAtStart[0] = server == null ? -1 : server.cpuNanos();
+                    if (onMeasuredStart != null) {
+                        onMeasuredStart.run();
+                    }
+                }).run(name);
         if (server != null && cpuAtStart[0] >= 0) {
             long cpu = server.cpuNanos() - cpuAtStart[0];
             long[] sum = measuredServerCpu.computeIfAbsent(name, k -> new long[2]);
@@ -231,6 +238,43 @@ public final class Bench {
         }
         return r;
     }
+
+    /**
+     * The decide phase: the SDK path awaiting every decision, then each process's CPU per decided event over the
+     * measured part (warm-up excluded): where a decided event's cost goes.
+     */
+    private RunReport decide(List<String> targets, ChildProcess server, ChildProcess core, ChildProcess broker)
+            throws InterruptedException {
+        long[] before = new long[4];
+        ChildProcess[] procs = {server, core, broker};
+        onMeasuredStart = () -> {
+            for (int i = 0; i < procs.length; i++) {
+                before[i] = procs[i] == null ? -1 : procs[i].cpuNanos();
+            }
+            before[3] = CpuTime.ofSelf();
+        };
+        try {
+            RunReport r = tcp(targets, s.security(), DECIDE, server, true);
+            if (r.acked() > 0) {
+                String[] names = {"server", "core", "broker"};
+                StringBuilder line = new StringBuilder("CPU per decided event (measured part):");
+                for (int i = 0; i < procs.length; i++) {
+                    if (procs[i] != null && before[i] >= 0) {
+                        line.append(String.format(" %s %.2f us,", names[i],
+                                (procs[i].cpuNanos() - before[i]) / 1000.0 / r.acked()));
+                    }
+                }
+                line.append(String.format(" driver %.2f us", (CpuTime.ofSelf() - before[3]) / 1000.0 / r.acked()));
+                System.out.println(line);
+            }
+            return r;
+        } finally {
+            onMeasuredStart = null;
+        }
+    }
+
+    /** An extra action at the start of a measured part (the decide phase's CPU readings), or null. */
+    private Runnable onMeasuredStart;
 
     private String decisionsTopic() {
         return s.topic() + ".decisions";
