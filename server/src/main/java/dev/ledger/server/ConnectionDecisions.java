@@ -1,8 +1,7 @@
 package dev.ledger.server;
 
-import dev.ledger.proto.Decision;
 import dev.ledger.proto.Status;
-import dev.ledger.server.codec.ServerFrames;
+import dev.ledger.server.codec.DecisionsFrame;
 import dev.ledger.server.decisions.AwaitedDecisions;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.ArrayList;
@@ -17,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One connection's Submits that await decisions, from receipt to their Decisions frame: the decision timeout, the
  * hop from the decision reader's thread to the event loop, the frame, and the in-flight window (an accepted event
- * counts against it until its Decisions frame is written; the counts are the connection's {@link InFlight.Share}). Also what happens to them when the connection drains
+ * counts against it until its Decisions frame is written; the counts are the connection's {@link InFlight.Share}).
+ * Also what happens to them when the connection drains
  * (DECISION_PENDING) or closes (dropped: the client resends the same ids and gets the core's duplicate decision).
  *
  * <p>Confined to the connection's event loop, apart from {@link #onAllDecided}, which may run on the reader's thread.
@@ -90,14 +90,15 @@ final class ConnectionDecisions {
     }
 
     private void writeDecisions(AwaitedDecisions a) {
-        List<Decision> decisions = a.finish(context.decisions());
+        List<byte[]> decisions = a.finish(context.decisions());
         if (decisions == null) {
             return; // dropped with the connection
         }
         awaiting.remove(a.requestId());
         inFlight.answered(decisions.size(), true);
         if (!decisions.isEmpty()) {
-            ctx.writeAndFlush(ServerFrames.decisions(a.requestId(), decisions));
+            // The decisions' own bytes (the journal's, or a DECISION_PENDING entry's) are copied into the frame.
+            ctx.writeAndFlush(DecisionsFrame.encode(ctx.alloc(), a.requestId(), decisions));
         }
         gate.update();
     }

@@ -1,8 +1,6 @@
 package dev.ledger.server.codec;
 
 import dev.ledger.proto.Ack;
-import dev.ledger.proto.Decision;
-import dev.ledger.proto.Decisions;
 import dev.ledger.proto.Error;
 import dev.ledger.proto.ErrorCode;
 import dev.ledger.proto.EventResult;
@@ -12,7 +10,10 @@ import dev.ledger.proto.ServerFrame;
 import dev.ledger.proto.Welcome;
 import java.util.List;
 
-/** Static factories for every frame the server sends. Thread-safe (stateless). */
+/**
+ * Static factories for the frames the server sends as objects; the Ack and Decisions frames, sent per Submit, are
+ * encoded without objects by {@link AckFrame} and {@link DecisionsFrame}. Thread-safe (stateless).
+ */
 public final class ServerFrames {
 
     /** The one protocol version this server speaks. */
@@ -45,11 +46,6 @@ public final class ServerFrames {
 
     public static ServerFrame goAway(String reason) {
         return ServerFrame.newBuilder().setGoAway(GoAway.newBuilder().setReason(reason)).build();
-    }
-
-    public static ServerFrame decisions(long requestId, List<Decision> decisions) {
-        return ServerFrame.newBuilder().setDecisions(Decisions.newBuilder().setRequestId(requestId)
-                .addAllDecisions(decisions)).build();
     }
 
     public static ServerFrame ack(long requestId, List<EventResult> results) {

@@ -21,20 +21,29 @@ import java.util.function.Consumer;
  * Whoever fills the last slot (or releases the guard last) runs {@code onAllDecided} once, on its own thread; the
  * owner then hops to the connection's event loop and calls {@link #finish}. Slots and the count are thread-safe;
  * {@code finish}, {@code accepted} and registration are confined to the connection's event loop.
+ *
+ * <p>Decisions are held as their {@code Decision} encoding: the journal record's bytes as the reader got them, or the
+ * encoding of a DECISION_PENDING entry made here; the connection copies them into its frame without parsing.
  */
 public final class AwaitedDecisions {
 
-    private static final Decision NOT_AWAITED = Decision.getDefaultInstance();
+    /** The slot of an event not awaited (compared by identity; never in a frame). */
+    private static final byte[] NOT_AWAITED = new byte[0];
 
     private final long requestId;
     private final String[] eventIds;
-    private final AtomicReferenceArray<Decision> slots;
+    private final AtomicReferenceArray<byte[]> slots;
     private final AtomicInteger open;
     private final Consumer<AwaitedDecisions> onAllDecided;
     private final boolean[] registered;
-    /** Later events of this Submit with the same id as this one (-1: none): one decision answers them all. */
-    private final AtomicIntegerArray nextSameId; // atomic: read by the reader's thread while the loop links copies
-    private Map<String, Integer> firstIndexById;
+    /**
+     * Copies of an id within this Submit, made at the first copy (most Submits have none): entry {@code i} is 1 + the
+     * next slot after {@code i} that one decision answers, 0 for none. Volatile and atomic: the reader's thread walks
+     * it while the event loop links copies.
+     */
+    private volatile AtomicIntegerArray sameId;
+    /** The first slot of each id the router refused, made at the first refusal: later copies join that slot. */
+    private Map<String, Integer> refusedFirst;
     private boolean[] accepted;
     private boolean finished;
     private ScheduledFuture<?> timer;
@@ -46,10 +55,6 @@ public final class AwaitedDecisions {
         this.open = new AtomicInteger(eventCount + 1); // + the guard, released when the Ack is written
         this.onAllDecided = onAllDecided;
         this.registered = new boolean[eventCount];
-        this.nextSameId = new AtomicIntegerArray(eventCount);
-        for (int i = 0; i < eventCount; i++) {
-            nextSameId.set(i, -1);
-        }
     }
 
     public long requestId() {
@@ -58,38 +63,58 @@ public final class AwaitedDecisions {
 
     /**
      * Routes decisions about {@code eventId} to slot {@code index}; before the event is sent to Kafka. An id that
-     * repeats within the Submit is registered once, and its decision answers every copy. When the router refuses
-     * (too many waits for this id already) the event is answered DECISION_PENDING at once.
+     * repeats within the Submit is registered once, and its decision answers every copy (the router tells a copy
+     * apart, so no per-Submit map is needed). When the router refuses (too many waits for this id already) the event
+     * is answered DECISION_PENDING at once, and so are its later copies.
      */
     public void register(int index, String eventId, DecisionRouter router) {
         eventIds[index] = eventId;
-        if (firstIndexById == null) {
-            firstIndexById = new HashMap<>();
-        }
-        Integer first = firstIndexById.putIfAbsent(eventId, index);
-        if (first != null) {
-            int last = first;
-            while (nextSameId.get(last) != -1) {
-                last = nextSameId.get(last);
-            }
-            nextSameId.set(last, index);
-            Decision known = slots.get(first); // after the link: a decision offered before it is seen here
-            if (known != null) {
-                fill(index, known);
-            }
+        Integer refused = refusedFirst == null ? null : refusedFirst.get(eventId);
+        if (refused != null) {
+            linkCopy(refused, index);
             return;
         }
-        registered[index] = router.register(eventId, this, index);
-        if (!registered[index]) {
+        int result = router.register(eventId, this, index);
+        if (result == DecisionRouter.REGISTERED) {
+            registered[index] = true;
+        } else if (result == DecisionRouter.REFUSED) {
+            if (refusedFirst == null) {
+                refusedFirst = new HashMap<>();
+            }
+            refusedFirst.put(eventId, index);
             fill(index, pending(eventId, "too many Submits are waiting for event_id " + eventId
                     + " at once; the event is stored: resend it later with the same event_id to get its decision"));
+        } else {
+            linkCopy(result, index);
         }
     }
 
-    /** The core's decision for slot {@code index} and every later copy of its id (any thread); first one wins. */
-    void offer(int index, Decision decision) {
-        for (int i = index; i != -1; i = nextSameId.get(i)) {
-            fill(i, decision);
+    /** Slot {@code copy} gets whatever decision slot {@code first} gets (event loop). */
+    private void linkCopy(int first, int copy) {
+        AtomicIntegerArray links = sameId;
+        if (links == null) {
+            links = new AtomicIntegerArray(eventIds.length);
+            sameId = links;
+        }
+        links.set(copy, links.get(first)); // the copy goes right after the first: no walk to the chain's end
+        links.set(first, copy + 1);
+        byte[] known = slots.get(first); // after the link: a decision offered before it is seen here
+        if (known != null) {
+            fill(copy, known);
+        }
+    }
+
+    /**
+     * The core's decision (its journal bytes) for slot {@code index} and every copy of its id (any thread); first one
+     * wins.
+     */
+    void offer(int index, byte[] decision) {
+        fill(index, decision);
+        AtomicIntegerArray links = sameId;
+        if (links != null) {
+            for (int i = links.get(index) - 1; i >= 0; i = links.get(i) - 1) {
+                fill(i, decision);
+            }
         }
     }
 
@@ -123,9 +148,10 @@ public final class AwaitedDecisions {
 
     /**
      * Ends this Submit's wait (event loop): unregisters its events and returns the decisions of the accepted events
-     * in Submit order, or null if it had already finished. Called once complete, or to drop it with its connection.
+     * in Submit order, each as its {@code Decision} encoding, or null if it had already finished. Called once
+     * complete, or to drop it with its connection.
      */
-    public List<Decision> finish(DecisionRouter router) {
+    public List<byte[]> finish(DecisionRouter router) {
         if (finished) {
             return null;
         }
@@ -138,7 +164,7 @@ public final class AwaitedDecisions {
                 router.unregister(eventIds[i], this);
             }
         }
-        List<Decision> out = new ArrayList<>();
+        List<byte[]> out = new ArrayList<>();
         if (accepted != null) {
             for (int i = 0; i < accepted.length; i++) {
                 if (accepted[i]) {
@@ -163,12 +189,13 @@ public final class AwaitedDecisions {
         return finished;
     }
 
-    private static Decision pending(String eventId, String reason) {
+    /** A DECISION_PENDING entry, built once as a Decision and kept as its bytes like the core's decisions. */
+    private static byte[] pending(String eventId, String reason) {
         return Decision.newBuilder().setEventId(eventId).setOutcome(Outcome.OUTCOME_DECISION_PENDING)
-                .setReason(reason).build();
+                .setReason(reason).build().toByteArray();
     }
 
-    private void fill(int index, Decision decision) {
+    private void fill(int index, byte[] decision) {
         if (slots.compareAndSet(index, null, decision)) {
             release();
         }

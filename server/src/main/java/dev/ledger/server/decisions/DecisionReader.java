@@ -2,7 +2,6 @@ package dev.ledger.server.decisions;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ledger.core.journal.DecisionKeys;
-import dev.ledger.proto.Decision;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the ledger core's decision journal on its own thread and hands every decision about this server's events
- * to the {@link DecisionRouter}. The core keys each decision by the server id of the mutation it decides ({@link
- * DecisionKeys}), so this reader is assigned only the one partition that key maps to: its cost does not grow with the
- * number of servers (unless two server ids share a partition, when each skips the other's records by key).
+ * to the {@link DecisionRouter}, as the record's bytes (only its event id is read, see {@link DecisionEventIds}).
+ * The core keys each decision by the server id of the mutation it decides ({@link DecisionKeys}), so this reader
+ * is assigned only the one partition that key maps to: its cost does not grow with the number of servers (unless
+ * two server ids share a partition, when each skips the other's records by key).
  *
  * <p>It reads committed decisions only ({@code isolation.level=read_committed}: an aborted transaction's decisions
  * are never shown to a client) and starts at the partition's end, since only events submitted from now on can be
@@ -210,7 +210,8 @@ public final class DecisionReader implements AutoCloseable {
                 continue;
             }
             try {
-                if (router.deliver(Decision.parseFrom(r.value()))) {
+                // Only the id is read; the record's bytes go to the waiting connections as they are.
+                if (router.deliver(DecisionEventIds.of(r.value()), r.value())) {
                     delivered++;
                 }
             } catch (InvalidProtocolBufferException e) {

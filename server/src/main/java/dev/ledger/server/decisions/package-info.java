@@ -2,7 +2,9 @@
  * Decisions back to the client: the ledger core's decisions about this server's events, routed to the connections
  * that await them. {@link dev.ledger.server.decisions.DecisionReader} reads the server's own partition of the
  * decision journal on its own thread; {@link dev.ledger.server.decisions.DecisionRouter} maps awaited event ids to
- * the Submits waiting for them; {@link dev.ledger.server.decisions.AwaitedDecisions} is one such Submit.
+ * the Submits waiting for them; {@link dev.ledger.server.decisions.AwaitedDecisions} is one such Submit. A decision
+ * travels as the journal record's bytes, read only for its event id
+ * ({@link dev.ledger.server.decisions.DecisionEventIds}), and is copied as it is into the client's frame.
  *
  * <p>Entry points: {@code DecisionReader.start} (wired in {@code LedgerServer}) and {@code AwaitedDecisions}
  * (created by the connection handler). Callers: {@code dev.ledger.server} only. It may call Kafka's consumer and

@@ -2,12 +2,17 @@ package dev.ledger.server.decisions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.CodedOutputStream;
 import dev.ledger.core.journal.DecisionKeys;
+import dev.ledger.proto.AccountBalance;
 import dev.ledger.proto.Decision;
 import dev.ledger.proto.Outcome;
+import dev.ledger.proto.ReasonCode;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,9 +61,13 @@ class DecisionReaderTest {
     }
 
     private void decide(int partition, long offset, String key, String eventId) {
+        record(partition, offset, key, Decision.newBuilder().setEventId(eventId).setOutcome(Outcome.OUTCOME_APPLIED)
+                .build().toByteArray());
+    }
+
+    private void record(int partition, long offset, String key, byte[] value) {
         consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TOPIC, partition, offset,
-                key.getBytes(StandardCharsets.UTF_8), Decision.newBuilder().setEventId(eventId)
-                        .setOutcome(Outcome.OUTCOME_APPLIED).build().toByteArray())));
+                key.getBytes(StandardCharsets.UTF_8), value)));
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -115,6 +124,51 @@ class DecisionReaderTest {
             await(() -> !consumer.assignment().isEmpty());
             assertThat(consumer.assignment()).containsExactly(new TopicPartition(TOPIC, partitionOf(SERVER, 2)));
             assertThat(reader.alive()).isTrue();
+        } finally {
+            reader.close();
+        }
+    }
+
+    @Test
+    void anUnreadableRecordIsSkippedAndCountedAndTheNextOneStillDelivered() throws Exception {
+        partitions(1);
+        AwaitedDecisions a = awaiting("e-1");
+        byte[] truncated = Arrays.copyOf(Decision.newBuilder().setEventId("e-1").setReason("cut short").build()
+                .toByteArray(), 12);
+        byte[] whole = Decision.newBuilder().setEventId("e-1").setOutcome(Outcome.OUTCOME_REJECTED)
+                .setReasonCode(ReasonCode.REASON_INSUFFICIENT_FUNDS).addBalances(AccountBalance.newBuilder()
+                        .setAccountId("acct-1").setBalanceMinor(5)).build().toByteArray();
+        DecisionReader reader = new DecisionReader(consumer, TOPIC, SERVER, router).startReading();
+        try {
+            record(0, 0, SERVER, new byte[] {10, 3, 'e', '-', '1', (byte) 0xFF}); // a dangling tag after the id
+            record(0, 1, SERVER, truncated);
+            record(0, 2, SERVER, whole);
+            await(() -> !done.isEmpty());
+            assertThat(reader.skipped()).isEqualTo(2);
+            assertThat(reader.read()).isEqualTo(3);
+            assertThat(reader.delivered()).isEqualTo(1);
+            assertThat(a.finish(router)).singleElement().as("the record's bytes, not a re-encoding").isSameAs(whole);
+        } finally {
+            reader.close();
+        }
+    }
+
+    @Test
+    void aRecordWhoseIdIsNotFirstIsStillRoutedByItsId() throws Exception {
+        partitions(1);
+        AwaitedDecisions a = awaiting("é-2");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        out.writeEnum(Decision.OUTCOME_FIELD_NUMBER, Outcome.OUTCOME_APPLIED_VALUE);
+        out.writeString(Decision.EVENT_ID_FIELD_NUMBER, "é-2");
+        out.flush();
+        DecisionReader reader = new DecisionReader(consumer, TOPIC, SERVER, router).startReading();
+        try {
+            record(0, 0, SERVER, bytes.toByteArray());
+            await(() -> !done.isEmpty());
+            assertThat(reader.delivered()).isEqualTo(1);
+            assertThat(reader.skipped()).isZero();
+            assertThat(Decision.parseFrom(a.finish(router).get(0)).getOutcome()).isEqualTo(Outcome.OUTCOME_APPLIED);
         } finally {
             reader.close();
         }
