@@ -82,6 +82,23 @@ class CoreNodeTest {
                 Thread.sleep(100);
             }
             get(core.adminPort(), "/livez", 200);
+            // The group's offsets (monitoring only: the journal holds the input position) follow within a second or
+            // so once the core is idle.
+            var built = f.config().build();
+            var tp = new org.apache.kafka.common.TopicPartition(built.mutationsTopic(), 0);
+            try (var admin = kafka.admin()) {
+                long groupDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (true) {
+                    var o = admin.listConsumerGroupOffsets(built.groupId()).partitionsToOffsetAndMetadata()
+                            .get(5, TimeUnit.SECONDS).get(tp);
+                    if (o != null && o.offset() == first.size()) {
+                        break;
+                    }
+                    assertThat(System.nanoTime()).as("group offset of an idle core, last seen " + o)
+                            .isLessThan(groupDeadline);
+                    Thread.sleep(100);
+                }
+            }
         }
         // The resend of t1 and new events, decided by a new core that starts from the snapshot and the journal.
         f.write(List.of(CoreFixture.transfer(t1, "alice", "bob", 600), CoreFixture.topUp("bob", "bank", 5)));

@@ -36,6 +36,12 @@ final class AckHandoff {
 
         /** Flushes the Acks written since the last call. */
         void flushAcks();
+
+        /**
+         * Writing or flushing this connection's Ack threw: the connection is failed (its client resends what was
+         * not answered), so one connection's trouble never stops the Acks of the others on the loop.
+         */
+        void failed(Throwable cause);
     }
 
     static final int MAX_ACKS_PER_DRAIN = 4096;
@@ -86,8 +92,12 @@ final class AckHandoff {
                     continue;
                 }
                 Connection connection = next.target();
-                if (connection.writeAck(next)) {
-                    unflushed.add(connection);
+                try {
+                    if (connection.writeAck(next)) {
+                        unflushed.add(connection);
+                    }
+                } catch (Throwable t) { // e.g. no direct memory for the frame: that connection fails, the rest go on
+                    connection.failed(t);
                 }
                 if (++written == MAX_ACKS_PER_DRAIN) {
                     schedule(); // armed stays true: the rest is this drain's, later
@@ -96,7 +106,12 @@ final class AckHandoff {
             }
         } finally {
             for (int i = 0; i < unflushed.size(); i++) {
-                unflushed.get(i).flushAcks();
+                Connection c = unflushed.get(i);
+                try {
+                    c.flushAcks();
+                } catch (Throwable t) {
+                    c.failed(t);
+                }
             }
             unflushed.clear();
         }

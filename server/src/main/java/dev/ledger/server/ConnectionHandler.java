@@ -75,6 +75,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Pe
     private Principals.Authentication auth;
     private boolean helloDone;
     private boolean closing;
+    /** Draining: close as soon as the last Submit's Ack is written. */
+    private boolean closeWhenAnswered;
+    private boolean drainClosed;
+    /** How long a drained connection waits for Acks completed by a producer thread at the deadline's instant. */
+    static final long DRAIN_ACK_GRACE_MS = 500;
     private ReadGate gate;
     private InFlight.Share inFlight;
     private AckHandoff ackHandoff;
@@ -286,7 +291,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Pe
         }
         boolean first = !ackUnflushed;
         ackUnflushed = true;
+        if (closeWhenAnswered && pending.isEmpty()) {
+            ctx.flush();
+            ackUnflushed = false;
+            closeAfterDrain();
+        }
         return first;
+    }
+
+    /** Closes the drained connection after what was written (once; later calls do nothing). */
+    private void closeAfterDrain() {
+        if (drainClosed) {
+            return;
+        }
+        drainClosed = true;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
@@ -369,10 +388,23 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Pe
             decisions.expireAll();
             connectionLog.drained();
             closing = true;
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (pending.isEmpty()) {
+                closeAfterDrain();
+            } else {
+                // A producer thread won a last slot while it was expired: that Submit completes on the producer's
+                // thread and reaches this loop through the AckHandoff. Close once its Ack is written (writeAck),
+                // and at the latest after a short grace, so the connection never outlives the drain by much.
+                closeWhenAnswered = true;
+                ctx.executor().schedule(this::closeAfterDrain, DRAIN_ACK_GRACE_MS, TimeUnit.MILLISECONDS);
+            }
         } else {
             ctx.fireUserEventTriggered(evt);
         }
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        exceptionCaught(ctx, cause);
     }
 
     @Override

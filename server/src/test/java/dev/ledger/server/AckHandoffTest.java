@@ -43,6 +43,8 @@ class AckHandoffTest {
         final AtomicInteger flushes = new AtomicInteger();
         final AtomicInteger offLoop = new AtomicInteger();
         volatile boolean closed;
+        volatile boolean throwOnWrite;
+        final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         private boolean unflushed;
 
         @Override
@@ -54,6 +56,9 @@ class AckHandoffTest {
         public boolean writeAck(PendingSubmit p) {
             if (!loop.inEventLoop()) {
                 offLoop.incrementAndGet();
+            }
+            if (throwOnWrite) {
+                throw new OutOfMemoryError("Direct buffer memory (simulated)");
             }
             if (closed || !p.markAnswered()) {
                 return false;
@@ -68,6 +73,12 @@ class AckHandoffTest {
         public void flushAcks() {
             unflushed = false;
             flushes.incrementAndGet();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            failures.add(cause);
+            closed = true;
         }
     }
 
@@ -212,5 +223,27 @@ class AckHandoffTest {
         new PendingSubmit(1, 1, connection).accepted(0, "e", 0, 1);
         assertThat(connection.acks).isEmpty();
         assertThat(tasks.get()).isEqualTo(1);
+    }
+
+    @Test
+    void anAckThatCannotBeWrittenFailsOnlyItsConnectionAndLaterBurstsStillDrain() throws Exception {
+        Connection broken = new Connection();
+        Connection healthy = new Connection();
+        broken.throwOnWrite = true;
+        CountDownLatch release = blockLoop();
+        producers.submit(() -> {
+            for (int i = 0; i < 10; i++) {
+                new PendingSubmit(i, 1, i % 2 == 0 ? broken : healthy).accepted(0, "e" + i, 0, i);
+            }
+        }).get(10, TimeUnit.SECONDS);
+        release.countDown();
+        awaitAcks(List.of(healthy), 5);
+        assertThat(broken.failures).as("the connection whose write threw is failed").isNotEmpty();
+        assertThat(broken.acks).isEmpty();
+
+        // The handoff is not stuck: a later burst is drained too.
+        producers.submit(() -> new PendingSubmit(99, 1, healthy).accepted(0, "later", 0, 99)).get(10, TimeUnit.SECONDS);
+        awaitAcks(List.of(healthy), 6);
+        assertThat(healthy.acks).contains(99L);
     }
 }

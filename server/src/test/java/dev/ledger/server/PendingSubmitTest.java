@@ -33,6 +33,11 @@ class PendingSubmitTest {
         public void flushAcks() {
             throw new AssertionError("not flushed here");
         }
+
+        @Override
+        public void failed(Throwable cause) {
+            throw new AssertionError("not failed here", cause);
+        }
     };
 
     private PendingSubmit pending(long requestId, String... eventIds) {

@@ -171,6 +171,8 @@ public final class CoreLoop implements Runnable, LedgerView {
             }
             if (role == Role.ACTIVE && inTransaction) {
                 commit(); // a graceful stop hands over what it decided
+            } else if (role == Role.ACTIVE) {
+                sendGroupOffsetsIfDue(true);
             }
         } catch (RuntimeException e) {
             log.error("core loop failed", e);
@@ -384,6 +386,7 @@ public final class CoreLoop implements Runnable, LedgerView {
                 System.nanoTime() - transactionStartNanos)) {
             commit();
         } else if (!inTransaction) {
+            sendGroupOffsetsIfDue(false); // idle: the group catches up with the journal within a second
             checkCaughtUp(mutations, true);
         }
     }
@@ -432,6 +435,23 @@ public final class CoreLoop implements Runnable, LedgerView {
         if (folder.ledger().takeSnapshotRequest() || decidedSinceSnapshot >= config.snapshotEvery()) {
             snapshot();
         }
+    }
+
+    /**
+     * Between transactions: the group's offsets, if some wait and a second has passed since the last send (or
+     * {@code now}), go in a transaction of their own. Only for monitoring; the journal holds the position.
+     */
+    private void sendGroupOffsetsIfDue(boolean now) {
+        if (groupOffsets.isEmpty() || (!now && System.nanoTime() - groupOffsetsSentNanos < GROUP_OFFSETS_EVERY_NANOS)) {
+            return;
+        }
+        producer.beginTransaction();
+        inTransaction = true;
+        producer.sendOffsetsToTransaction(groupOffsets, mutations.groupMetadata());
+        producer.commitTransaction();
+        inTransaction = false;
+        groupOffsetsSentNanos = System.nanoTime();
+        groupOffsets.clear();
     }
 
     /** Lets the ledger load what the batch's decisions read, all at once (a hint: decisions do not depend on it). */
