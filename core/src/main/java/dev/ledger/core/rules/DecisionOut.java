@@ -107,11 +107,6 @@ public final class DecisionOut {
     }
 
     static int varintSize(long v) {
-        int n = 1;
-        while ((v & ~0x7FL) != 0) {
-            v >>>= 7;
-            n++;
-        }
-        return n;
+        return (70 - Long.numberOfLeadingZeros(v | 1)) / 7; // seven bits a byte, at least one byte
     }
 }

@@ -33,8 +33,6 @@ final class MutationView implements EventFields {
         STRINGS[MutationEvent.SNAPSHOT_FIELD_NUMBER] = 1 << 1;
     }
 
-    private static final byte[] HEX = Uuids.HEX;
-
     private byte[] buf;
     private int idOff;
     private int idLen;
@@ -52,6 +50,7 @@ final class MutationView implements EventFields {
     private boolean bad;
 
     private byte[] scratch = new byte[256];
+    private final long[] pair = new long[2];
 
     /** Reads a record; false when it is not in the exact subset this reader handles (then parse it with protobuf). */
     boolean decode(byte[] value) {
@@ -243,43 +242,13 @@ final class MutationView implements EventFields {
         if (b[o + 8] != '-' || b[o + 13] != '-' || b[o + 18] != '-' || b[o + 23] != '-') {
             return;
         }
-        // Branch-free: an invalid digit reads as -1, which sets the sign bit of the or of all digits.
-        int any = 0;
-        long hi = 0;
-        for (int i = o; i < o + 8; i++) {
-            int d = HEX[b[i] & 0xff];
-            any |= d;
-            hi = hi << 4 | d & 15;
-        }
-        for (int i = o + 9; i < o + 13; i++) {
-            int d = HEX[b[i] & 0xff];
-            any |= d;
-            hi = hi << 4 | d & 15;
-        }
-        for (int i = o + 14; i < o + 18; i++) {
-            int d = HEX[b[i] & 0xff];
-            any |= d;
-            hi = hi << 4 | d & 15;
-        }
-        long lo = 0;
-        for (int i = o + 19; i < o + 23; i++) {
-            int d = HEX[b[i] & 0xff];
-            any |= d;
-            lo = lo << 4 | d & 15;
-        }
-        for (int i = o + 24; i < o + 36; i++) {
-            int d = HEX[b[i] & 0xff];
-            any |= d;
-            lo = lo << 4 | d & 15;
-        }
-        if (any < 0) {
+        if (!Uuids.parse(b, o, pair, 0)) {
             return;
         }
-        msb = hi;
-        lsb = lo;
+        msb = pair[0];
+        lsb = pair[1];
         uuid = true;
     }
-
     /**
      * The two longs of a record's event id when the record starts with it in the SDK's layout (tag, length 36, the
      * canonical UUID text), for {@link IdTable#prefetch}; false otherwise (then nothing is prefetched for it). A hint
@@ -289,37 +258,8 @@ final class MutationView implements EventFields {
         if (value.length < 38 || value[0] != (MutationEvent.EVENT_ID_FIELD_NUMBER << 3 | 2) || value[1] != 36) {
             return false;
         }
-        int any = 0;
-        long hi = 0;
-        for (int i = 2; i < 10; i++) {
-            int d = HEX[value[i] & 0xff];
-            any |= d;
-            hi = hi << 4 | d & 15;
-        }
-        for (int i = 11; i < 15; i++) {
-            int d = HEX[value[i] & 0xff];
-            any |= d;
-            hi = hi << 4 | d & 15;
-        }
-        for (int i = 16; i < 20; i++) {
-            int d = HEX[value[i] & 0xff];
-            any |= d;
-            hi = hi << 4 | d & 15;
-        }
-        long lo = 0;
-        for (int i = 21; i < 25; i++) {
-            int d = HEX[value[i] & 0xff];
-            any |= d;
-            lo = lo << 4 | d & 15;
-        }
-        for (int i = 26; i < 38; i++) {
-            int d = HEX[value[i] & 0xff];
-            any |= d;
-            lo = lo << 4 | d & 15;
-        }
-        into[at] = hi;
-        into[at + 1] = lo;
-        return any >= 0;
+        return value[10] == '-' && value[15] == '-' && value[20] == '-' && value[25] == '-'
+                && Uuids.parse(value, 2, into, at);
     }
 
     /**
