@@ -60,15 +60,13 @@ public final class DecisionOut {
     }
 
     void varint(long v) {
-        if ((v & ~0x7FL) == 0 && length < buf.length) {
-            buf[length++] = (byte) v; // one byte: tags, small lengths and codes
-            return;
+        if (length + 10 > buf.length) {
+            ensure(10);
         }
-        ensure(10);
         byte[] b = buf;
         int p = length;
         while ((v & ~0x7FL) != 0) {
-            b[p++] = (byte) ((v & 0x7F) | 0x80);
+            b[p++] = (byte) (v | 0x80);
             v >>>= 7;
         }
         b[p++] = (byte) v;
