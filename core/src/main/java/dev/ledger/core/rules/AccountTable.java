@@ -111,14 +111,14 @@ final class AccountTable {
     }
 
     /**
-     * Touches the slots and states of the accounts named by {@code count} id ranges of {@code b} one after another,
-     * so that their cache misses overlap; see {@link Ledger#prefetch}. Changes nothing.
+     * Touches the slots and states of the accounts named by {@code count} id ranges, of {@code values[records[k]]},
+     * one after another, so that their cache misses overlap; see {@link Ledger#prefetch}. Changes nothing.
      */
-    void prefetch(byte[][] b, int[] offs, int[] lens, int count) {
+    void prefetch(byte[][] values, int[] records, int[] offs, int[] lens, int count) {
         int mask = capacity - 1;
         int[] at = homes;
         for (int k = 0; k < count; k++) {
-            key(b[k], offs[k], lens[k]);
+            key(values[records[k]], offs[k], lens[k]);
             at[k] = ((int) meta & mask) * STRIDE + 3;
         }
         long[] s = slots;

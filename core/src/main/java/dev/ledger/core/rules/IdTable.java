@@ -158,8 +158,8 @@ public final class IdTable {
     }
 
     /**
-     * Touches the index slots (tag and entry number) of {@code count} UUIDs ({@code uuids[2k], uuids[2k + 1]}) one after another, so that
-     * their cache misses overlap instead of each stalling its own decision. Changes nothing.
+     * Touches the index slots (tag and entry number) of {@code count} UUIDs ({@code uuids[2k], uuids[2k + 1]}) one
+     * after another, so that their cache misses overlap instead of each stalling its own decision. Changes nothing.
      */
     void prefetch(long[] uuids, int count) {
         int mask = capacity - 1;

@@ -13,7 +13,6 @@ import dev.ledger.proto.ReasonCode;
 import dev.ledger.proto.TopUp;
 import dev.ledger.proto.Transfer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -42,7 +41,8 @@ public final class Ledger {
     private final MutationView v = new MutationView();
     private final DecisionOut scratchOut = new DecisionOut();
     private final long[] prefetchUuids = new long[2 * IdTable.PREFETCH_BATCH];
-    private final byte[][] prefetchValues = new byte[2 * IdTable.PREFETCH_BATCH][];
+    // which of values[] names each account to prefetch: an index, not a reference (no GC barrier per store)
+    private final int[] prefetchRecords = new int[2 * IdTable.PREFETCH_BATCH];
     private final int[] prefetchOffs = new int[2 * IdTable.PREFETCH_BATCH];
     private final int[] prefetchLens = new int[2 * IdTable.PREFETCH_BATCH];
     private long sequence;
@@ -147,13 +147,12 @@ public final class Ledger {
                 n++;
                 int found = MutationView.peekAccounts(value, prefetchOffs, prefetchLens, m);
                 for (int k = 0; k < found; k++) {
-                    prefetchValues[m++] = value;
+                    prefetchRecords[m++] = i;
                 }
             }
             if (n == IdTable.PREFETCH_BATCH || i == to - 1) {
                 ids.prefetch(uuids, n);
-                accounts.prefetch(prefetchValues, prefetchOffs, prefetchLens, m);
-                Arrays.fill(prefetchValues, 0, m, null);
+                accounts.prefetch(values, prefetchRecords, prefetchOffs, prefetchLens, m);
                 n = 0;
                 m = 0;
             }
@@ -444,9 +443,9 @@ public final class Ledger {
             return;
         }
         if (!accounts.mayGoNegative(payer) && accounts.balance(payer) < amount) {
-            reject(ReasonCode.REASON_INSUFFICIENT_FUNDS, "payer " + accounts.account(payer).id() + " holds "
-                    + accounts.balance(payer)
-                    + ", transfer.amount_minor is " + amount + " (" + v.text(c) + " minor units)");
+            Account a = accounts.account(payer); // its currency is the record's (checked above), already a String
+            reject(ReasonCode.REASON_INSUFFICIENT_FUNDS, "payer " + a.id() + " holds " + accounts.balance(payer)
+                    + ", transfer.amount_minor is " + amount + " (" + a.currency() + " minor units)");
             return;
         }
         legCount = 0;
