@@ -234,6 +234,15 @@ final class AccountTable {
                 c = len <= 8 ? 0 : c & (-1L >>> (8 * (16 - len)));
                 a = len >= 8 ? a : len == 0 ? 0 : a & (-1L >>> (8 * (8 - len)));
             }
+        } else if (len <= 16 && off + len >= 8) {
+            // Near the record's end (a transfer's tax account): read the words that end where the id ends.
+            if (len <= 8) {
+                a = len == 0 ? 0 : (long) LONGS.get(b, off + len - 8) >>> (8 * (8 - len));
+                c = 0;
+            } else {
+                a = (long) LONGS.get(b, off);
+                c = (long) LONGS.get(b, off + len - 8) >>> (8 * (16 - len));
+            }
         } else {
             a = 0;
             c = 0;
