@@ -85,9 +85,9 @@ final class SnapshotCodec {
 
     /**
      * Decodes a state whose manifest says it keeps {@code keptIds} ids. The id table is sized for them first: the
-     * ids arrive in the order of the writer's table slots, i.e. sorted by hash, and inserting them in that order
-     * into a smaller table that grows on the way piles them into one long probe run (quadratic: a 9-million-id
-     * snapshot did not load in minutes).
+     * ids arrive in the order the writer kept them, but snapshots written before that arrive in the order of the
+     * writer's table slots, i.e. sorted by hash, and inserting those into a smaller table that grows on the way
+     * piles them into one long probe run (quadratic: a 9-million-id snapshot did not load in minutes).
      */
     static Ledger decode(InputStream source, long keptIds) throws IOException {
         DataInputStream in = new DataInputStream(source);

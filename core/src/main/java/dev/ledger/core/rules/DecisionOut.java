@@ -1,5 +1,8 @@
 package dev.ledger.core.rules;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -8,6 +11,8 @@ import java.util.Arrays;
  * Reused from decision to decision; not thread-safe.
  */
 public final class DecisionOut {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[] buf = new byte[512];
     private int length;
@@ -44,61 +49,53 @@ public final class DecisionOut {
     }
 
     // ------------------------------------------------------------------------------------------------- writing
+    // The encoder reserves room for a whole decision once, then writes at a position it keeps in a local variable:
+    // each helper takes the position and returns the one after what it wrote, without checking for room.
 
-    void reset() {
+    /** The buffer, with room for at least {@code bytes} from its start; the previous encoding is dropped. */
+    byte[] reserve(int bytes) {
         length = 0;
-    }
-
-    private void ensure(int more) {
-        if (length + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, length + more));
+        if (buf.length < bytes) {
+            buf = new byte[Math.max(buf.length * 2, bytes)];
         }
+        return buf;
     }
 
-    void tag(int field, int wireType) {
-        varint(field << 3 | wireType);
+    /** Ends the encoding written into {@link #reserve}'s buffer at {@code end}. */
+    void end(int end) {
+        length = end;
     }
 
-    void varint(long v) {
-        if ((v & ~0x7FL) == 0 && length < buf.length) {
-            buf[length++] = (byte) v; // one byte: tags, small lengths and codes
-            return;
-        }
-        ensure(10);
-        byte[] b = buf;
-        int p = length;
+    static int tag(byte[] b, int p, int field, int wireType) {
+        return varint(b, p, field << 3 | wireType);
+    }
+
+    static int varint(byte[] b, int p, long v) {
         while ((v & ~0x7FL) != 0) {
-            b[p++] = (byte) ((v & 0x7F) | 0x80);
+            b[p++] = (byte) (v | 0x80);
             v >>>= 7;
         }
         b[p++] = (byte) v;
-        length = p;
+        return p;
     }
 
-    void fixed64(long v) {
-        ensure(8);
-        for (int i = 0; i < 8; i++) {
-            buf[length++] = (byte) (v >>> (8 * i));
-        }
-    }
-
-    void bytes(byte[] src, int off, int len) {
-        ensure(len);
-        System.arraycopy(src, off, buf, length, len);
-        length += len;
+    static int fixed64(byte[] b, int p, long v) {
+        LONGS.set(b, p, v);
+        return p + 8;
     }
 
     /** A length-delimited field with the given bytes; nothing for an empty string (proto3 default). */
-    void string(int field, byte[] src, int off, int len) {
-        if (len > 0) {
-            tag(field, 2);
-            varint(len);
-            bytes(src, off, len);
+    static int string(byte[] b, int p, int field, byte[] src, int off, int len) {
+        if (len == 0) {
+            return p;
         }
+        p = varint(b, tag(b, p, field, 2), len);
+        System.arraycopy(src, off, b, p, len);
+        return p + len;
     }
 
-    void string(int field, byte[] src) {
-        string(field, src, 0, src.length);
+    static int string(byte[] b, int p, int field, byte[] src) {
+        return string(b, p, field, src, 0, src.length);
     }
 
     /** Bytes of {@link #string} for the same field, if the field number is below 16. */
@@ -107,11 +104,6 @@ public final class DecisionOut {
     }
 
     static int varintSize(long v) {
-        int n = 1;
-        while ((v & ~0x7FL) != 0) {
-            v >>>= 7;
-            n++;
-        }
-        return n;
+        return (70 - Long.numberOfLeadingZeros(v | 1)) / 7; // seven bits a byte, at least one byte
     }
 }

@@ -1,5 +1,6 @@
 package dev.ledger.core.rules;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -7,11 +8,14 @@ import java.util.Map;
  * Every event id the ledger has decided, kept for the whole history, with what is needed to answer a resend: the
  * body fingerprint (to tell a resend from a reuse), the original decision's sequence and its outcome and reason.
  *
- * <p>Ids in the canonical lowercase UUID text form (what the SDK generates) are stored as two longs in an
- * open-addressing table of one {@code long[]} with four longs per slot (msb, lsb, fingerprint, sequence and code
- * packed as {@code sequence << 8 | code}): one slot is 32 contiguous bytes, so a lookup costs one cache miss. At most
- * 2/3 full, so about 48 bytes per id and no object per id. Any other id (up to 64 bytes) goes to a plain map. Not
- * thread-safe: owned by the thread that runs the {@link Ledger}.
+ * <p>Ids in the canonical lowercase UUID text form (what the SDK generates) are kept as two longs, in arrays and no
+ * object per id. The entries, four longs each (msb, lsb, fingerprint, sequence and code packed as
+ * {@code sequence << 8 | code}), are appended in the order ids are first kept, so a new id writes next to the last
+ * one. An open-addressing index at most 2/3 full finds them: per slot one byte of the id's hash (0: empty) and the
+ * entry's number. A new id, the common case, reads only the bytes of its probe run, which for millions of ids still
+ * fit the cache and the TLB (a probe into 32-byte slots missed both on every decision); an entry is read only when
+ * a byte matches. About 43 bytes per id. Any other id (up to 64 bytes) goes to a plain map. Not thread-safe: owned
+ * by the thread that runs the {@link Ledger}.
  */
 public final class IdTable {
 
@@ -29,9 +33,13 @@ public final class IdTable {
     private static final int STRIDE = 4;
     /** Sequences are packed above the 8-bit code; a ledger reaches 2^55 decisions never. */
     private static final long MAX_SEQUENCE = (1L << 55) - 1;
+    /** Entries are numbered by an int, four longs each in one array. */
+    private static final int MAX_ENTRIES = (Integer.MAX_VALUE - 8) / STRIDE;
 
-    private long[] slots; // [msb, lsb, bodyHash, sequence << 8 | code]; the last is 0 for an empty slot
-    private int capacity;
+    private byte[] tags; // per slot: 0 when empty, else a byte of the id's hash (never 0)
+    private int[] refs; // per slot: the entry's number
+    private int capacity; // slots of the index, a power of two
+    private long[] entries; // per kept UUID, in the order first kept: [msb, lsb, bodyHash, sequence << 8 | code]
     private int uuidCount;
     private final Map<String, Kept> others = new HashMap<>();
 
@@ -45,12 +53,15 @@ public final class IdTable {
     private final int[] homes = new int[PREFETCH_BATCH];
     private long prefetchSink; // keeps the prefetch loads from being optimized away
 
-    // The slot the last UUID lookup ended at: decide() looks an id up and then puts the same id, so it probes once.
+    // The index slot the last UUID lookup ended at, and the id's entry there (-1: none, the slot is empty):
+    // decide() looks an id up and then puts the same id, so it probes once.
     private int probedSlot = -1;
+    private int probedEntry;
     private long probedMsb;
     private long probedLsb;
 
     public IdTable() {
+        entries = new long[MIN_CAPACITY * STRIDE];
         allocate(MIN_CAPACITY);
     }
 
@@ -79,15 +90,13 @@ public final class IdTable {
 
     /** {@link #lookup} of an id that is UUID-shaped, by its two longs. */
     public boolean lookupUuid(long msb, long lsb) {
-        int slot = slotOf(msb, lsb);
-        probedSlot = slot;
-        probedMsb = msb;
-        probedLsb = lsb;
-        long packed = slots[slot + 3];
-        if (packed == 0) {
+        remember(msb, lsb);
+        if (probedEntry < 0) {
             return false;
         }
-        foundHash = slots[slot + 2];
+        int at = probedEntry * STRIDE;
+        long packed = entries[at + 3];
+        foundHash = entries[at + 2];
         foundSequence = packed >>> 8;
         foundCode = (int) packed & 0xff;
         return true;
@@ -122,101 +131,149 @@ public final class IdTable {
             throw new IllegalArgumentException("sequence out of range: " + sequence);
         }
         if ((uuidCount + 1) * 3L > capacity * 2L) {
-            grow();
+            grow(); // forgets the probed slot
         }
-        int slot = probedSlot >= 0 && probedMsb == msb && probedLsb == lsb ? probedSlot : slotOf(msb, lsb);
+        if (probedSlot < 0 || probedMsb != msb || probedLsb != lsb) {
+            remember(msb, lsb);
+        }
+        int entry = probedEntry;
+        if (entry < 0) {
+            if (uuidCount == MAX_ENTRIES) {
+                throw new IllegalStateException("too many ids for one table: " + uuidCount);
+            }
+            entry = uuidCount++;
+            if (entries.length < uuidCount * STRIDE) {
+                entries = Arrays.copyOf(entries, (int) Math.min((long) entries.length * 2, MAX_ENTRIES * STRIDE));
+            }
+            tags[probedSlot] = tag(hash(msb, lsb)); // cheap next to the miss it avoids
+            refs[probedSlot] = entry;
+        }
         probedSlot = -1;
-        if (slots[slot + 3] == 0) {
-            uuidCount++;
-        }
-        slots[slot] = msb;
-        slots[slot + 1] = lsb;
-        slots[slot + 2] = bodyHash;
-        slots[slot + 3] = sequence << 8 | code;
+        int at = entry * STRIDE;
+        long[] e = entries;
+        e[at] = msb;
+        e[at + 1] = lsb;
+        e[at + 2] = bodyHash;
+        e[at + 3] = sequence << 8 | code;
     }
 
     /**
-     * Touches the home slots of {@code count} UUIDs ({@code uuids[2k], uuids[2k + 1]}) one after another, so that
-     * their cache misses overlap instead of each stalling its own decision. Changes nothing.
+     * Touches the index slots (tag and entry number) of {@code count} UUIDs ({@code uuids[2k], uuids[2k + 1]}) one
+     * after another, so that their cache misses overlap instead of each stalling its own decision. Changes nothing.
      */
     void prefetch(long[] uuids, int count) {
         int mask = capacity - 1;
         int[] at = homes;
         for (int k = 0; k < count; k++) {
-            at[k] = ((int) mix(uuids[2 * k], uuids[2 * k + 1]) & mask) * STRIDE + 3;
+            at[k] = (int) hash(uuids[2 * k], uuids[2 * k + 1]) & mask;
         }
-        long[] s = slots;
+        byte[] t = tags;
+        int[] r = refs; // a new id writes its slot there
         long sum = 0;
         for (int k = 0; k < count; k++) {
-            sum += s[at[k]];
+            sum += t[at[k]] + r[at[k]];
         }
         prefetchSink += sum;
     }
 
     /** Grows the UUID table now so that {@code expectedIds} fit without growing again (e.g. before a bulk load). */
     public void reserve(long expectedIds) {
+        if (expectedIds > MAX_ENTRIES) {
+            throw new IllegalArgumentException("too many ids for one table: " + expectedIds);
+        }
         long wanted = capacity;
         while ((expectedIds + 1) * 3L > wanted * 2L) {
             wanted *= 2;
         }
-        if (wanted * STRIDE > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("too many ids for one table: " + expectedIds);
-        }
         while (capacity < wanted) {
             grow();
         }
+        if (entries.length < expectedIds * STRIDE) {
+            entries = Arrays.copyOf(entries, (int) expectedIds * STRIDE);
+        }
     }
 
+    /** Visits the UUID ids in the order they were first kept, then the others. */
     public void forEach(Visitor visitor) {
-        for (int i = 0; i < slots.length; i += STRIDE) {
-            long packed = slots[i + 3];
-            if (packed != 0) {
-                visitor.uuid(slots[i], slots[i + 1], slots[i + 2], packed >>> 8, (int) packed & 0xff);
-            }
+        long[] e = entries;
+        for (int at = 0; at < uuidCount * STRIDE; at += STRIDE) {
+            visitor.uuid(e[at], e[at + 1], e[at + 2], e[at + 3] >>> 8, (int) e[at + 3] & 0xff);
         }
         others.forEach((id, k) -> visitor.text(id, k.bodyHash, k.sequence, k.code));
     }
 
-    /** Bytes of the UUID table's array (not counting the map of other ids); for the memory report. */
+    /** Bytes of the UUID index and entries (not counting the map of other ids); for the memory report. */
     public long uuidTableBytes() {
-        return (long) slots.length * 8;
+        return tags.length + refs.length * 4L + entries.length * 8L;
     }
 
-    /** The index of the slot's first long. */
-    private int slotOf(long msb, long lsb) {
+    /** Probes for the id and remembers where it ended: the slot, and the id's entry or -1. */
+    private void remember(long msb, long lsb) {
+        int slot = probe(msb, lsb);
+        probedSlot = slot;
+        probedEntry = tags[slot] == 0 ? -1 : refs[slot];
+        probedMsb = msb;
+        probedLsb = lsb;
+    }
+
+    /** The index slot that refers to the id, or the empty slot where it would go. */
+    private int probe(long msb, long lsb) {
         int mask = capacity - 1;
-        int i = (int) mix(msb, lsb) & mask;
-        long[] s = slots;
-        while (true) {
-            int slot = i * STRIDE;
-            if (s[slot + 3] == 0 || s[slot] == msb && s[slot + 1] == lsb) {
-                return slot;
+        long h = hash(msb, lsb);
+        byte tag = tag(h);
+        byte[] t = tags;
+        for (int i = (int) h & mask;; i = (i + 1) & mask) {
+            byte b = t[i];
+            if (b == 0) {
+                return i;
             }
-            i = (i + 1) & mask;
+            if (b == tag) { // the entry is read only when the hash's byte agrees
+                int at = refs[i] * STRIDE;
+                if (entries[at] == msb && entries[at + 1] == lsb) {
+                    return i;
+                }
+            }
         }
     }
 
-    private static long mix(long msb, long lsb) {
+    /** The slot is the low bits, the tag the top byte: independent for any table size. */
+    private static long hash(long msb, long lsb) {
         long h = msb * 0x9E3779B97F4A7C15L ^ lsb;
         h ^= h >>> 33;
         h *= 0xC2B2AE3D27D4EB4FL;
         return h ^ (h >>> 29);
     }
 
+    private static byte tag(long hash) {
+        int b = (int) (hash >>> 56);
+        return (byte) (b == 0 ? 1 : b);
+    }
+
+    /** Doubles the index, placing the entries again in the order they were kept; the entries stay where they are. */
     private void grow() {
-        long[] old = slots;
         allocate(capacity * 2);
-        for (int i = 0; i < old.length; i += STRIDE) {
-            if (old[i + 3] != 0) {
-                int slot = slotOf(old[i], old[i + 1]);
-                System.arraycopy(old, i, slots, slot, STRIDE);
+        int mask = capacity - 1;
+        byte[] t = tags;
+        int[] r = refs;
+        long[] e = entries;
+        for (int entry = 0; entry < uuidCount; entry++) {
+            long h = hash(e[entry * STRIDE], e[entry * STRIDE + 1]);
+            int i = (int) h & mask;
+            while (t[i] != 0) {
+                i = (i + 1) & mask;
             }
+            t[i] = tag(h);
+            r[i] = entry;
         }
     }
 
     private void allocate(int newCapacity) {
+        if (newCapacity <= 0) {
+            throw new IllegalStateException("too many ids for one table: " + uuidCount);
+        }
         capacity = newCapacity;
-        slots = new long[newCapacity * STRIDE];
+        tags = new byte[newCapacity];
+        refs = new int[newCapacity];
         probedSlot = -1;
     }
 }

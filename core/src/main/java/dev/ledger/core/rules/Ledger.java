@@ -13,7 +13,6 @@ import dev.ledger.proto.ReasonCode;
 import dev.ledger.proto.TopUp;
 import dev.ledger.proto.Transfer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -42,7 +41,8 @@ public final class Ledger {
     private final MutationView v = new MutationView();
     private final DecisionOut scratchOut = new DecisionOut();
     private final long[] prefetchUuids = new long[2 * IdTable.PREFETCH_BATCH];
-    private final byte[][] prefetchValues = new byte[2 * IdTable.PREFETCH_BATCH][];
+    // which of values[] names each account to prefetch: an index, not a reference (no GC barrier per store)
+    private final int[] prefetchRecords = new int[2 * IdTable.PREFETCH_BATCH];
     private final int[] prefetchOffs = new int[2 * IdTable.PREFETCH_BATCH];
     private final int[] prefetchLens = new int[2 * IdTable.PREFETCH_BATCH];
     private long sequence;
@@ -147,13 +147,12 @@ public final class Ledger {
                 n++;
                 int found = MutationView.peekAccounts(value, prefetchOffs, prefetchLens, m);
                 for (int k = 0; k < found; k++) {
-                    prefetchValues[m++] = value;
+                    prefetchRecords[m++] = i;
                 }
             }
             if (n == IdTable.PREFETCH_BATCH || i == to - 1) {
                 ids.prefetch(uuids, n);
-                accounts.prefetch(prefetchValues, prefetchOffs, prefetchLens, m);
-                Arrays.fill(prefetchValues, 0, m, null);
+                accounts.prefetch(values, prefetchRecords, prefetchOffs, prefetchLens, m);
                 n = 0;
                 m = 0;
             }
@@ -172,86 +171,94 @@ public final class Ledger {
         legCount = 0;
     }
 
+    /** Room for a decision's fields other than the reason and the opened account, which are added to it. */
+    private static final int ENCODING_BOUND = 1024;
+
     /** Writes the decision's fields in ascending field number, defaults omitted: protobuf's canonical encoding. */
     private int encode(DecisionOut out, boolean withId, int partition, long offset) {
-        out.reset();
+        // The validator caps what the record can put in a decision (ids, names), so one reservation holds it all.
+        byte[] reasonBytes = reason == null ? null : reason.getBytes(StandardCharsets.UTF_8);
+        byte[][] openedBytes = opened == null ? null : openedBytes(opened);
+        int bound = ENCODING_BOUND + (reasonBytes == null ? 0 : reasonBytes.length)
+                + (openedBytes == null ? 0 : openedBytes[0].length + openedBytes[1].length + openedBytes[2].length);
+        byte[] b = out.reserve(bound);
+        int p = 0;
         if (withId) {
-            out.string(Decision.EVENT_ID_FIELD_NUMBER, v.buffer(), v.eventIdOffset(), v.eventIdLength());
+            p = DecisionOut.string(b, p, Decision.EVENT_ID_FIELD_NUMBER, v.buffer(), v.eventIdOffset(),
+                    v.eventIdLength());
         }
         if (outcome != 0) {
-            out.tag(Decision.OUTCOME_FIELD_NUMBER, 0);
-            out.varint(outcome);
+            p = DecisionOut.varint(b, DecisionOut.tag(b, p, Decision.OUTCOME_FIELD_NUMBER, 0), outcome);
         }
         if (reasonCode != 0) {
-            out.tag(Decision.REASON_CODE_FIELD_NUMBER, 0);
-            out.varint(reasonCode);
+            p = DecisionOut.varint(b, DecisionOut.tag(b, p, Decision.REASON_CODE_FIELD_NUMBER, 0), reasonCode);
         }
-        if (reason != null) {
-            out.string(Decision.REASON_FIELD_NUMBER, reason.getBytes(StandardCharsets.UTF_8));
+        if (reasonBytes != null) {
+            p = DecisionOut.string(b, p, Decision.REASON_FIELD_NUMBER, reasonBytes);
         }
         if (duplicate) {
-            out.tag(Decision.DUPLICATE_FIELD_NUMBER, 0);
-            out.varint(1);
+            p = DecisionOut.varint(b, DecisionOut.tag(b, p, Decision.DUPLICATE_FIELD_NUMBER, 0), 1);
         }
-        if (partition != 0) {
-            out.tag(Decision.MUTATION_PARTITION_FIELD_NUMBER, 0);
-            out.varint(partition); // an int32 is sign-extended, as protobuf writes it
+        if (partition != 0) { // an int32 is sign-extended, as protobuf writes it
+            p = DecisionOut.varint(b, DecisionOut.tag(b, p, Decision.MUTATION_PARTITION_FIELD_NUMBER, 0), partition);
         }
         if (offset != 0) {
-            out.tag(Decision.MUTATION_OFFSET_FIELD_NUMBER, 0);
-            out.varint(offset);
+            p = DecisionOut.varint(b, DecisionOut.tag(b, p, Decision.MUTATION_OFFSET_FIELD_NUMBER, 0), offset);
         }
         if (sequence != 0) {
-            out.tag(Decision.SEQUENCE_FIELD_NUMBER, 0);
-            out.varint(sequence);
+            p = DecisionOut.varint(b, DecisionOut.tag(b, p, Decision.SEQUENCE_FIELD_NUMBER, 0), sequence);
         }
         for (int i = 0; i < legCount; i++) {
             // The account's id as the record names it: the same bytes as the account's, without touching them.
             int idOff = v.offset(legFields[i]);
             int idLen = v.length(legFields[i]);
             long balance = legBalances[i];
-            out.tag(Decision.BALANCES_FIELD_NUMBER, 2);
-            out.varint(DecisionOut.stringSize(idLen) + (balance == 0 ? 0 : 1 + DecisionOut.varintSize(balance)));
-            out.string(AccountBalance.ACCOUNT_ID_FIELD_NUMBER, v.buffer(), idOff, idLen);
+            p = DecisionOut.tag(b, p, Decision.BALANCES_FIELD_NUMBER, 2);
+            p = DecisionOut.varint(b, p,
+                    DecisionOut.stringSize(idLen) + (balance == 0 ? 0 : 1 + DecisionOut.varintSize(balance)));
+            p = DecisionOut.string(b, p, AccountBalance.ACCOUNT_ID_FIELD_NUMBER, v.buffer(), idOff, idLen);
             if (balance != 0) {
-                out.tag(AccountBalance.BALANCE_MINOR_FIELD_NUMBER, 0);
-                out.varint(balance);
+                p = DecisionOut.varint(b, DecisionOut.tag(b, p, AccountBalance.BALANCE_MINOR_FIELD_NUMBER, 0), balance);
             }
         }
-        if (opened != null) {
-            encodeOpened(out, opened);
+        if (openedBytes != null) {
+            p = encodeOpened(b, p, openedBytes, opened.group().getNumber());
         }
         if (keptBodyHash != 0) {
-            out.tag(Decision.BODY_HASH_FIELD_NUMBER, 1);
-            out.fixed64(keptBodyHash);
+            p = DecisionOut.fixed64(b, DecisionOut.tag(b, p, Decision.BODY_HASH_FIELD_NUMBER, 1), keptBodyHash);
         }
         if (originalSequence != 0) {
-            out.tag(Decision.ORIGINAL_SEQUENCE_FIELD_NUMBER, 0);
-            out.varint(originalSequence);
+            p = DecisionOut.varint(b, DecisionOut.tag(b, p, Decision.ORIGINAL_SEQUENCE_FIELD_NUMBER, 0),
+                    originalSequence);
         }
+        out.end(p);
         out.outcome = outcome;
         out.reasonCode = reasonCode;
         out.duplicate = duplicate;
         clearLegs();
         opened = null;
-        return out.length();
+        return p;
     }
 
-    private static void encodeOpened(DecisionOut out, Account a) {
-        byte[] id = a.idUtf8();
-        byte[] currency = a.currency().getBytes(StandardCharsets.UTF_8);
-        byte[] name = a.displayName().getBytes(StandardCharsets.UTF_8);
-        int group = a.group().getNumber();
-        out.tag(Decision.OPENED_FIELD_NUMBER, 2);
-        out.varint(DecisionOut.stringSize(id.length) + DecisionOut.stringSize(currency.length)
+    /** The id, currency and display name of an account, UTF-8. */
+    private static byte[][] openedBytes(Account a) {
+        return new byte[][] {a.idUtf8(), a.currency().getBytes(StandardCharsets.UTF_8),
+            a.displayName().getBytes(StandardCharsets.UTF_8)};
+    }
+
+    private static int encodeOpened(byte[] b, int p, byte[][] texts, int group) {
+        byte[] id = texts[0];
+        byte[] currency = texts[1];
+        byte[] name = texts[2];
+        p = DecisionOut.tag(b, p, Decision.OPENED_FIELD_NUMBER, 2);
+        p = DecisionOut.varint(b, p, DecisionOut.stringSize(id.length) + DecisionOut.stringSize(currency.length)
                 + (group == 0 ? 0 : 1 + DecisionOut.varintSize(group)) + DecisionOut.stringSize(name.length));
-        out.string(AccountOpened.ACCOUNT_ID_FIELD_NUMBER, id);
-        out.string(AccountOpened.CURRENCY_FIELD_NUMBER, currency);
+        p = DecisionOut.string(b, p, AccountOpened.ACCOUNT_ID_FIELD_NUMBER, id);
+        p = DecisionOut.string(b, p, AccountOpened.CURRENCY_FIELD_NUMBER, currency);
         if (group != 0) {
-            out.tag(AccountOpened.GROUP_FIELD_NUMBER, 0);
-            out.varint(group);
+            p = DecisionOut.varint(b, DecisionOut.tag(b, p, AccountOpened.GROUP_FIELD_NUMBER, 0), group);
         }
-        out.string(AccountOpened.DISPLAY_NAME_FIELD_NUMBER, name);
+        return DecisionOut.string(b, p, AccountOpened.DISPLAY_NAME_FIELD_NUMBER, name);
     }
 
     /**
@@ -436,9 +443,9 @@ public final class Ledger {
             return;
         }
         if (!accounts.mayGoNegative(payer) && accounts.balance(payer) < amount) {
-            reject(ReasonCode.REASON_INSUFFICIENT_FUNDS, "payer " + accounts.account(payer).id() + " holds "
-                    + accounts.balance(payer)
-                    + ", transfer.amount_minor is " + amount + " (" + v.text(c) + " minor units)");
+            Account a = accounts.account(payer); // its currency is the record's (checked above), already a String
+            reject(ReasonCode.REASON_INSUFFICIENT_FUNDS, "payer " + a.id() + " holds " + accounts.balance(payer)
+                    + ", transfer.amount_minor is " + amount + " (" + a.currency() + " minor units)");
             return;
         }
         legCount = 0;

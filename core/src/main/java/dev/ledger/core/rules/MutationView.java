@@ -1,6 +1,9 @@
 package dev.ledger.core.rules;
 
 import dev.ledger.proto.MutationEvent;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -18,6 +21,7 @@ final class MutationView implements EventFields {
     private static final long FNV_OFFSET_BASIS = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
     private static final int MAX_FIELD = 8;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Per body field number (10..13): bit f set when field f is a string, resp. a varint. */
     private static final int[] STRINGS = new int[14];
@@ -32,8 +36,6 @@ final class MutationView implements EventFields {
         VARINTS[MutationEvent.TRANSFER_FIELD_NUMBER] = 1 << 3 | 1 << 4 | 1 << 6;
         STRINGS[MutationEvent.SNAPSHOT_FIELD_NUMBER] = 1 << 1;
     }
-
-    private static final byte[] HEX = Uuids.HEX;
 
     private byte[] buf;
     private int idOff;
@@ -52,6 +54,7 @@ final class MutationView implements EventFields {
     private boolean bad;
 
     private byte[] scratch = new byte[256];
+    private final long[] pair = new long[2];
 
     /** Reads a record; false when it is not in the exact subset this reader handles (then parse it with protobuf). */
     boolean decode(byte[] value) {
@@ -91,15 +94,36 @@ final class MutationView implements EventFields {
             }
             pos += n;
             if (field != MutationEvent.EVENT_ID_FIELD_NUMBER) {
-                for (int i = start; i < pos; i++) {
-                    h = (h ^ (value[i] & 0xff)) * FNV_PRIME;
-                }
+                h = fnv(h, value, start, pos);
             }
         }
         bodyHash = h;
         parseUuid();
         // A UUID-shaped id is ASCII; any other is checked here.
         return uuid || Utf8.isValid(value, idOff, idOff + idLen);
+    }
+
+    /**
+     * FNV-1a of {@code b[from .. to)} continued from {@code h}. Each byte's step waits for the previous one (an xor
+     * and a multiply), so the bytes are read eight at a time to leave the core free for the rest of the decision.
+     */
+    private static long fnv(long h, byte[] b, int from, int to) {
+        int i = from;
+        for (; to - i >= 8; i += 8) {
+            long w = (long) LONGS.get(b, i);
+            h = (h ^ (w & 0xff)) * FNV_PRIME;
+            h = (h ^ (w >>> 8 & 0xff)) * FNV_PRIME;
+            h = (h ^ (w >>> 16 & 0xff)) * FNV_PRIME;
+            h = (h ^ (w >>> 24 & 0xff)) * FNV_PRIME;
+            h = (h ^ (w >>> 32 & 0xff)) * FNV_PRIME;
+            h = (h ^ (w >>> 40 & 0xff)) * FNV_PRIME;
+            h = (h ^ (w >>> 48 & 0xff)) * FNV_PRIME;
+            h = (h ^ (w >>> 56)) * FNV_PRIME;
+        }
+        for (; i < to; i++) {
+            h = (h ^ (b[i] & 0xff)) * FNV_PRIME;
+        }
+        return h;
     }
 
     /** Takes an event protobuf parsed (the fallback path); {@code hash} is {@link BodyHash#of} the record. */
@@ -214,6 +238,9 @@ final class MutationView implements EventFields {
 
     /** A varint of at most 10 bytes, as protobuf reads an int64 (bits past 64 dropped); sets {@link #bad} otherwise. */
     private long varint(byte[] value, int end) {
+        if (pos < end && value[pos] >= 0) {
+            return value[pos++]; // one byte: every tag and length of an SDK record, small amounts
+        }
         long result = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             if (pos >= end) {
@@ -243,43 +270,13 @@ final class MutationView implements EventFields {
         if (b[o + 8] != '-' || b[o + 13] != '-' || b[o + 18] != '-' || b[o + 23] != '-') {
             return;
         }
-        // Branch-free: an invalid digit reads as -1, which sets the sign bit of the or of all digits.
-        int any = 0;
-        long hi = 0;
-        for (int i = o; i < o + 8; i++) {
-            int d = HEX[b[i] & 0xff];
-            any |= d;
-            hi = hi << 4 | d & 15;
-        }
-        for (int i = o + 9; i < o + 13; i++) {
-            int d = HEX[b[i] & 0xff];
-            any |= d;
-            hi = hi << 4 | d & 15;
-        }
-        for (int i = o + 14; i < o + 18; i++) {
-            int d = HEX[b[i] & 0xff];
-            any |= d;
-            hi = hi << 4 | d & 15;
-        }
-        long lo = 0;
-        for (int i = o + 19; i < o + 23; i++) {
-            int d = HEX[b[i] & 0xff];
-            any |= d;
-            lo = lo << 4 | d & 15;
-        }
-        for (int i = o + 24; i < o + 36; i++) {
-            int d = HEX[b[i] & 0xff];
-            any |= d;
-            lo = lo << 4 | d & 15;
-        }
-        if (any < 0) {
+        if (!Uuids.parse(b, o, pair, 0)) {
             return;
         }
-        msb = hi;
-        lsb = lo;
+        msb = pair[0];
+        lsb = pair[1];
         uuid = true;
     }
-
     /**
      * The two longs of a record's event id when the record starts with it in the SDK's layout (tag, length 36, the
      * canonical UUID text), for {@link IdTable#prefetch}; false otherwise (then nothing is prefetched for it). A hint
@@ -289,37 +286,8 @@ final class MutationView implements EventFields {
         if (value.length < 38 || value[0] != (MutationEvent.EVENT_ID_FIELD_NUMBER << 3 | 2) || value[1] != 36) {
             return false;
         }
-        int any = 0;
-        long hi = 0;
-        for (int i = 2; i < 10; i++) {
-            int d = HEX[value[i] & 0xff];
-            any |= d;
-            hi = hi << 4 | d & 15;
-        }
-        for (int i = 11; i < 15; i++) {
-            int d = HEX[value[i] & 0xff];
-            any |= d;
-            hi = hi << 4 | d & 15;
-        }
-        for (int i = 16; i < 20; i++) {
-            int d = HEX[value[i] & 0xff];
-            any |= d;
-            hi = hi << 4 | d & 15;
-        }
-        long lo = 0;
-        for (int i = 21; i < 25; i++) {
-            int d = HEX[value[i] & 0xff];
-            any |= d;
-            lo = lo << 4 | d & 15;
-        }
-        for (int i = 26; i < 38; i++) {
-            int d = HEX[value[i] & 0xff];
-            any |= d;
-            lo = lo << 4 | d & 15;
-        }
-        into[at] = hi;
-        into[at + 1] = lo;
-        return any >= 0;
+        return value[10] == '-' && value[15] == '-' && value[20] == '-' && value[25] == '-'
+                && Uuids.parse(value, 2, into, at);
     }
 
     /**

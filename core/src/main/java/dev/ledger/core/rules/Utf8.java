@@ -1,18 +1,32 @@
 package dev.ledger.core.rules;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Strict UTF-8 validation (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), the rule protobuf
  * applies to a proto3 string field when it parses one. Thread-safe (stateless).
  */
 final class Utf8 {
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     private Utf8() {
     }
 
     static boolean isValid(byte[] b, int from, int to) {
+        // ASCII, the common case: eight bytes at a time, the tail as one masked word when the array has room.
         int i = from;
+        while (to - i >= 8 && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
+            i += 8;
+        }
+        if (to - i < 8 && i + 8 <= b.length && ((long) LONGS.get(b, i) & ~(-1L << 8 * (to - i)) & HIGH_BITS) == 0) {
+            return true;
+        }
         while (i < to && b[i] >= 0) {
-            i++; // ASCII: the common case, one compare per byte
+            i++;
         }
         while (i < to) {
             int c = b[i];

@@ -41,6 +41,28 @@ class UuidsTest {
         assertThat(Uuids.lsb(b)).isEqualTo(0x8333444455556666L);
     }
 
+    @Test
+    void bytesParseLikeTheStringForEveryDigitAndRejectEveryOtherByteInAnyDigitPlace() {
+        Random random = new Random(2);
+        long[] bits = new long[2];
+        for (int i = 0; i < 2_000; i++) {
+            UUID u = new UUID(random.nextLong(), random.nextLong());
+            byte[] b = ("xy" + u + "z").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(Uuids.parse(b, 2, bits, 0)).isTrue();
+            assertThat(bits).containsExactly(u.getMostSignificantBits(), u.getLeastSignificantBits());
+            int place = 2 + random.nextInt(36);
+            if (b[place] == '-') {
+                continue;
+            }
+            for (int c = 0; c < 256; c++) {
+                byte[] changed = b.clone();
+                changed[place] = (byte) c;
+                boolean digit = c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
+                assertThat(Uuids.parse(changed, 2, bits, 0)).as("byte %d at %d", c, place).isEqualTo(digit);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "6F1C2B3A-4D5E-4F60-8A7B-9C0D1E2F3A4B", // upper case
