@@ -69,6 +69,8 @@ public final class CoreLoop implements Runnable, LedgerView {
     /** How far (in sequences) one journal partition may run ahead of the fold before it is paused. */
     static final long REORDER_WINDOW = 200_000;
     private static final byte[] NO_KEY = new byte[0];
+    /** Records whose id-table and account slots the ledger is asked to load ahead of deciding them (a power of 2). */
+    static final int PREFETCH_AHEAD = 64;
     /** How often a commit also sends the consumer group's offsets (see {@link #commit}). */
     static final long GROUP_OFFSETS_EVERY_NANOS = 1_000_000_000L;
 
@@ -393,9 +395,14 @@ public final class CoreLoop implements Runnable, LedgerView {
 
     private void decide(ConsumerRecords<byte[], byte[]> records) {
         Ledger ledger = folder.ledger();
-        prefetchIds(ledger, records);
+        byte[][] values = values(records);
+        int i = 0;
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            ledger.decideInto(r.value() == null ? NO_KEY : r.value(), r.partition(), r.offset(), decision);
+            if ((i & (PREFETCH_AHEAD - 1)) == 0) {
+                // A hint for the next records only: a whole poll's worth would leave the cache before it is used.
+                ledger.prefetch(values, i, Math.min(i + PREFETCH_AHEAD, values.length));
+            }
+            ledger.decideInto(values[i++], r.partition(), r.offset(), decision);
             Header server = r.headers().lastHeader(MutationHeaders.SERVER_ID);
             // The server caps its id; a foreign producer's oversized header is not worth a key (or a stuck core).
             byte[] key = DecisionKeys.keyFor(server == null ? null : server.value());
@@ -454,14 +461,14 @@ public final class CoreLoop implements Runnable, LedgerView {
         groupOffsets.clear();
     }
 
-    /** Lets the ledger load what the batch's decisions read, all at once (a hint: decisions do not depend on it). */
-    private static void prefetchIds(Ledger ledger, ConsumerRecords<byte[], byte[]> records) {
+    /** The polled records' values, in poll order (an absent value as an empty one). */
+    private static byte[][] values(ConsumerRecords<byte[], byte[]> records) {
         byte[][] values = new byte[records.count()][];
         int n = 0;
         for (ConsumerRecord<byte[], byte[]> r : records) {
             values[n++] = r.value() == null ? NO_KEY : r.value();
         }
-        ledger.prefetch(values, 0, n);
+        return values;
     }
 
     private void snapshot() {
