@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PendingSubmit implements ResultSink, AckFrame.Results {
 
-    /** Where a complete Submit goes: its connection, which also writes its Ack when the {@link AckHandoff} drains. */
-    interface Target extends AckHandoff.Connection {
+    /** Where a complete Submit goes: its connection, which writes its Ack on its event loop. */
+    interface Target {
         /** Called once, by whoever filled the last result: an event loop or a Kafka producer thread. */
         void submitComplete(PendingSubmit p);
     }

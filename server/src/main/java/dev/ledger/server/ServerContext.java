@@ -6,16 +6,13 @@ import dev.ledger.server.decisions.DecisionRouter;
 import dev.ledger.server.kafka.KafkaEventWriter;
 import dev.ledger.server.security.ServerSecurity;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.util.concurrent.EventExecutor;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every connection of one server shares: config, the Kafka writer, security, the decision
- * router, the metrics, the set of open connections, what is in flight ({@link InFlight}, which graceful shutdown
- * waits on) and the {@link AckHandoff} of each event loop.
+ * router, the metrics, the set of open connections and what is in flight ({@link InFlight}, which graceful
+ * shutdown waits on).
  *
  * <p>Thread-safe; one instance per {@link LedgerServer}.
  */
@@ -29,7 +26,6 @@ final class ServerContext {
     private final ServerSecurity security;
     private final AtomicInteger connections = new AtomicInteger();
     private final InFlight inFlight = new InFlight();
-    private final Map<EventExecutor, AckHandoff> ackHandoffs = new ConcurrentHashMap<>();
     private final DecisionRouter decisions;
     private final ServerMetrics metrics;
 
@@ -82,10 +78,5 @@ final class ServerContext {
     /** The one owner of the events and Submits in flight. */
     InFlight inFlight() {
         return inFlight;
-    }
-
-    /** The hand-off of completed Submits to {@code loop}, one per event loop, made on first use. */
-    AckHandoff ackHandoff(EventExecutor loop) {
-        return ackHandoffs.computeIfAbsent(loop, AckHandoff::new);
     }
 }

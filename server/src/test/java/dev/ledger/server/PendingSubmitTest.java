@@ -18,27 +18,7 @@ class PendingSubmitTest {
     private final List<PendingSubmit> completed = new ArrayList<>();
 
     /** A connection that only records which Submits were handed to it. */
-    private final PendingSubmit.Target target = new PendingSubmit.Target() {
-        @Override
-        public void submitComplete(PendingSubmit p) {
-            completed.add(p);
-        }
-
-        @Override
-        public boolean writeAck(PendingSubmit p) {
-            throw new AssertionError("not written here");
-        }
-
-        @Override
-        public void flushAcks() {
-            throw new AssertionError("not flushed here");
-        }
-
-        @Override
-        public void failed(Throwable cause) {
-            throw new AssertionError("not failed here", cause);
-        }
-    };
+    private final PendingSubmit.Target target = completed::add;
 
     private PendingSubmit pending(long requestId, String... eventIds) {
         PendingSubmit p = new PendingSubmit(requestId, eventIds.length, target);
