@@ -70,8 +70,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             builder.setConfigProp("group.initial.rebalance.delay.ms", "0");
             // A transaction's first write to a partition is added to it by the broker; while the coordinator still
             // finishes the previous transaction of the same producer (the ledger core commits back to back), that
-            // add is answered CONCURRENT_TRANSACTIONS and the broker retries it after this backoff (default 20 ms,
-            // which was a fifth of the core's commits waiting 20-25 ms; docs/OPERATIONS.md recommends it).
+            // add is answered CONCURRENT_TRANSACTIONS and the broker retries it after this backoff (default 20 ms).
+            // 1 ms: lower decision latency at low rates for some broker CPU (docs/OPERATIONS.md has the figures).
             builder.setConfigProp("add.partitions.to.txn.retry.backoff.ms", "1");
             builder.setConfigProp("auto.create.topics.enable", "false");
             for (Map.Entry<String, String> e : brokerProps.entrySet()) {
