@@ -8,7 +8,6 @@ import dev.ledger.proto.ServerFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * Encodes an Ack frame (the 4-byte length and a {@link ServerFrame} holding an {@link Ack}) straight from an Ack's
@@ -67,14 +66,8 @@ public final class AckFrame {
             ackSize += CodedOutputStream.computeTagSize(ACK_RESULTS) + CodedOutputStream.computeUInt32SizeNoTag(size)
                     + size;
         }
-        int frameSize = CodedOutputStream.computeTagSize(FRAME_ACK) + CodedOutputStream.computeUInt32SizeNoTag(ackSize)
-                + ackSize;
-        ByteBuf out = alloc.ioBuffer(4 + frameSize, 4 + frameSize);
-        try {
-            out.writeInt(frameSize);
-            CodedOutputStream output = CodedOutputStream.newInstance(out.nioBuffer(out.writerIndex(), frameSize));
-            output.writeTag(FRAME_ACK, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-            output.writeUInt32NoTag(ackSize);
+        int size = ackSize;
+        return FrameBuffer.encode(alloc, FRAME_ACK, size, "Ack", requestId, output -> {
             if (requestId != 0) {
                 output.writeUInt64(ACK_REQUEST_ID, requestId);
             }
@@ -83,17 +76,7 @@ public final class AckFrame {
                 output.writeUInt32NoTag(resultSizes[i]);
                 writeResult(output, results, i);
             }
-            output.flush();
-            output.checkNoSpaceLeft();
-            out.writerIndex(out.writerIndex() + frameSize);
-            return out;
-        } catch (IOException e) {
-            out.release();
-            throw new UncheckedIOException("Ack of request " + requestId + " did not fit its computed size", e);
-        } catch (RuntimeException e) {
-            out.release();
-            throw e;
-        }
+        });
     }
 
     private static int resultSize(Results r, int i) {

@@ -1,14 +1,11 @@
 package dev.ledger.server.codec;
 
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.WireFormat;
 import dev.ledger.proto.Decision;
 import dev.ledger.proto.Decisions;
 import dev.ledger.proto.ServerFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -43,30 +40,14 @@ public final class DecisionsFrame {
         for (int i = 0; i < decisions.size(); i++) {
             decisionsSize += CodedOutputStream.computeByteArraySize(DECISIONS_DECISIONS, decisions.get(i));
         }
-        int frameSize = CodedOutputStream.computeTagSize(FRAME_DECISIONS)
-                + CodedOutputStream.computeUInt32SizeNoTag(decisionsSize) + decisionsSize;
-        ByteBuf out = alloc.ioBuffer(4 + frameSize, 4 + frameSize);
-        try {
-            out.writeInt(frameSize);
-            CodedOutputStream output = CodedOutputStream.newInstance(out.nioBuffer(out.writerIndex(), frameSize));
-            output.writeTag(FRAME_DECISIONS, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-            output.writeUInt32NoTag(decisionsSize);
-            if (requestId != 0) {
-                output.writeUInt64(DECISIONS_REQUEST_ID, requestId);
-            }
-            for (int i = 0; i < decisions.size(); i++) {
-                output.writeByteArray(DECISIONS_DECISIONS, decisions.get(i));
-            }
-            output.flush();
-            output.checkNoSpaceLeft();
-            out.writerIndex(out.writerIndex() + frameSize);
-            return out;
-        } catch (IOException e) {
-            out.release();
-            throw new UncheckedIOException("Decisions of request " + requestId + " did not fit its computed size", e);
-        } catch (RuntimeException e) {
-            out.release();
-            throw e;
-        }
+        return FrameBuffer.encode(alloc, FRAME_DECISIONS, decisionsSize, "Decisions", requestId,
+                output -> {
+                    if (requestId != 0) {
+                        output.writeUInt64(DECISIONS_REQUEST_ID, requestId);
+                    }
+                    for (int i = 0; i < decisions.size(); i++) {
+                        output.writeByteArray(DECISIONS_DECISIONS, decisions.get(i));
+                    }
+                });
     }
 }
