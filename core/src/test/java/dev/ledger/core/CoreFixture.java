@@ -26,30 +26,33 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Test helpers: a core config on fresh topics, mutations written like the server does, the journal read back. */
-final class CoreFixture {
+/**
+ * Test helpers: a core config on fresh topics, mutations written like the server does, the journal read back. Public
+ * for the journal package's tests.
+ */
+public final class CoreFixture {
 
-    final EmbeddedKafka kafka;
-    final String prefix;
+    public final EmbeddedKafka kafka;
+    public final String prefix;
 
-    CoreFixture(EmbeddedKafka kafka, String prefix) {
+    public CoreFixture(EmbeddedKafka kafka, String prefix) {
         this.kafka = kafka;
         this.prefix = prefix;
     }
 
-    CoreConfig.Builder config() {
+    public CoreConfig.Builder config() {
         return CoreConfig.builder().bootstrapServers(kafka.bootstrapServers()).mutationsTopic(prefix + ".mutations")
                 .decisionsTopic(prefix + ".decisions").snapshotsTopic(prefix + ".snapshots")
                 .leaseTopic(prefix + ".lease").groupId(prefix + "-core").transactionalId(prefix + "-core")
                 .adminBindAddress("127.0.0.1").adminPort(0).decisionsPartitions(2);
     }
 
-    void createMutationsTopic(int partitions) {
+    public void createMutationsTopic(int partitions) {
         kafka.createTopic(prefix + ".mutations", partitions, 1, Map.of());
     }
 
     /** Writes values to partition 0 in order, with a server-id header; returns their offsets' count. */
-    void write(List<byte[]> values) {
+    public void write(List<byte[]> values) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -66,7 +69,7 @@ final class CoreFixture {
     }
 
     /** Every committed journal record, in sequence order. */
-    List<Decision> journal() {
+    public List<Decision> journal() {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -98,7 +101,7 @@ final class CoreFixture {
     }
 
     /** Waits until the journal holds at least {@code count} decisions; returns them. */
-    List<Decision> awaitJournal(int count, Duration timeout) throws InterruptedException {
+    public List<Decision> awaitJournal(int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Decision> j = journal();
         while (j.size() < count) {
@@ -112,21 +115,21 @@ final class CoreFixture {
         return j;
     }
 
-    static String id() {
+    public static String id() {
         return UUID.randomUUID().toString();
     }
 
-    static byte[] create(String account, AccountGroup group) {
+    public static byte[] create(String account, AccountGroup group) {
         return MutationEvent.newBuilder().setEventId(id()).setCreateAccount(CreateAccount.newBuilder()
                 .setAccountId(account).setCurrency("USD").setGroup(group).setDisplayName(account)).build().toByteArray();
     }
 
-    static byte[] topUp(String account, String settlement, long amount) {
+    public static byte[] topUp(String account, String settlement, long amount) {
         return MutationEvent.newBuilder().setEventId(id()).setTopUp(TopUp.newBuilder().setAccountId(account)
                 .setSettlementAccountId(settlement).setAmountMinor(amount).setCurrency("USD")).build().toByteArray();
     }
 
-    static byte[] transfer(String eventId, String payer, String payee, long amount) {
+    public static byte[] transfer(String eventId, String payer, String payee, long amount) {
         return MutationEvent.newBuilder().setEventId(eventId).setTransfer(Transfer.newBuilder()
                 .setPayerAccountId(payer).setPayeeAccountId(payee).setAmountMinor(amount).setCurrency("USD"))
                 .build().toByteArray();

@@ -43,6 +43,9 @@ public final class CoreMetrics {
             .register(registry);
     private final Gauge snapshotBytes = Gauge.builder().name("ledger_core_last_snapshot_bytes")
             .help("Encoded size of the last snapshot written").register(registry);
+    private final Gauge snapshotPause = Gauge.builder().name("ledger_core_last_snapshot_pause_seconds")
+            .help("How long the core loop stopped deciding to encode the last snapshot written (its chunks are"
+                    + " written with the transactions that follow)").register(registry);
     private final Gauge lag = Gauge.builder().name("ledger_core_consumer_lag_records")
             .help("Records not yet read from the input: the mutations while active, the journal while standby")
             .labelNames("input").register(registry);
@@ -95,9 +98,11 @@ public final class CoreMetrics {
         transactions.labelValues(committed ? "committed" : "aborted").inc();
     }
 
-    public void snapshot(long bytes) {
+    /** A snapshot of {@code bytes} is complete; the loop paused {@code pauseNanos} to encode it. */
+    public void snapshot(long bytes, long pauseNanos) {
         snapshots.inc();
         snapshotBytes.set(bytes);
+        snapshotPause.set(pauseNanos / 1e9);
         lastSnapshotNanos = System.nanoTime();
     }
 

@@ -6,6 +6,8 @@ import dev.ledger.core.admin.LedgerView;
 import dev.ledger.core.config.CoreConfig;
 import dev.ledger.core.rules.DecisionOut;
 import dev.ledger.core.rules.Ledger;
+import dev.ledger.proto.PartitionOffset;
+import dev.ledger.proto.SnapshotManifest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,6 +50,9 @@ import org.slf4j.LoggerFactory;
  *       the {@link CommitRule} says so (the group's offsets go with it at most once a second). A failure of any
  *       kind aborts, throws the in-memory state away and rebuilds it from the snapshot and the journal: the state
  *       is always exactly the committed journal.</li>
+ *   <li>Snapshots: after a commit that reaches {@code snapshotEvery} decisions (or applied a Snapshot event), the
+ *       loop encodes the state into memory, the only pause, and a {@link SnapshotWriter} spreads the chunks over
+ *       the next transactions (or transactions of their own while idle) while deciding goes on.</li>
  * </ul>
  *
  * <p>Thread-safe as a {@link LedgerView}; {@link #run()} is called by one thread only.
@@ -89,6 +94,17 @@ public final class CoreLoop implements Runnable, LedgerView {
     private KafkaProducer<byte[], byte[]> producer;
     private JournalFolder folder;
     private long decidedSinceSnapshot;
+    private final int snapshotChunkBytes;
+    /** The snapshot being written, or null. */
+    private SnapshotWriter snapshotWriter;
+    /** The loop's pause to encode {@link #snapshotWriter}'s state, and when that began. */
+    private long snapshotPauseNanos;
+    private long snapshotStartNanos;
+    /** A Snapshot event was applied while another snapshot was being written: one more follows it. */
+    private boolean snapshotRequested;
+    /** The newest complete snapshot while active (null: none): the next one supersedes it and avoids its slot. */
+    private SnapshotManifest newestSnapshot;
+    private volatile long writingSnapshotId = -1;
     private boolean inTransaction;
     private long transactionStartNanos;
     private long transactionRecords;
@@ -106,8 +122,18 @@ public final class CoreLoop implements Runnable, LedgerView {
     private final Set<TopicPartition> pausedJournal = new java.util.HashSet<>();
 
     public CoreLoop(CoreConfig config, CoreMetrics metrics) {
+        this(config, metrics, SnapshotStore.CHUNK_BYTES);
+    }
+
+    /** With snapshot chunks of {@code snapshotChunkBytes} (at most {@link SnapshotStore#CHUNK_BYTES}); for tests. */
+    CoreLoop(CoreConfig config, CoreMetrics metrics, int snapshotChunkBytes) {
+        if (snapshotChunkBytes < 1 || snapshotChunkBytes > SnapshotStore.CHUNK_BYTES) {
+            throw new IllegalArgumentException("snapshotChunkBytes must be in 1.." + SnapshotStore.CHUNK_BYTES + ": "
+                    + snapshotChunkBytes);
+        }
         this.config = config;
         this.metrics = metrics;
+        this.snapshotChunkBytes = snapshotChunkBytes;
         this.commitRule = new CommitRule(KafkaClients.MAX_POLL_RECORDS, config.transactionMaxRecords(),
                 config.transactionMaxMs() * 1_000_000L);
     }
@@ -174,7 +200,7 @@ public final class CoreLoop implements Runnable, LedgerView {
             if (role == Role.ACTIVE && inTransaction) {
                 commit(); // a graceful stop hands over what it decided
             } else if (role == Role.ACTIVE) {
-                sendGroupOffsetsIfDue(true);
+                idleTransaction(true);
             }
         } catch (RuntimeException e) {
             log.error("core loop failed", e);
@@ -190,6 +216,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         closeProducer();
         inTransaction = false; // closing the producer abandoned it; the next active (or this one) aborts it
         groupOffsets.clear();
+        dropSnapshot();
         if (role == Role.ACTIVE) {
             metrics.role(false);
         }
@@ -287,6 +314,8 @@ public final class CoreLoop implements Runnable, LedgerView {
         log.info("lease acquired: becoming active");
         producer = KafkaClients.transactionalProducer(config);
         producer.initTransactions(); // fences the previous active and aborts its open transaction
+        // After the fence nobody else writes snapshots: the newest one now stays the newest until this core's next.
+        newestSnapshot = SnapshotStore.newestManifest(config, KAFKA_WAIT, this::tick);
         // Fold every committed decision, including the last ones of the previous active.
         assignJournal(Map.of());
         Map<TopicPartition, Long> ends = journal.endOffsets(journal.assignment(), KAFKA_WAIT);
@@ -377,8 +406,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         ConsumerRecords<byte[], byte[]> records = mutations.poll(inTransaction ? Duration.ZERO : POLL);
         if (!records.isEmpty()) {
             if (!inTransaction) {
-                producer.beginTransaction();
-                inTransaction = true;
+                beginTransaction();
                 transactionStartNanos = System.nanoTime();
                 transactionRecords = 0;
             }
@@ -388,8 +416,28 @@ public final class CoreLoop implements Runnable, LedgerView {
                 System.nanoTime() - transactionStartNanos)) {
             commit();
         } else if (!inTransaction) {
-            sendGroupOffsetsIfDue(false); // idle: the group catches up with the journal within a second
+            // Idle: the group catches up with the journal within a second, and a snapshot keeps being written.
+            idleTransaction(false);
             checkCaughtUp(mutations, true);
+        }
+    }
+
+    /** Opens a transaction; a snapshot being written sends its next part first, so it travels with the decisions. */
+    private void beginTransaction() {
+        producer.beginTransaction();
+        inTransaction = true;
+        if (snapshotWriter != null) {
+            snapshotWriter.sendNext(producer);
+        }
+    }
+
+    /** Commits the open transaction; when it holds a snapshot's manifest, that snapshot is complete. */
+    private void commitTransaction() {
+        boolean completes = snapshotWriter != null && snapshotWriter.manifestSent();
+        producer.commitTransaction();
+        inTransaction = false;
+        if (completes) {
+            snapshotWritten();
         }
     }
 
@@ -426,37 +474,47 @@ public final class CoreLoop implements Runnable, LedgerView {
      * broker round trips less (measured: the offset commit was about half of a transaction's cycle).
      */
     private void commit() {
-        long now = System.nanoTime();
-        if (!groupOffsets.isEmpty() && (!running || now - groupOffsetsSentNanos >= GROUP_OFFSETS_EVERY_NANOS)) {
-            producer.sendOffsetsToTransaction(groupOffsets, mutations.groupMetadata());
-            groupOffsetsSentNanos = now;
-            groupOffsets.clear();
+        if (groupOffsetsDue(!running)) {
+            sendGroupOffsets();
         }
-        producer.commitTransaction();
-        inTransaction = false;
+        commitTransaction();
         metrics.transaction(true);
         decidedSinceSnapshot += transactionRecords;
         publishState();
         serveReads(); // reads wait while a transaction is open: they are answered as soon as it commits
         checkCaughtUp(mutations, true);
-        if (folder.ledger().takeSnapshotRequest() || decidedSinceSnapshot >= config.snapshotEvery()) {
-            snapshot();
+        if (folder.ledger().takeSnapshotRequest()) {
+            snapshotRequested = true;
+        }
+        // One snapshot at a time: a trigger that comes while one is being written waits for it to complete.
+        if (running && snapshotWriter == null && (snapshotRequested || decidedSinceSnapshot >= config.snapshotEvery())) {
+            startSnapshot();
         }
     }
 
     /**
-     * Between transactions: the group's offsets, if some wait and a second has passed since the last send (or
-     * {@code now}), go in a transaction of their own. Only for monitoring; the journal holds the position.
+     * Between transactions: a transaction of its own for the group's offsets, if some wait and a second has passed
+     * since the last send (or {@code offsetsNow}), and for the next part of a snapshot being written. The offsets are
+     * only for monitoring; the journal holds the position.
      */
-    private void sendGroupOffsetsIfDue(boolean now) {
-        if (groupOffsets.isEmpty() || (!now && System.nanoTime() - groupOffsetsSentNanos < GROUP_OFFSETS_EVERY_NANOS)) {
+    private void idleTransaction(boolean offsetsNow) {
+        boolean offsets = groupOffsetsDue(offsetsNow);
+        if (!offsets && snapshotWriter == null) {
             return;
         }
-        producer.beginTransaction();
-        inTransaction = true;
+        beginTransaction();
+        if (offsets) {
+            sendGroupOffsets();
+        }
+        commitTransaction();
+    }
+
+    private boolean groupOffsetsDue(boolean now) {
+        return !groupOffsets.isEmpty() && (now || System.nanoTime() - groupOffsetsSentNanos >= GROUP_OFFSETS_EVERY_NANOS);
+    }
+
+    private void sendGroupOffsets() {
         producer.sendOffsetsToTransaction(groupOffsets, mutations.groupMetadata());
-        producer.commitTransaction();
-        inTransaction = false;
         groupOffsetsSentNanos = System.nanoTime();
         groupOffsets.clear();
     }
@@ -471,7 +529,13 @@ public final class CoreLoop implements Runnable, LedgerView {
         return values;
     }
 
-    private void snapshot() {
+    /**
+     * Starts a snapshot of the state as it is now, right after a commit: its positions (the next mutation offsets,
+     * the journal's end) and its encoding in memory are taken here, on the loop, so they describe exactly this state
+     * however long the chunks take; {@link SnapshotWriter} writes them with the next transactions.
+     */
+    private void startSnapshot() {
+        long start = System.nanoTime();
         Ledger ledger = folder.ledger();
         Map<Integer, Long> mutationPositions = new HashMap<>();
         for (TopicPartition tp : mutations.assignment()) {
@@ -481,26 +545,62 @@ public final class CoreLoop implements Runnable, LedgerView {
         // transaction just committed; an earlier position only means replaying records the snapshot already holds).
         Map<Integer, Long> journalPositions = new HashMap<>();
         journal.endOffsets(journal.assignment(), KAFKA_WAIT).forEach((tp, o) -> journalPositions.put(tp.partition(), o));
-        producer.beginTransaction();
+        List<byte[]> pages;
         try {
-            var manifest = SnapshotStore.write(producer, config.snapshotsTopic(), ledger, journalPositions,
-                    mutationPositions, config.coreId());
-            producer.commitTransaction();
-            metrics.snapshot(manifest.getStateBytes());
-            decidedSinceSnapshot = 0;
-            log.info("snapshot {} written: {} accounts, {} ids, {} bytes in {} chunks", manifest.getSnapshotId(),
-                    manifest.getAccounts(), manifest.getKeptIds(), manifest.getStateBytes(), manifest.getChunkCount());
-        } catch (java.io.IOException | java.util.concurrent.ExecutionException e) {
-            throw new KafkaException("snapshot failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while writing a snapshot", e);
+            pages = SnapshotStore.encode(ledger, snapshotChunkBytes);
+        } catch (java.io.IOException e) {
+            throw new KafkaException("snapshot failed: " + e, e); // the in-memory stream never fails; a bug if so
         }
+        long id = ledger.nextSequence();
+        SnapshotManifest.Builder m = SnapshotManifest.newBuilder().setSnapshotId(id).setNextSequence(id)
+                .setAccounts(ledger.accounts().size()).setKeptIds(ledger.ids().size())
+                .setCreatedAtMs(System.currentTimeMillis()).setCoreId(config.coreId())
+                .setFormatVersion(SnapshotCodec.FORMAT_VERSION);
+        journalPositions.forEach((p, o) -> m.addJournalPositions(PartitionOffset.newBuilder().setPartition(p).setOffset(o)));
+        mutationPositions.forEach((p, o) -> m.addMutationPositions(PartitionOffset.newBuilder().setPartition(p).setOffset(o)));
+        snapshotWriter = new SnapshotWriter(config.snapshotsTopic(), m, pages, newestSnapshot,
+                SnapshotWriter.CHUNKS_PER_TRANSACTION);
+        writingSnapshotId = id;
+        decidedSinceSnapshot = 0;
+        snapshotRequested = false;
+        snapshotStartNanos = start;
+        snapshotPauseNanos = System.nanoTime() - start;
+        log.debug("snapshot {} encoded in {} ms: {} chunks to write", id, snapshotPauseNanos / 1_000_000,
+                pages.size());
+    }
+
+    /** The transaction with the manifest committed: the snapshot is the newest complete one. */
+    private void snapshotWritten() {
+        SnapshotManifest manifest = snapshotWriter.manifest();
+        int transactions = snapshotWriter.transactions();
+        snapshotWriter = null;
+        writingSnapshotId = -1;
+        newestSnapshot = manifest;
+        metrics.snapshot(manifest.getStateBytes(), snapshotPauseNanos);
+        log.info("snapshot {} written: {} accounts, {} ids, {} bytes in {} chunks (slot {}) over {} transactions in {} ms;"
+                + " the loop paused {} ms to encode it", manifest.getSnapshotId(), manifest.getAccounts(),
+                manifest.getKeptIds(), manifest.getStateBytes(), manifest.getChunkCount(), manifest.getChunkSlot(),
+                transactions, (System.nanoTime() - snapshotStartNanos) / 1_000_000, snapshotPauseNanos / 1_000_000);
+    }
+
+    /**
+     * Forgets a snapshot being written (its transaction aborted, or the producer is gone): the chunks it committed
+     * stay in the free slot, where the next snapshot overwrites them; the newest complete snapshot is untouched.
+     */
+    private void dropSnapshot() {
+        if (snapshotWriter != null) {
+            log.info("snapshot {} abandoned after {} of its transactions; the previous complete snapshot stays in use",
+                    snapshotWriter.snapshotId(), snapshotWriter.transactions());
+        }
+        snapshotWriter = null;
+        writingSnapshotId = -1;
+        newestSnapshot = null; // read again at the next promotion
     }
 
     /** Any failure while active or promoting: abort, rebuild from the journal, retry after a pause. */
     private void recover(RuntimeException e) {
         log.warn("core {} failed ({}); rebuilding from the journal", role.name().toLowerCase(), e.toString());
+        dropSnapshot(); // the chunks it committed are orphans in the free slot; the next snapshot overwrites them
         if (producer != null) {
             try {
                 inTransaction = false;
@@ -625,6 +725,7 @@ public final class CoreLoop implements Runnable, LedgerView {
             metrics.role(false);
         }
         role = Role.STOPPED;
+        dropSnapshot();
         closeProducer();
         // The lease consumer first: leaving its group hands the lease to a standby at once.
         for (KafkaConsumer<byte[], byte[]> c : java.util.Arrays.asList(lease, mutations, journal)) {
@@ -666,6 +767,11 @@ public final class CoreLoop implements Runnable, LedgerView {
             f.completeExceptionally(new IllegalStateException("the core has stopped"));
         }
         return f;
+    }
+
+    /** The id of the snapshot being written, or -1; for tests. */
+    long writingSnapshotId() {
+        return writingSnapshotId;
     }
 
     /** The snapshot the state was last loaded from, or -1 for an empty start; for tests and logs. */

@@ -1,6 +1,5 @@
 package dev.ledger.core.journal;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ledger.core.config.CoreConfig;
 import dev.ledger.core.rules.Ledger;
@@ -15,34 +14,32 @@ import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes and finds state snapshots in the compacted snapshots topic. A snapshot is the {@link SnapshotCodec}
- * encoding cut into {@link #CHUNK_BYTES} chunks (partition 0, keys {@code chunk-<index>}), then a
- * {@link SnapshotManifest} (partition 1, key {@code manifest}), all in one Kafka transaction: a read_committed reader
- * sees the manifest only if every chunk is there. Compaction keeps the newest chunk of each index and the newest
- * manifest. Blocking; used by the core loop's thread only.
+ * Encodes state snapshots for the compacted snapshots topic and finds the newest complete one. A snapshot is the
+ * {@link SnapshotCodec} encoding cut into chunks (partition 0, keys {@code chunk-<slot>-<index>}) and a
+ * {@link SnapshotManifest} (partition 1, key {@code manifest}); {@link SnapshotWriter} writes them over several
+ * transactions. A read_committed reader sees a manifest only once every chunk it names is committed, and the loader
+ * takes exactly the chunks the newest manifest names (its snapshot id, from its first chunk's offset). Blocking; used
+ * by the core loop's thread only.
  */
 final class SnapshotStore {
 
+    /** The largest chunk: the topic's {@code max.message.bytes} and the producer's request size allow for it. */
     static final int CHUNK_BYTES = 512 * 1024;
     static final int CHUNK_PARTITION = 0;
     static final int MANIFEST_PARTITION = 1;
-    private static final byte[] MANIFEST_KEY = "manifest".getBytes(StandardCharsets.UTF_8);
+    static final byte[] MANIFEST_KEY = "manifest".getBytes(StandardCharsets.UTF_8);
     private static final Logger log = LoggerFactory.getLogger(SnapshotStore.class);
 
     /** A loaded snapshot: the state and where to resume the journal. */
@@ -69,26 +66,54 @@ final class SnapshotStore {
     }
 
     /**
-     * Writes the ledger's state inside the producer's open transaction; the caller commits. Returns the manifest.
+     * The key of a chunk: {@code chunk-<slot>-<index>}. Slot 0 is the layout of cores before slots
+     * ({@code chunk-<index>}, each snapshot overwriting the last); it is still read and deleted, never written.
      */
-    static SnapshotManifest write(Producer<byte[], byte[]> producer, String topic, Ledger ledger,
-            Map<Integer, Long> journalPositions, Map<Integer, Long> mutationPositions, String coreId)
-            throws IOException, InterruptedException, ExecutionException {
-        long id = ledger.nextSequence();
-        ChunkingStream chunks = new ChunkingStream(producer, topic, id);
-        SnapshotCodec.encode(ledger, chunks);
-        chunks.close();
-        producer.flush();
-        long firstOffset = chunks.first.get().offset();
-        SnapshotManifest.Builder m = SnapshotManifest.newBuilder().setSnapshotId(id).setChunkCount(chunks.count)
-                .setFirstChunkOffset(firstOffset).setNextSequence(id).setStateBytes(chunks.total)
-                .setAccounts(ledger.accounts().size()).setKeptIds(ledger.ids().size())
-                .setCreatedAtMs(System.currentTimeMillis()).setCoreId(coreId)
-                .setFormatVersion(SnapshotCodec.FORMAT_VERSION);
-        journalPositions.forEach((p, o) -> m.addJournalPositions(PartitionOffset.newBuilder().setPartition(p).setOffset(o)));
-        mutationPositions.forEach((p, o) -> m.addMutationPositions(PartitionOffset.newBuilder().setPartition(p).setOffset(o)));
-        SnapshotManifest manifest = m.build();
-        producer.send(new ProducerRecord<>(topic, MANIFEST_PARTITION, MANIFEST_KEY, manifest.toByteArray()));
+    static byte[] chunkKey(int slot, int index) {
+        String key = slot == 0 ? String.format("chunk-%06d", index) : String.format("chunk-%d-%06d", slot, index);
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The slot a new snapshot writes to: never the one of the newest complete snapshot (null: none yet). */
+    static int nextSlot(SnapshotManifest newest) {
+        return newest != null && newest.getChunkSlot() == 1 ? 2 : 1;
+    }
+
+    /**
+     * Encodes the ledger's state into memory, cut into pages of {@code chunkBytes} (the last one shorter). The ledger
+     * must not change meanwhile: the caller is the thread that owns it, so the pages hold the state of this moment.
+     */
+    static List<byte[]> encode(Ledger ledger, int chunkBytes) throws IOException {
+        Pages pages = new Pages(chunkBytes);
+        SnapshotCodec.encode(ledger, pages);
+        pages.close();
+        return pages.pages;
+    }
+
+    /**
+     * The newest manifest in the topic, or null when there is none: the snapshot a new one must not overwrite and
+     * will supersede. Reads the small manifest partition to its end.
+     */
+    static SnapshotManifest newestManifest(CoreConfig config, Duration timeout, Runnable progress) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(config, "snapshot-manifests")) {
+            return newestManifest(consumer, config.snapshotsTopic(), timeout, progress);
+        }
+    }
+
+    private static SnapshotManifest newestManifest(KafkaConsumer<byte[], byte[]> consumer, String topic,
+            Duration timeout, Runnable progress) {
+        SnapshotManifest manifest = null;
+        TopicPartition manifests = new TopicPartition(topic, MANIFEST_PARTITION);
+        for (ConsumerRecord<byte[], byte[]> r : readToEnd(consumer, manifests, -1, timeout, progress, null)) {
+            if (r.value() == null) {
+                continue; // no core writes a tombstone here; one must still not stop a recovery
+            }
+            try {
+                manifest = SnapshotManifest.parseFrom(r.value());
+            } catch (InvalidProtocolBufferException e) {
+                log.warn("skipping an unreadable snapshot manifest at offset {}: {}", r.offset(), e.getMessage());
+            }
+        }
         return manifest;
     }
 
@@ -102,15 +127,7 @@ final class SnapshotStore {
      */
     static Loaded loadLatest(CoreConfig config, Duration timeout, Runnable progress) {
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(config, "snapshot-loader")) {
-            SnapshotManifest manifest = null;
-            TopicPartition manifests = new TopicPartition(config.snapshotsTopic(), MANIFEST_PARTITION);
-            for (ConsumerRecord<byte[], byte[]> r : readToEnd(consumer, manifests, -1, timeout, progress, null)) {
-                try {
-                    manifest = SnapshotManifest.parseFrom(r.value());
-                } catch (InvalidProtocolBufferException e) {
-                    log.warn("skipping an unreadable snapshot manifest at offset {}: {}", r.offset(), e.getMessage());
-                }
-            }
+            SnapshotManifest manifest = newestManifest(consumer, config.snapshotsTopic(), timeout, progress);
             if (manifest == null) {
                 return null;
             }
@@ -124,6 +141,9 @@ final class SnapshotStore {
             int[] found = {0};
             TopicPartition chunks = new TopicPartition(config.snapshotsTopic(), CHUNK_PARTITION);
             readToEnd(consumer, chunks, m.getFirstChunkOffset(), timeout, progress, r -> {
+                if (r.value() == null) {
+                    return true; // a tombstone: an older snapshot's chunk deleted
+                }
                 try {
                     SnapshotChunk c = SnapshotChunk.parseFrom(r.value());
                     if (c.getSnapshotId() == m.getSnapshotId() && c.getIndex() < parts.size()
@@ -196,39 +216,34 @@ final class SnapshotStore {
         return kept;
     }
 
-    /** Cuts the encoded state into chunk records as it is written, so the whole encoding is never held at once. */
-    private static final class ChunkingStream extends OutputStream {
-        private final Producer<byte[], byte[]> producer;
-        private final String topic;
-        private final long snapshotId;
-        private final byte[] buffer = new byte[CHUNK_BYTES];
+    /** Collects the encoding in pages of one chunk each, so that nothing is copied to grow. */
+    private static final class Pages extends OutputStream {
+        private final int pageBytes;
+        final List<byte[]> pages = new ArrayList<>();
+        private byte[] page;
         private int filled;
-        int count;
-        long total;
-        Future<RecordMetadata> first;
 
-        ChunkingStream(Producer<byte[], byte[]> producer, String topic, long snapshotId) {
-            this.producer = producer;
-            this.topic = topic;
-            this.snapshotId = snapshotId;
+        Pages(int pageBytes) {
+            this.pageBytes = pageBytes;
+            this.page = new byte[pageBytes];
         }
 
         @Override
         public void write(int b) {
-            if (filled == buffer.length) {
-                emit();
+            if (filled == pageBytes) {
+                turn();
             }
-            buffer[filled++] = (byte) b;
+            page[filled++] = (byte) b;
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
             while (len > 0) {
-                if (filled == buffer.length) {
-                    emit();
+                if (filled == pageBytes) {
+                    turn();
                 }
-                int n = Math.min(len, buffer.length - filled);
-                System.arraycopy(b, off, buffer, filled, n);
+                int n = Math.min(len, pageBytes - filled);
+                System.arraycopy(b, off, page, filled, n);
                 filled += n;
                 off += n;
                 len -= n;
@@ -237,22 +252,16 @@ final class SnapshotStore {
 
         @Override
         public void close() {
-            if (filled > 0 || count == 0) {
-                emit();
+            if (page != null && (filled > 0 || pages.isEmpty())) {
+                pages.add(filled == pageBytes ? page : Arrays.copyOf(page, filled));
             }
+            page = null;
         }
 
-        private void emit() {
-            byte[] value = SnapshotChunk.newBuilder().setSnapshotId(snapshotId).setIndex(count)
-                    .setData(ByteString.copyFrom(buffer, 0, filled)).build().toByteArray();
-            byte[] key = String.format("chunk-%06d", count).getBytes(StandardCharsets.UTF_8);
-            Future<RecordMetadata> f = producer.send(new ProducerRecord<>(topic, CHUNK_PARTITION, key, value));
-            if (count == 0) {
-                first = f;
-            }
-            total += filled;
+        private void turn() {
+            pages.add(page);
+            page = new byte[pageBytes];
             filled = 0;
-            count++;
         }
     }
 }

@@ -1,0 +1,166 @@
+package dev.ledger.core.journal;
+
+import com.google.protobuf.UnsafeByteOperations;
+import dev.ledger.proto.SnapshotChunk;
+import dev.ledger.proto.SnapshotManifest;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * One snapshot on its way into the snapshots topic, a few chunks in each transaction of the active core, while the
+ * core goes on deciding. The state was encoded into memory by the loop before ({@link SnapshotStore#encode}), so the
+ * chunks hold the state of that moment however many decisions commit while they are written; the manifest,
+ * built then too, names the journal and mutation positions of that moment.
+ *
+ * <p>Each transaction the loop opens takes {@link #sendNext} first: up to {@code chunksPerTransaction} chunks, and,
+ * once every chunk has been sent and the first one's offset is known (its send completed: the transaction that holds
+ * it committed, or its batch was acknowledged), the manifest, after tombstones for the chunks of the snapshot it
+ * supersedes. The snapshot is complete when the transaction with the manifest commits. A transaction that aborts
+ * ends the write: the loop drops the writer with the rest of its state and a later snapshot starts over.
+ *
+ * <p><b>One producer, not two.</b> The chunks go through the core's one transactional producer: whatever it commits
+ * is fenced by the same epoch as the decisions, so a deposed core can never complete a snapshot, and no second
+ * {@code transactional.id}, epoch bookkeeping or thread is needed. The price is that a chunk's bytes travel inside a
+ * decision transaction (two 512 KiB chunks add a few milliseconds to its commit), which the bound per transaction
+ * keeps small; a second producer would send them beside the decisions but would need its own fencing at promotion and
+ * a thread to drive it.
+ *
+ * <p><b>Two slots, not keys per snapshot id.</b> Chunks are keyed {@code chunk-<slot>-<index>}, and a snapshot always
+ * writes the slot that the newest complete one does not hold. So the chunks a crash leaves behind never replace the
+ * newest complete snapshot's (compaction keeps the newest record per key), and the next snapshot overwrites them in
+ * the same slot: the topic holds at most two snapshots' chunks without anyone looking for leftovers. Keys per
+ * snapshot id would leave a cut-short write's chunks live until something scanned the partition for them. When the
+ * manifest commits, the other slot (the superseded snapshot's {@code chunk_count} chunks) is deleted by tombstones
+ * in the same transaction, so normally only the newest snapshot's chunks are live.
+ *
+ * <p>Not thread-safe: the core loop's thread only.
+ */
+final class SnapshotWriter {
+
+    /** Chunks one transaction carries at most: 1 MiB at full chunks, a few milliseconds on a decision's commit. */
+    static final int CHUNKS_PER_TRANSACTION = 2;
+
+    private final String topic;
+    private final SnapshotManifest.Builder manifest;
+    private final List<byte[]> pages;
+    private final int slot;
+    private final SnapshotManifest superseded;
+    private final int chunksPerTransaction;
+    private final long stateBytes;
+    private int sent;
+    private int transactions;
+    private Future<RecordMetadata> firstChunk;
+    private SnapshotManifest written;
+
+    /**
+     * @param topic the snapshots topic
+     * @param manifest the manifest's facts of the encoded state (id, sequence, positions, sizes, core); the writer
+     *     adds the chunk count, the first chunk's offset and the slot
+     * @param pages the encoded state in chunk-sized pages; the writer releases each page once it is sent
+     * @param superseded the newest complete snapshot's manifest (null: none), whose chunks are deleted at the end
+     */
+    SnapshotWriter(String topic, SnapshotManifest.Builder manifest, List<byte[]> pages, SnapshotManifest superseded,
+            int chunksPerTransaction) {
+        if (pages.isEmpty()) {
+            throw new IllegalArgumentException("a snapshot has at least one chunk");
+        }
+        if (chunksPerTransaction < 1) {
+            throw new IllegalArgumentException("chunksPerTransaction must be positive: " + chunksPerTransaction);
+        }
+        this.topic = topic;
+        this.manifest = manifest;
+        this.pages = pages;
+        this.superseded = superseded;
+        this.chunksPerTransaction = chunksPerTransaction;
+        this.slot = SnapshotStore.nextSlot(superseded);
+        long bytes = 0;
+        for (byte[] p : pages) {
+            bytes += p.length;
+        }
+        this.stateBytes = bytes;
+    }
+
+    long snapshotId() {
+        return manifest.getSnapshotId();
+    }
+
+    int chunkCount() {
+        return pages.size();
+    }
+
+    int slot() {
+        return slot;
+    }
+
+    /** Transactions that carried a part of this snapshot so far. */
+    int transactions() {
+        return transactions;
+    }
+
+    /** Whether the manifest has been sent: the snapshot is complete when the transaction that holds it commits. */
+    boolean manifestSent() {
+        return written != null;
+    }
+
+    /** The manifest sent, or null before. */
+    SnapshotManifest manifest() {
+        return written;
+    }
+
+    /**
+     * Sends this transaction's part into the producer's open transaction: the next chunks, then (when every chunk is
+     * out and the first one's offset known) the superseded snapshot's tombstones and the manifest. Nothing once the
+     * manifest is sent. Never blocks on Kafka: the first chunk's offset is asked only of a completed send.
+     */
+    void sendNext(Producer<byte[], byte[]> producer) {
+        if (written != null) {
+            return;
+        }
+        int end = Math.min(pages.size(), sent + chunksPerTransaction);
+        boolean any = sent < end;
+        for (; sent < end; sent++) {
+            byte[] value = SnapshotChunk.newBuilder().setSnapshotId(manifest.getSnapshotId()).setIndex(sent)
+                    .setData(UnsafeByteOperations.unsafeWrap(pages.get(sent))).build().toByteArray();
+            pages.set(sent, null); // the heap holds the unsent rest of the state only
+            Future<RecordMetadata> f = producer.send(new ProducerRecord<>(topic, SnapshotStore.CHUNK_PARTITION,
+                    SnapshotStore.chunkKey(slot, sent), value));
+            if (sent == 0) {
+                firstChunk = f;
+            }
+        }
+        if (sent == pages.size() && firstChunk.isDone()) {
+            sendManifest(producer);
+            any = true;
+        }
+        if (any) {
+            transactions++;
+        }
+    }
+
+    private void sendManifest(Producer<byte[], byte[]> producer) {
+        long firstOffset;
+        try {
+            firstOffset = firstChunk.get().offset();
+        } catch (ExecutionException e) {
+            throw new KafkaException("snapshot " + snapshotId() + ": its first chunk was not written", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while writing snapshot " + snapshotId(), e);
+        }
+        if (superseded != null) {
+            for (int i = 0; i < superseded.getChunkCount(); i++) {
+                producer.send(new ProducerRecord<>(topic, SnapshotStore.CHUNK_PARTITION,
+                        SnapshotStore.chunkKey(superseded.getChunkSlot(), i), null));
+            }
+        }
+        written = manifest.setChunkCount(pages.size()).setFirstChunkOffset(firstOffset).setStateBytes(stateBytes)
+                .setChunkSlot(slot).build();
+        producer.send(new ProducerRecord<>(topic, SnapshotStore.MANIFEST_PARTITION, SnapshotStore.MANIFEST_KEY,
+                written.toByteArray()));
+    }
+}

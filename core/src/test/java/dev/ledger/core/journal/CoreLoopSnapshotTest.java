@@ -1,0 +1,291 @@
+package dev.ledger.core.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ledger.core.CoreFixture;
+import dev.ledger.core.admin.CoreMetrics;
+import dev.ledger.core.config.CoreConfig;
+import dev.ledger.core.rules.Ledger;
+import dev.ledger.devkafka.EmbeddedKafka;
+import dev.ledger.proto.AccountGroup;
+import dev.ledger.proto.Decision;
+import dev.ledger.proto.PartitionOffset;
+import dev.ledger.proto.SnapshotChunk;
+import dev.ledger.proto.SnapshotManifest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Snapshots written a few small chunks per transaction against a real broker: deciding goes on meanwhile, a core
+ * stopped halfway restarts from the previous complete snapshot, and only the newest snapshot's chunks stay live.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class CoreLoopSnapshotTest {
+
+    /** Small chunks, so that a state of a few hundred accounts takes dozens of transactions to write. */
+    private static final int CHUNK_BYTES = 256;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.startSingleNode();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @Test
+    void decisionsCommitWhileASnapshotIsStillBeingWritten() throws Exception {
+        CoreFixture f = new CoreFixture(kafka, "snap-meanwhile");
+        f.createMutationsTopic(1);
+        List<byte[]> first = accounts(600);
+        f.write(first);
+        int n = first.size();
+        CoreConfig config = f.config().snapshotEvery(n).build();
+        try (Running core = Running.start(config)) {
+            await("snapshot " + n + " being written", () -> core.loop.writingSnapshotId() == n);
+            List<byte[]> more = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                more.add(CoreFixture.topUp("a1", "bank", 5));
+            }
+            f.write(more);
+            f.awaitJournal(n + more.size(), WAIT);
+            assertThat(core.loop.writingSnapshotId()).as("the snapshot is still being written").isEqualTo(n);
+            assertThat(manifests(f)).as("its manifest is not committed yet").noneMatch(m -> m.getSnapshotId() == n);
+
+            await("snapshot " + n + " complete", () -> manifests(f).stream().anyMatch(m -> m.getSnapshotId() == n));
+        }
+        SnapshotManifest m = manifests(f).get(0);
+        assertThat(m.getChunkCount()).as("a snapshot of many transactions").isGreaterThan(20);
+        // The positions are those of the state it holds (encoded before the 20 top-ups), not of its last chunk's time.
+        assertThat(m.getNextSequence()).isEqualTo(n);
+        assertThat(m.getMutationPositionsList()).containsExactly(
+                PartitionOffset.newBuilder().setPartition(0).setOffset(n).build());
+        assertThat(liveChunks(f)).isEqualTo(expectedChunks(m));
+    }
+
+    @Test
+    void aCoreStoppedWhileWritingASnapshotRestartsFromThePreviousCompleteOne() throws Exception {
+        CoreFixture f = new CoreFixture(kafka, "snap-cut");
+        f.createMutationsTopic(1);
+        List<byte[]> all = new ArrayList<>(accounts(200));
+        int n = all.size();
+        CoreConfig config = f.config().snapshotEvery(n).build();
+        f.write(all);
+        try (Running core = Running.start(config)) {
+            await("snapshot " + n + " complete", () -> manifests(f).stream().anyMatch(m -> m.getSnapshotId() == n));
+            List<byte[]> second = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                second.add(CoreFixture.topUp("a" + (i % 199), "bank", 10 + i));
+            }
+            all.addAll(second);
+            f.write(second);
+            await("snapshot " + 2 * n + " being written", () -> core.loop.writingSnapshotId() == 2 * n);
+            await("a chunk of snapshot " + 2 * n + " committed", () -> chunkIds(f).contains((long) 2 * n));
+        } // stopped halfway through the second snapshot
+        List<SnapshotManifest> manifests = manifests(f);
+        assertThat(manifests).extracting(SnapshotManifest::getSnapshotId).containsExactly((long) n);
+        // What compaction would keep still holds every chunk of the complete snapshot: the cut-short one wrote the
+        // other slot.
+        assertThat(liveChunks(f)).containsAllEntriesOf(expectedChunks(manifests.get(0)))
+                .containsValue((long) 2 * n);
+
+        List<byte[]> third = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            third.add(CoreFixture.transfer(CoreFixture.id(), "a" + i, "a" + (i + 1), 7));
+        }
+        all.addAll(third);
+        f.write(third);
+        try (Running core = Running.start(config)) {
+            List<Decision> journal = f.awaitJournal(all.size(), WAIT);
+            assertThat(core.loop.loadedSnapshotId()).as("the previous complete snapshot").isEqualTo(n);
+            Ledger reference = new Ledger();
+            for (int i = 0; i < all.size(); i++) {
+                Decision d = reference.decide(all.get(i), 0, i);
+                assertThat(journal.get(i).getSequence()).isEqualTo(d.getSequence());
+                assertThat(journal.get(i).getOutcome()).as("decision " + i).isEqualTo(d.getOutcome());
+                assertThat(journal.get(i).getReasonCode()).as("decision " + i).isEqualTo(d.getReasonCode());
+            }
+            Map<String, Long> expected = balances(reference);
+            Map<String, Long> actual = core.loop.read(CoreLoopSnapshotTest::balances).get(10, TimeUnit.SECONDS);
+            assertThat(actual).isEqualTo(expected);
+            assertThat(core.loop.read(l -> l.ids().size()).get(10, TimeUnit.SECONDS))
+                    .isEqualTo(reference.ids().size());
+        }
+    }
+
+    @Test
+    void afterSeveralSnapshotsOnlyTheNewestCompleteOnesChunksStayLive() throws Exception {
+        CoreFixture f = new CoreFixture(kafka, "snap-sweep");
+        f.createMutationsTopic(1);
+        List<byte[]> first = accounts(30);
+        CoreConfig config = f.config().snapshotEvery(first.size()).build();
+        f.write(first);
+        int written = first.size();
+        try (Running core = Running.start(config)) {
+            for (int round = 1; round <= 4; round++) {
+                int expectedSnapshots = round;
+                await("snapshot " + round, () -> manifests(f).size() == expectedSnapshots
+                        && core.loop.writingSnapshotId() == -1);
+                List<byte[]> more = new ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    more.add(CoreFixture.topUp("a" + (i % 29), "bank", round));
+                }
+                f.write(more);
+                written += more.size();
+                f.awaitJournal(written, WAIT);
+            }
+            await("snapshot 5", () -> manifests(f).size() == 5 && core.loop.writingSnapshotId() == -1);
+        }
+        List<SnapshotManifest> manifests = manifests(f);
+        assertThat(manifests).extracting(SnapshotManifest::getChunkSlot).containsExactly(1, 2, 1, 2, 1);
+        assertThat(manifests).allSatisfy(m -> assertThat(m.getChunkCount()).isGreaterThan(2));
+        SnapshotManifest newest = manifests.get(manifests.size() - 1);
+        assertThat(liveChunks(f)).as("older snapshots' chunks are tombstoned").isEqualTo(expectedChunks(newest));
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    /** A running core loop with small snapshot chunks (CoreNode without the admin port). */
+    private record Running(CoreLoop loop, Thread thread) implements AutoCloseable {
+        static Running start(CoreConfig config) {
+            CoreTopics.ensure(config, Duration.ofSeconds(30));
+            CoreLoop loop = new CoreLoop(config, new CoreMetrics(), CHUNK_BYTES);
+            Thread t = new Thread(loop, "snapshot-test-core");
+            t.start();
+            return new Running(loop, t);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            loop.stop();
+            thread.join(Duration.ofSeconds(20).toMillis());
+            assertThat(thread.isAlive()).as("core loop stopped").isFalse();
+        }
+    }
+
+    private static List<byte[]> accounts(int count) {
+        List<byte[]> out = new ArrayList<>();
+        out.add(CoreFixture.create("bank", AccountGroup.ACCOUNT_GROUP_SETTLEMENT));
+        for (int i = 0; i < count - 1; i++) {
+            out.add(CoreFixture.create("a" + i, AccountGroup.ACCOUNT_GROUP_CUSTOMER));
+        }
+        return out;
+    }
+
+    private static Map<String, Long> balances(Ledger ledger) {
+        Map<String, Long> m = new TreeMap<>();
+        ledger.accounts().forEach((id, a) -> m.put(id, a.balanceMinor()));
+        return m;
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT + ": " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** The committed manifests, oldest first. */
+    private static List<SnapshotManifest> manifests(CoreFixture f) {
+        List<SnapshotManifest> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : read(f, SnapshotStore.MANIFEST_PARTITION)) {
+            try {
+                out.add(SnapshotManifest.parseFrom(r.value()));
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return out;
+    }
+
+    /** The snapshot ids of the committed chunks. */
+    private static Set<Long> chunkIds(CoreFixture f) {
+        Set<Long> ids = new TreeSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : read(f, SnapshotStore.CHUNK_PARTITION)) {
+            if (r.value() != null) {
+                try {
+                    ids.add(SnapshotChunk.parseFrom(r.value()).getSnapshotId());
+                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** What compaction leaves of the chunk partition: per key its newest record, tombstones dropped; key -> id. */
+    private static Map<String, Long> liveChunks(CoreFixture f) throws Exception {
+        Map<String, byte[]> newest = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : read(f, SnapshotStore.CHUNK_PARTITION)) {
+            newest.put(new String(r.key(), StandardCharsets.UTF_8), r.value());
+        }
+        Map<String, Long> live = new TreeMap<>();
+        for (Map.Entry<String, byte[]> e : newest.entrySet()) {
+            if (e.getValue() != null) {
+                live.put(e.getKey(), SnapshotChunk.parseFrom(e.getValue()).getSnapshotId());
+            }
+        }
+        return live;
+    }
+
+    private static Map<String, Long> expectedChunks(SnapshotManifest m) {
+        Map<String, Long> keys = new LinkedHashMap<>();
+        for (int i = 0; i < m.getChunkCount(); i++) {
+            keys.put(new String(SnapshotStore.chunkKey(m.getChunkSlot(), i), StandardCharsets.UTF_8),
+                    m.getSnapshotId());
+        }
+        return new TreeMap<>(keys);
+    }
+
+    /** Every committed record of one partition of the snapshots topic, in offset order. */
+    private static List<ConsumerRecord<byte[], byte[]>> read(CoreFixture f, int partition) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            TopicPartition tp = new TopicPartition(f.prefix + ".snapshots", partition);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (c.position(tp, Duration.ofSeconds(10)) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(tp + " not read to its end in 30 s");
+                }
+                c.poll(Duration.ofMillis(100)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}
