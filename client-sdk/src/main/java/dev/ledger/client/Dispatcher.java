@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>Which connection (Kafka's sticky partitioner, by connection): an event whose Kafka key has an unanswered event
  * on a connection goes to that connection ({@link KeyRouter}, {@link KeyPins}), so one key's events keep their submit order; any other
  * event goes to the sticky connection, which keeps taking events until it got a full Submit's worth (events or
- * bytes) or its in-flight window is full, and only then hands over to the next connection that has room. So more
- * connections never cut the same traffic into smaller Submits. With strict key order a {@link KeyGate} in front lets
+ * bytes) or its in-flight window is full, and only then hands over to the next connection that has room, two per
+ * endpoint taking turns and the others only as spill-over ({@link StickyCursor}). So more connections never cut the
+ * same traffic into smaller Submits. With strict key order a {@link KeyGate} in front lets
  * one event per key in at a time.
  *
  * <p>Deadlines are a gate on sending, never a shortcut through the backoff: an event found past its deadline (on a
@@ -78,7 +79,7 @@ final class Dispatcher {
         this.recorder = recorder;
         this.retryBackoff = new Backoff(settings.retryBackoffInitialNanos(), settings.retryBackoffMaxNanos());
         this.gate = settings.strictKeyOrder() ? new KeyGate() : null;
-        this.router = new KeyRouter(slots, settings.maxEventsPerBatch());
+        this.router = new KeyRouter(slots, settings.maxEventsPerBatch(), settings.connectionsPerEndpoint());
     }
 
     EventLoop loop() {

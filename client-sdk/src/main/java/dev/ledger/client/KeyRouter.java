@@ -23,11 +23,12 @@ final class KeyRouter {
     private final KeyPins<Connection> pins = new KeyPins<>();
     /** Events given to a connection and not yet written to it, per connection, in order. */
     private final Map<Connection, ArrayDeque<PendingEvent>> given = new IdentityHashMap<>();
-    private final StickyCursor cursor = new StickyCursor();
+    private final StickyCursor cursor;
 
-    KeyRouter(List<ConnectionSlot> slots, int maxEventsPerBatch) {
+    KeyRouter(List<ConnectionSlot> slots, int maxEventsPerBatch, int connectionsPerEndpoint) {
         this.slots = slots;
         this.maxEventsPerBatch = maxEventsPerBatch;
+        this.cursor = new StickyCursor(connectionsPerEndpoint);
     }
 
     /** Gives events from the head of {@code ready} to connections until it is empty or no connection has room. */

@@ -35,7 +35,7 @@ class KeyRouterTest {
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private final Connection first = welcomed();
     private final Connection second = welcomed();
-    private final KeyRouter router = new KeyRouter(slots, settings.maxEventsPerBatch());
+    private final KeyRouter router = new KeyRouter(slots, settings.maxEventsPerBatch(), settings.connectionsPerEndpoint());
     private final ArrayDeque<PendingEvent> ready = new ArrayDeque<>();
 
     private Connection welcomed() {

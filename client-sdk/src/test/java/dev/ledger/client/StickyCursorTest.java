@@ -7,13 +7,17 @@ import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
 
-/** The sticky choice on plain values: stay on one connection for a full Submit's worth or until it is full. */
+/**
+ * The sticky choice on plain values: stay on one connection for a full Submit's worth or until it is full; two
+ * connections per endpoint take turns, endpoints alternating, and the others take events only as spill-over.
+ */
 class StickyCursorTest {
 
     private static final IntUnaryOperator FOUR_EVENTS = slot -> 4;
     private static final IntUnaryOperator MANY_BYTES = slot -> 1_000_000;
 
-    private final StickyCursor cursor = new StickyCursor();
+    /** One endpoint of many connections unless a test makes its own: the base is slots 0 and 1. */
+    private StickyCursor cursor = new StickyCursor(3);
 
     private int giveOne(int slots, IntPredicate hasRoom, IntUnaryOperator maxEvents, IntUnaryOperator maxBytes,
             int bytes) {
@@ -30,7 +34,62 @@ class StickyCursorTest {
         for (int i = 0; i < chosen.length; i++) {
             chosen[i] = giveOne(3, slot -> true, FOUR_EVENTS, MANY_BYTES, 10);
         }
-        assertThat(chosen).containsExactly(0, 0, 0, 0, 1, 1, 1, 1, 2, 2);
+        assertThat(chosen).as("slot 2 is spill-over: the two base slots take turns")
+                .containsExactly(0, 0, 0, 0, 1, 1, 1, 1, 0, 0);
+    }
+
+    @Test
+    void withManyConnectionsPerEndpointOnlyTwoTakeTurnsWhileTheyHaveRoom() {
+        cursor = new StickyCursor(128);
+        int[] chosen = new int[16];
+        for (int i = 0; i < chosen.length; i++) {
+            chosen[i] = giveOne(128, slot -> true, FOUR_EVENTS, MANY_BYTES, 10);
+        }
+        assertThat(chosen).containsExactly(0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1);
+    }
+
+    @Test
+    void theOthersTakeEventsOnlyWhileNoBaseConnectionHasRoomThenTheTurnGoesBack() {
+        cursor = new StickyCursor(5);
+        Set<Integer> full = new java.util.HashSet<>(Set.of(0, 1));
+        IntPredicate hasRoom = slot -> !full.contains(slot);
+        assertThat(giveOne(5, hasRoom, FOUR_EVENTS, MANY_BYTES, 10)).as("both base slots full: spill-over").isEqualTo(2);
+        for (int i = 0; i < 3; i++) {
+            giveOne(5, hasRoom, FOUR_EVENTS, MANY_BYTES, 10);
+        }
+        assertThat(giveOne(5, hasRoom, FOUR_EVENTS, MANY_BYTES, 10)).as("spill-over takes turns too").isEqualTo(3);
+        full.remove(1);
+        for (int i = 0; i < 3; i++) {
+            assertThat(giveOne(5, hasRoom, FOUR_EVENTS, MANY_BYTES, 10)).as("3 keeps its Submit's worth").isEqualTo(3);
+        }
+        assertThat(giveOne(5, hasRoom, FOUR_EVENTS, MANY_BYTES, 10)).as("then back to the base slot with room")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void theTurnAlternatesEndpointsOverTheirFirstTwoConnections() {
+        cursor = new StickyCursor(4); // endpoint a: slots 0..3, endpoint b: slots 4..7
+        int[] firsts = new int[5];
+        for (int i = 0; i < firsts.length; i++) {
+            firsts[i] = giveOne(8, slot -> true, FOUR_EVENTS, MANY_BYTES, 10);
+            for (int j = 0; j < 3; j++) {
+                giveOne(8, slot -> true, FOUR_EVENTS, MANY_BYTES, 10);
+            }
+        }
+        assertThat(firsts).as("a0, b0, a1, b1, a0").containsExactly(0, 4, 1, 5, 0);
+    }
+
+    @Test
+    void aConnectionPerEndpointMeansEveryConnectionTakesTurns() {
+        cursor = new StickyCursor(1);
+        int[] firsts = new int[4];
+        for (int i = 0; i < firsts.length; i++) {
+            firsts[i] = giveOne(3, slot -> true, FOUR_EVENTS, MANY_BYTES, 10);
+            for (int j = 0; j < 3; j++) {
+                giveOne(3, slot -> true, FOUR_EVENTS, MANY_BYTES, 10);
+            }
+        }
+        assertThat(firsts).containsExactly(0, 1, 2, 0);
     }
 
     @Test
@@ -45,6 +104,7 @@ class StickyCursorTest {
 
     @Test
     void aConnectionWithoutRoomIsLeftAtOnceForTheNextWithRoom() {
+        cursor = new StickyCursor(1);
         assertThat(giveOne(4, slot -> true, FOUR_EVENTS, MANY_BYTES, 10)).isZero();
         Set<Integer> withRoom = Set.of(2, 3);
         assertThat(giveOne(4, withRoom::contains, FOUR_EVENTS, MANY_BYTES, 10)).as("0 full, 1 full, 2 has room")
@@ -69,6 +129,7 @@ class StickyCursorTest {
 
     @Test
     void afterTheLastSlotTheChoiceWrapsToTheFirst() {
+        cursor = new StickyCursor(1);
         for (int i = 0; i < 8; i++) {
             giveOne(2, slot -> true, FOUR_EVENTS, MANY_BYTES, 10);
         }
