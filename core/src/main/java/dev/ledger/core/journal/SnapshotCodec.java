@@ -5,14 +5,14 @@ import dev.ledger.core.rules.IdTable;
 import dev.ledger.core.rules.Ledger;
 import dev.ledger.proto.AccountGroup;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
  * The binary encoding of a {@link Ledger}'s whole state inside a snapshot: a header, the accounts, then the kept ids
- * (UUID-shaped ones as two longs, others as text). Big-endian, via {@link DataOutputStream}; strings in modified
+ * (UUID-shaped ones as two longs, others as text). Big-endian, as {@link java.io.DataOutputStream} writes it (through
+ * {@link BigEndianOut}, which writes the same bytes faster); strings in modified
  * UTF-8 (ids are at most 128 bytes). The format is versioned by {@link #FORMAT_VERSION}; an unknown version is
  * refused rather than misread. Thread-safe (stateless); the ledger itself must not change while it is encoded.
  */
@@ -28,7 +28,7 @@ final class SnapshotCodec {
     }
 
     static void encode(Ledger ledger, OutputStream sink) throws IOException {
-        DataOutputStream out = new DataOutputStream(sink);
+        BigEndianOut out = new BigEndianOut(sink);
         out.writeInt(MAGIC);
         out.writeInt(FORMAT_VERSION);
         out.writeLong(ledger.nextSequence());
