@@ -201,6 +201,50 @@ class DistributionIT {
 
 
 
+    /**
+     * Development mode as the README starts it, {@code java -jar target/ledger-server.jar} without
+     * {@code --bootstrap-servers}: the jar's class path (target/lib-dev) must hold the embedded broker and the core
+     * (it once lacked a library the broker needs, and the jar failed at start while every in-JVM test passed).
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void developmentModeFromThePackagedJarRunsABrokerAndACoreThatDecides() throws Exception {
+        int port = AdminHttp.freePort();
+        int adminPort = AdminHttp.freePort();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder command = new ProcessBuilder(java.toString(), "-Xmx512m", "-jar",
+                Path.of("target", "ledger-server.jar").toAbsolutePath().toString(), "--bind-address", "127.0.0.1",
+                "--port", String.valueOf(port), "--admin-port", String.valueOf(adminPort), "--dev-data-dir",
+                dir.resolve("kafka").toString());
+        try (ChildJvm server = ChildJvm.start("dev-mode-jar", command)) {
+            server.awaitHttpOk(adminPort, "/readyz", START_TIMEOUT);
+            server.awaitLine(Pattern.compile("ledger server listening on"), START_TIMEOUT);
+            try (RawFrameClient client = RawFrameClient.connectAndHello(port, "dev-mode-it")) {
+                String account = "dev-" + TestEvents.newId();
+                client.send(dev.ledger.proto.ClientFrame.newBuilder().setSubmit(dev.ledger.proto.Submit.newBuilder()
+                        .setRequestId(1).setAwaitDecision(true).addEvents(TestEvents.createAccount(account))).build());
+                dev.ledger.proto.Decision decision = null;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (decision == null && System.nanoTime() < deadline) {
+                    dev.ledger.proto.ServerFrame frame = client.read(Duration.ofSeconds(60));
+                    assertThat(frame).as("server closed the connection; output:\n%s", server.tail(40)).isNotNull();
+                    if (frame.hasAck()) {
+                        assertThat(frame.getAck().getResultsList()).extracting(EventResult::getStatus)
+                                .containsExactly(Status.STATUS_ACCEPTED);
+                    } else if (frame.hasDecisions()) {
+                        assertThat(frame.getDecisions().getDecisionsList()).hasSize(1);
+                        decision = frame.getDecisions().getDecisions(0);
+                    }
+                }
+                assertThat(decision).as("a decision from the in-process core").isNotNull();
+                assertThat(decision.getOutcome()).as("decision %s", decision)
+                        .isEqualTo(dev.ledger.proto.Outcome.OUTCOME_APPLIED);
+            }
+            assertThat(server.stop(Duration.ofSeconds(60))).as("exit code; output:\n%s", server.tail(40)).isZero();
+            assertThat(server.tail(400)).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
+        }
+    }
+
     private static List<String> fileNames(Path directory) throws IOException {
         List<String> names = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
