@@ -486,7 +486,14 @@ public final class CoreLoop implements Runnable, LedgerView {
         if (folder.ledger().takeSnapshotRequest()) {
             snapshotRequested = true;
         }
-        // One snapshot at a time: a trigger that comes while one is being written waits for it to complete.
+        startSnapshotIfDue();
+    }
+
+    /**
+     * After a commit: starts a snapshot if one is due. One snapshot at a time: a trigger that comes while one is
+     * being written waits for it to complete, which may be an idle transaction's commit, with nothing to follow.
+     */
+    private void startSnapshotIfDue() {
         if (running && snapshotWriter == null && (snapshotRequested || decidedSinceSnapshot >= config.snapshotEvery())) {
             startSnapshot();
         }
@@ -507,6 +514,7 @@ public final class CoreLoop implements Runnable, LedgerView {
             sendGroupOffsets();
         }
         commitTransaction();
+        startSnapshotIfDue(); // a trigger that waited for the snapshot this transaction completed
     }
 
     private boolean groupOffsetsDue(boolean now) {

@@ -89,6 +89,27 @@ class CoreLoopSnapshotTest {
     }
 
     @Test
+    void aSnapshotEventDecidedWhileASnapshotIsBeingWrittenGetsItsOwnSnapshotEvenWhenNothingFollows() throws Exception {
+        CoreFixture f = new CoreFixture(kafka, "snap-request-idle");
+        f.createMutationsTopic(1);
+        List<byte[]> first = accounts(600);
+        f.write(first);
+        int n = first.size();
+        CoreConfig config = f.config().snapshotEvery(n).build();
+        try (Running core = Running.start(config)) {
+            await("snapshot " + n + " being written", () -> core.loop.writingSnapshotId() == n);
+            f.write(List.of(dev.ledger.proto.MutationEvent.newBuilder().setEventId(CoreFixture.id())
+                    .setSnapshot(dev.ledger.proto.Snapshot.newBuilder().setLabel("eod")).build().toByteArray()));
+            f.awaitJournal(n + 1, WAIT);
+            assertThat(core.loop.writingSnapshotId()).as("the Snapshot event came while snapshot " + n
+                    + " was being written").isEqualTo(n);
+            // No mutation follows: the requested snapshot must not wait for one.
+            await("snapshot " + (n + 1) + " complete",
+                    () -> manifests(f).stream().anyMatch(m -> m.getSnapshotId() == n + 1));
+        }
+    }
+
+    @Test
     void aCoreStoppedWhileWritingASnapshotRestartsFromThePreviousCompleteOne() throws Exception {
         CoreFixture f = new CoreFixture(kafka, "snap-cut");
         f.createMutationsTopic(1);
