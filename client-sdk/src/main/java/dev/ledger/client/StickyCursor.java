@@ -11,7 +11,8 @@ import java.util.function.IntUnaryOperator;
  *
  * <p>Which slots take turns: the <em>base</em> slots, the first {@link #BASE_PER_ENDPOINT} connections of every
  * endpoint, in an order that alternates endpoints ({@code a0, b0, a1, b1}); the others only when no base slot has
- * room (a full window, not writable, not connected), and the turn goes back to the base as soon as one has room. So
+ * room (a full window, not writable, not connected), and the turn goes back to the base once the spill-over
+ * connection has had its Submit's worth and a base slot has room. So
  * a client with 128 connections per endpoint carries its traffic like one with two, spilling over only when two
  * windows cannot hold what is in flight. Spreading the same traffic over more connections would not add capacity
  * (the window is the client's, the I/O thread is one) but it would cut it into more and smaller Submits, and spread
