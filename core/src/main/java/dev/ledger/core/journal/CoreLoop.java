@@ -84,6 +84,8 @@ public final class CoreLoop implements Runnable, LedgerView {
     private final ConcurrentLinkedQueue<Runnable> reads = new ConcurrentLinkedQueue<>();
     private volatile Role role = Role.STARTING;
     private volatile boolean running = true;
+    /** {@link #halt()}: the stop skips every graceful step. */
+    private volatile boolean halted;
     private volatile long lastTickNanos;
     private volatile long lastCaughtUpNanos;
     private volatile boolean leaseHeld;
@@ -141,6 +143,20 @@ public final class CoreLoop implements Runnable, LedgerView {
     /** Asks the loop to stop; it leaves the lease group so that a standby takes over at once. */
     public void stop() {
         running = false;
+        wakeUp();
+    }
+
+    /**
+     * Stops the loop as a crash would, for tests: what is open is abandoned (not committed) and a snapshot being
+     * written is not finished, where {@link #stop()} commits and finishes it.
+     */
+    void halt() {
+        halted = true;
+        running = false;
+        wakeUp();
+    }
+
+    private void wakeUp() {
         KafkaConsumer<byte[], byte[]> m = mutations;
         KafkaConsumer<byte[], byte[]> j = journal;
         if (m != null) {
@@ -197,10 +213,16 @@ public final class CoreLoop implements Runnable, LedgerView {
                     serveReads(); // reads see committed decisions only; an open transaction is at most 250 ms old
                 }
             }
+            if (halted) {
+                return; // as a crash: shutdown() closes the producer, which abandons the open transaction
+            }
             if (role == Role.ACTIVE && inTransaction) {
                 commit(); // a graceful stop hands over what it decided
             } else if (role == Role.ACTIVE) {
                 idleTransaction(true);
+            }
+            if (role == Role.ACTIVE) {
+                finishSnapshotOnStop();
             }
         } catch (RuntimeException e) {
             log.error("core loop failed", e);
@@ -496,6 +518,50 @@ public final class CoreLoop implements Runnable, LedgerView {
     private void startSnapshotIfDue() {
         if (running && snapshotWriter == null && (snapshotRequested || decidedSinceSnapshot >= config.snapshotEvery())) {
             startSnapshot();
+        }
+    }
+
+    /**
+     * A graceful stop: the snapshot being written is finished, and one a Snapshot event asked for is taken, in
+     * transactions of their own, so that neither is lost with the process (and a restart starts from it). Each
+     * transaction sends the next chunks; the manifest follows the last one, so this ends after about chunks / 2 + 2
+     * transactions; the bound only guards against a writer that stopped making progress.
+     */
+    private void finishSnapshotOnStop() {
+        if (folder.ledger().takeSnapshotRequest()) {
+            snapshotRequested = true;
+        }
+        // At most two: the one being written, then the one asked for meanwhile.
+        for (int snapshots = 0; snapshots < 2 && (snapshotWriter != null || snapshotRequested); snapshots++) {
+            if (snapshotWriter == null) {
+                startSnapshotAtStop();
+            }
+            for (int left = snapshotWriter.chunkCount() + 4; snapshotWriter != null; left--) {
+                if (left == 0) {
+                    log.warn("snapshot {} not finished at the stop; the previous complete snapshot stays in use",
+                            snapshotWriter.snapshotId());
+                    return;
+                }
+                beginTransaction();
+                commitTransaction();
+            }
+        }
+    }
+
+    /**
+     * {@link #startSnapshot()} after {@link #stop()}: stop woke both consumers, and each wake-up ends the next
+     * blocking call on its consumer (here a position or the journal's end) once; the call is then made again.
+     */
+    private void startSnapshotAtStop() {
+        for (int attempt = 1;; attempt++) {
+            try {
+                startSnapshot();
+                return;
+            } catch (org.apache.kafka.common.errors.WakeupException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -110,6 +110,28 @@ class CoreLoopSnapshotTest {
     }
 
     @Test
+    void aGracefulStopFinishesTheSnapshotBeingWrittenAndTakesTheOneASnapshotEventAskedFor() throws Exception {
+        CoreFixture f = new CoreFixture(kafka, "snap-stop");
+        f.createMutationsTopic(1);
+        List<byte[]> first = accounts(600);
+        f.write(first);
+        int n = first.size();
+        CoreConfig config = f.config().snapshotEvery(n).build();
+        try (Running core = Running.start(config)) {
+            await("snapshot " + n + " being written", () -> core.loop.writingSnapshotId() == n);
+            f.write(List.of(dev.ledger.proto.MutationEvent.newBuilder().setEventId(CoreFixture.id())
+                    .setSnapshot(dev.ledger.proto.Snapshot.newBuilder().setLabel("before-stop")).build().toByteArray()));
+            f.awaitJournal(n + 1, WAIT);
+            assertThat(core.loop.writingSnapshotId()).as("still writing snapshot " + n + " at the stop").isEqualTo(n);
+        } // a graceful stop, at once
+        // Snapshot n + 1 could only start once n was complete and takes a hundred transactions: the stop wrote both.
+        assertThat(manifests(f)).extracting(SnapshotManifest::getSnapshotId).contains((long) n, (long) n + 1);
+        SnapshotManifest newest = manifests(f).stream().filter(m -> m.getSnapshotId() == n + 1).findFirst()
+                .orElseThrow();
+        assertThat(liveChunks(f)).as("the newest snapshot's chunks, and no other").isEqualTo(expectedChunks(newest));
+    }
+
+    @Test
     void aCoreStoppedWhileWritingASnapshotRestartsFromThePreviousCompleteOne() throws Exception {
         CoreFixture f = new CoreFixture(kafka, "snap-cut");
         f.createMutationsTopic(1);
@@ -127,6 +149,7 @@ class CoreLoopSnapshotTest {
             f.write(second);
             await("snapshot " + 2 * n + " being written", () -> core.loop.writingSnapshotId() == 2 * n);
             await("a chunk of snapshot " + 2 * n + " committed", () -> chunkIds(f).contains((long) 2 * n));
+            core.loop.halt(); // as a crash: a graceful stop would finish the snapshot
         } // stopped halfway through the second snapshot
         List<SnapshotManifest> manifests = manifests(f);
         assertThat(manifests).extracting(SnapshotManifest::getSnapshotId).containsExactly((long) n);
