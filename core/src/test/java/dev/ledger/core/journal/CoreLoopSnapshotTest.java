@@ -91,44 +91,49 @@ class CoreLoopSnapshotTest {
     @Test
     void aSnapshotEventDecidedWhileASnapshotIsBeingWrittenGetsItsOwnSnapshotEvenWhenNothingFollows() throws Exception {
         CoreFixture f = new CoreFixture(kafka, "snap-request-idle");
-        f.createMutationsTopic(1);
-        List<byte[]> first = accounts(600);
-        f.write(first);
-        int n = first.size();
-        CoreConfig config = f.config().snapshotEvery(n).build();
-        try (Running core = Running.start(config)) {
-            await("snapshot " + n + " being written", () -> core.loop.writingSnapshotId() == n);
-            f.write(List.of(dev.ledger.proto.MutationEvent.newBuilder().setEventId(CoreFixture.id())
-                    .setSnapshot(dev.ledger.proto.Snapshot.newBuilder().setLabel("eod")).build().toByteArray()));
-            f.awaitJournal(n + 1, WAIT);
-            assertThat(core.loop.writingSnapshotId()).as("the Snapshot event came while snapshot " + n
-                    + " was being written").isEqualTo(n);
+        try (Running core = snapshotEventDuringASnapshot(f, N)) {
             // No mutation follows: the requested snapshot must not wait for one.
-            await("snapshot " + (n + 1) + " complete",
-                    () -> manifests(f).stream().anyMatch(m -> m.getSnapshotId() == n + 1));
+            await("snapshot " + (N + 1) + " complete",
+                    () -> manifests(f).stream().anyMatch(m -> m.getSnapshotId() == N + 1));
         }
     }
 
     @Test
     void aGracefulStopFinishesTheSnapshotBeingWrittenAndTakesTheOneASnapshotEventAskedFor() throws Exception {
         CoreFixture f = new CoreFixture(kafka, "snap-stop");
-        f.createMutationsTopic(1);
-        List<byte[]> first = accounts(600);
-        f.write(first);
-        int n = first.size();
-        CoreConfig config = f.config().snapshotEvery(n).build();
-        try (Running core = Running.start(config)) {
-            await("snapshot " + n + " being written", () -> core.loop.writingSnapshotId() == n);
-            f.write(List.of(dev.ledger.proto.MutationEvent.newBuilder().setEventId(CoreFixture.id())
-                    .setSnapshot(dev.ledger.proto.Snapshot.newBuilder().setLabel("before-stop")).build().toByteArray()));
-            f.awaitJournal(n + 1, WAIT);
-            assertThat(core.loop.writingSnapshotId()).as("still writing snapshot " + n + " at the stop").isEqualTo(n);
+        try (Running core = snapshotEventDuringASnapshot(f, N)) {
+            assertThat(core.loop.writingSnapshotId()).as("still writing snapshot " + N + " at the stop").isEqualTo(N);
         } // a graceful stop, at once
-        // Snapshot n + 1 could only start once n was complete and takes a hundred transactions: the stop wrote both.
-        assertThat(manifests(f)).extracting(SnapshotManifest::getSnapshotId).contains((long) n, (long) n + 1);
-        SnapshotManifest newest = manifests(f).stream().filter(m -> m.getSnapshotId() == n + 1).findFirst()
+        // Snapshot N + 1 could only start once N was complete and takes a hundred transactions: the stop wrote both.
+        assertThat(manifests(f)).extracting(SnapshotManifest::getSnapshotId).contains((long) N, (long) N + 1);
+        SnapshotManifest newest = manifests(f).stream().filter(m -> m.getSnapshotId() == N + 1).findFirst()
                 .orElseThrow();
         assertThat(liveChunks(f)).as("the newest snapshot's chunks, and no other").isEqualTo(expectedChunks(newest));
+    }
+
+    /** Accounts of a state that takes about 250 chunks (over a hundred transactions) to write. */
+    private static final int N = 600;
+
+    /**
+     * Starts a core on {@code n} accounts that snapshots every {@code n} decisions, and once snapshot {@code n} is
+     * being written, has a Snapshot event decided while it still is.
+     */
+    private static Running snapshotEventDuringASnapshot(CoreFixture f, int n) throws Exception {
+        f.createMutationsTopic(1);
+        f.write(accounts(n));
+        Running core = Running.start(f.config().snapshotEvery(n).build());
+        try {
+            await("snapshot " + n + " being written", () -> core.loop.writingSnapshotId() == n);
+            f.write(List.of(dev.ledger.proto.MutationEvent.newBuilder().setEventId(CoreFixture.id())
+                    .setSnapshot(dev.ledger.proto.Snapshot.newBuilder().setLabel("eod")).build().toByteArray()));
+            f.awaitJournal(n + 1, WAIT);
+            assertThat(core.loop.writingSnapshotId()).as("the Snapshot event came while snapshot " + n
+                    + " was being written").isEqualTo(n);
+            return core;
+        } catch (Exception | AssertionError e) {
+            core.close();
+            throw e;
+        }
     }
 
     @Test
