@@ -63,6 +63,12 @@ public final class CoreLoop implements Runnable, LedgerView {
 
     private static final Logger log = LoggerFactory.getLogger(CoreLoop.class);
     private static final Duration POLL = Duration.ofMillis(50);
+    /**
+     * How long a graceful stop may spend finishing snapshots (it holds the lease meanwhile, so a standby waits):
+     * well inside {@code CoreNode}'s wait for the loop, after which the process would exit without leaving the lease
+     * group. A snapshot not finished by then is dropped; the previous complete one stays in use.
+     */
+    static final long STOP_SNAPSHOT_BUDGET_NANOS = 10_000_000_000L;
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final long PARTITION_REFRESH_NANOS = 10_000_000_000L;
     /** Bound on one blocking Kafka call of a rebuild or promotion; the loop retries after it. */
@@ -84,7 +90,7 @@ public final class CoreLoop implements Runnable, LedgerView {
     private final ConcurrentLinkedQueue<Runnable> reads = new ConcurrentLinkedQueue<>();
     private volatile Role role = Role.STARTING;
     private volatile boolean running = true;
-    /** {@link #halt()}: the stop skips every graceful step. */
+    /** {@link #halt()}, or a failure while stopping: the stop skips every graceful step. */
     private volatile boolean halted;
     private volatile long lastTickNanos;
     private volatile long lastCaughtUpNanos;
@@ -207,6 +213,11 @@ public final class CoreLoop implements Runnable, LedgerView {
                     // Kafka failures, a journal that cannot be folded, a bug: never a dead loop in a live process.
                     if (running) {
                         recover(e);
+                    } else {
+                        // Stopping: the state may now be ahead of the open transaction (a batch decided in part),
+                        // so nothing more is committed or snapshotted; the next active decides the rest.
+                        log.warn("core failed while stopping ({}); stopping as after a crash", e.toString());
+                        halted = true;
                     }
                 }
                 if (!inTransaction) {
@@ -531,15 +542,17 @@ public final class CoreLoop implements Runnable, LedgerView {
         if (folder.ledger().takeSnapshotRequest()) {
             snapshotRequested = true;
         }
+        long deadline = System.nanoTime() + STOP_SNAPSHOT_BUDGET_NANOS;
         // At most two: the one being written, then the one asked for meanwhile.
-        for (int snapshots = 0; snapshots < 2 && (snapshotWriter != null || snapshotRequested); snapshots++) {
+        for (int snapshots = 0; snapshots < 2 && (snapshotWriter != null || snapshotRequested)
+                && System.nanoTime() - deadline < 0; snapshots++) {
             if (snapshotWriter == null) {
                 startSnapshotAtStop();
             }
             for (int left = snapshotWriter.chunkCount() + 4; snapshotWriter != null; left--) {
-                if (left == 0) {
-                    log.warn("snapshot {} not finished at the stop; the previous complete snapshot stays in use",
-                            snapshotWriter.snapshotId());
+                if (left == 0 || System.nanoTime() - deadline > 0) {
+                    log.warn("snapshot {} not finished at the stop (within {} s); the previous complete snapshot "
+                            + "stays in use", snapshotWriter.snapshotId(), STOP_SNAPSHOT_BUDGET_NANOS / 1_000_000_000L);
                     return;
                 }
                 beginTransaction();
@@ -732,6 +745,9 @@ public final class CoreLoop implements Runnable, LedgerView {
      * the time. A core cut off from Kafka therefore stops being ready after {@link AdminServer#READY_LAG_MS}.
      */
     private void checkCaughtUp(KafkaConsumer<byte[], byte[]> consumer, boolean nothingPending) {
+        if (!running) {
+            return; // stop() woke the consumers: a call to Kafka here would end the stop's commit and snapshot
+        }
         long now = System.nanoTime();
         if (now - lagCheckedNanos < LAG_CHECK_NANOS) {
             return;

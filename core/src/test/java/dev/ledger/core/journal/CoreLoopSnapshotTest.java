@@ -131,7 +131,11 @@ class CoreLoopSnapshotTest {
                     + " was being written").isEqualTo(n);
             return core;
         } catch (Exception | AssertionError e) {
-            core.close();
+            try {
+                core.close();
+            } catch (Exception | AssertionError closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
     }
