@@ -30,8 +30,14 @@ final class StickyCursor {
     static final int BASE_PER_ENDPOINT = 2;
 
     private final int perEndpoint;
-    /** The current slot's position in the turn order. */
+    /** The turn order, laid out for {@link #laidOutFor} slots: connections per endpoint, endpoints, base slots. */
+    private int laidOutFor = -1;
+    private int per;
+    private int endpoints;
+    private int base;
+    /** The current slot's position in the turn order, and the slot there. */
     private int position;
+    private int slot;
     /** The last base position that had the turn, where the base's turn goes on after a spill-over. */
     private int basePosition;
     private int events;
@@ -56,21 +62,19 @@ final class StickyCursor {
         if (slotCount == 0) {
             return -1;
         }
-        // Slots not in whole endpoints (only in tests that add slots by hand) are taken as one endpoint.
-        int per = slotCount % perEndpoint == 0 ? perEndpoint : slotCount;
-        int endpoints = slotCount / per;
-        int base = endpoints * Math.min(BASE_PER_ENDPOINT, per);
-        position %= slotCount;
-        int slot = slotAt(position, endpoints, per);
+        if (slotCount != laidOutFor) {
+            layOut(slotCount);
+        }
+        // Per event while the current slot takes it: nothing is computed but its room and its Submit's worth.
         if (hasRoom.test(slot) && events < maxEvents.applyAsInt(slot) && bytes < maxBytes.applyAsInt(slot)) {
             return slot;
         }
         // The next base slot with room, in turn (the current one last: alone with room, it starts a new Submit).
         for (int i = 1; i <= base; i++) {
-            int p = (basePosition % base + i) % base;
-            if (hasRoom.test(slotAt(p, endpoints, per))) {
+            int p = (basePosition + i) % base;
+            if (hasRoom.test(slotAt(p))) {
                 basePosition = p;
-                return moveTo(p, endpoints, per);
+                return moveTo(p);
             }
         }
         // Spill-over: no base slot has room; the spill-over slots take turns among themselves too.
@@ -78,25 +82,38 @@ final class StickyCursor {
         int after = position >= base ? position - base : spill - 1; // from a base slot, start at the first
         for (int i = 1; i <= spill; i++) {
             int p = base + (after + i) % spill;
-            if (hasRoom.test(slotAt(p, endpoints, per))) {
-                return moveTo(p, endpoints, per);
+            if (hasRoom.test(slotAt(p))) {
+                return moveTo(p);
             }
         }
         return -1;
     }
 
-    private int moveTo(int p, int endpoints, int per) {
+    /** The turn order for {@code slotCount} slots; slots not in whole endpoints (only in tests that add slots by
+     * hand) are taken as one endpoint. */
+    private void layOut(int slotCount) {
+        laidOutFor = slotCount;
+        per = slotCount % perEndpoint == 0 ? perEndpoint : slotCount;
+        endpoints = slotCount / per;
+        base = endpoints * Math.min(BASE_PER_ENDPOINT, per);
+        position %= slotCount;
+        basePosition %= base;
+        slot = slotAt(position);
+    }
+
+    private int moveTo(int p) {
         position = p;
+        slot = slotAt(p);
         events = 0;
         bytes = 0;
-        return slotAt(p, endpoints, per);
+        return slot;
     }
 
     /**
      * The slot at a position of the turn order: connection {@code position / endpoints} of endpoint
      * {@code position % endpoints}, so that positions alternate endpoints.
      */
-    private static int slotAt(int position, int endpoints, int per) {
+    private int slotAt(int position) {
         return (position % endpoints) * per + position / endpoints;
     }
 

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.devkafka.EmbeddedKafka;
 import dev.ledger.proto.Ack;
+import dev.ledger.proto.ClientFrame;
+import dev.ledger.proto.Decision;
 import dev.ledger.proto.EventResult;
+import dev.ledger.proto.Outcome;
+import dev.ledger.proto.ServerFrame;
 import dev.ledger.proto.Status;
+import dev.ledger.proto.Submit;
 import dev.ledger.server.config.ServerConfig;
 import dev.ledger.testkit.support.AdminHttp;
 import dev.ledger.testkit.support.ChildJvm;
@@ -221,12 +226,12 @@ class DistributionIT {
             server.awaitLine(Pattern.compile("ledger server listening on"), START_TIMEOUT);
             try (RawFrameClient client = RawFrameClient.connectAndHello(port, "dev-mode-it")) {
                 String account = "dev-" + TestEvents.newId();
-                client.send(dev.ledger.proto.ClientFrame.newBuilder().setSubmit(dev.ledger.proto.Submit.newBuilder()
+                client.send(ClientFrame.newBuilder().setSubmit(Submit.newBuilder()
                         .setRequestId(1).setAwaitDecision(true).addEvents(TestEvents.createAccount(account))).build());
-                dev.ledger.proto.Decision decision = null;
+                Decision decision = null;
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (decision == null && System.nanoTime() < deadline) {
-                    dev.ledger.proto.ServerFrame frame = client.read(Duration.ofSeconds(60));
+                    ServerFrame frame = client.read(Duration.ofSeconds(60));
                     assertThat(frame).as("server closed the connection; output:\n%s", server.tail(40)).isNotNull();
                     if (frame.hasAck()) {
                         assertThat(frame.getAck().getResultsList()).extracting(EventResult::getStatus)
@@ -238,7 +243,7 @@ class DistributionIT {
                 }
                 assertThat(decision).as("a decision from the in-process core").isNotNull();
                 assertThat(decision.getOutcome()).as("decision %s", decision)
-                        .isEqualTo(dev.ledger.proto.Outcome.OUTCOME_APPLIED);
+                        .isEqualTo(Outcome.OUTCOME_APPLIED);
             }
             assertThat(server.stop(Duration.ofSeconds(60))).as("exit code; output:\n%s", server.tail(40)).isZero();
             assertThat(server.tail(400)).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");

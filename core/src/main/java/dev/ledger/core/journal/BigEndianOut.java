@@ -32,7 +32,7 @@ final class BigEndianOut {
     /** Makes room for {@code bytes} (at most {@link #BUFFER_BYTES}) in the buffer. */
     private void room(int bytes) throws IOException {
         if (filled + bytes > BUFFER_BYTES) {
-            flush();
+            drain();
         }
     }
 
@@ -68,7 +68,7 @@ final class BigEndianOut {
         }
         if (2 + bytes > BUFFER_BYTES) {
             // Longer than the buffer: cannot happen for the codec's fields (ids are at most 128 bytes), but exact.
-            flush();
+            drain();
             byte[] one = new byte[2 + bytes];
             encodeUtf(s, one, 0, bytes);
             sink.write(one);
@@ -98,12 +98,16 @@ final class BigEndianOut {
         return at;
     }
 
-    /** Hands what is buffered to the sink (and flushes the sink). */
+    /** Hands what is buffered to the sink, and flushes the sink. */
     void flush() throws IOException {
+        drain();
+        sink.flush();
+    }
+
+    private void drain() throws IOException {
         if (filled > 0) {
             sink.write(buffer, 0, filled);
             filled = 0;
         }
-        sink.flush();
     }
 }
