@@ -7,6 +7,7 @@ import dev.ledger.server.kafka.EventResults;
 import dev.ledger.server.kafka.ResultSink;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +40,9 @@ final class PendingSubmit implements ResultSink, AckFrame.Results {
 
     private final long requestId;
     private final String[] eventIds;
+    private final byte[][] idBuffers;
+    private final int[] idOffsets;
+    private final int[] idLengths;
     private final byte[] eventTypes;
     private final long receivedNanos = System.nanoTime();
     private final int[] statuses;
@@ -52,6 +56,9 @@ final class PendingSubmit implements ResultSink, AckFrame.Results {
     PendingSubmit(long requestId, int eventCount, Target target) {
         this.requestId = requestId;
         this.eventIds = new String[eventCount];
+        this.idBuffers = new byte[eventCount][];
+        this.idOffsets = new int[eventCount];
+        this.idLengths = new int[eventCount];
         this.eventTypes = new byte[eventCount];
         this.statuses = new int[eventCount];
         this.partitions = new int[eventCount];
@@ -112,6 +119,16 @@ final class PendingSubmit implements ResultSink, AckFrame.Results {
     }
 
     /**
+     * The event's id as UTF-8 bytes inside the event as received ({@code buffer} is not copied and must not change):
+     * the Ack copies them as they are. The String is made only if {@link #eventId(int)} is asked for.
+     */
+    void eventIdBytes(int index, byte[] buffer, int offset, int length) {
+        idBuffers[index] = buffer;
+        idOffsets[index] = offset;
+        idLengths[index] = length;
+    }
+
+    /**
      * The event's type for the metrics: its body's field number, or {@code ServerMetrics.UNKNOWN_TYPE} (the default)
      * when its bytes did not parse.
      */
@@ -152,7 +169,26 @@ final class PendingSubmit implements ResultSink, AckFrame.Results {
     @Override
     public String eventId(int index) {
         String id = eventIds[index];
-        return id == null ? "" : id;
+        if (id == null) {
+            byte[] buffer = idBuffers[index];
+            id = buffer == null ? "" : new String(buffer, idOffsets[index], idLengths[index], StandardCharsets.UTF_8);
+        }
+        return id;
+    }
+
+    @Override
+    public byte[] eventIdBuffer(int index) {
+        return eventIds[index] == null ? idBuffers[index] : null;
+    }
+
+    @Override
+    public int eventIdOffset(int index) {
+        return idOffsets[index];
+    }
+
+    @Override
+    public int eventIdLength(int index) {
+        return idLengths[index];
     }
 
     @Override

@@ -60,7 +60,11 @@ final class SubmitDispatcher {
                 continue;
             }
             String eventId = event.eventId();
-            pending.eventId(i, eventId);
+            if (event.buffer() == bytes) {
+                pending.eventIdBytes(i, bytes, event.eventIdOffset(), event.eventIdLength());
+            } else {
+                pending.eventId(i, eventId); // read by protobuf: the id's bytes are in a scratch copy
+            }
             pending.eventType(i, event.bodyField());
             String reason = event.validate();
             String denied;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ledger.proto.EventResult;
 import dev.ledger.proto.Status;
 import dev.ledger.server.kafka.EventResults;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -125,5 +126,24 @@ class PendingSubmitTest {
         p.complete(0, EventResults.accepted("a", 0, 1));
         assertThat(p.markAnswered()).isTrue();
         assertThat(p.markAnswered()).isFalse();
+    }
+
+    @Test
+    void anIdGivenAsBytesOfTheReceivedEventIsEncodedFromThemAndReadAsAStringOnlyOnRequest() {
+        byte[] event = "..évt-1..".getBytes(StandardCharsets.UTF_8);
+        PendingSubmit p = new PendingSubmit(3, 2, target);
+        p.eventIdBytes(0, event, 2, 6); // "évt-1" is 6 bytes of UTF-8
+        p.eventId(1, "b");
+
+        assertThat(p.eventIdBuffer(0)).isSameAs(event);
+        assertThat(p.eventIdOffset(0)).isEqualTo(2);
+        assertThat(p.eventIdLength(0)).isEqualTo(6);
+        assertThat(p.eventIdBuffer(1)).as("a String id is encoded from the String").isNull();
+        assertThat(p.eventId(0)).isEqualTo("évt-1");
+        assertThat(p.eventId(1)).isEqualTo("b");
+
+        p.complete(0, EventResults.accepted("évt-1", 0, 1));
+        p.complete(1, EventResults.accepted("b", 0, 2));
+        assertThat(p.results()).extracting(EventResult::getEventId).containsExactly("évt-1", "b");
     }
 }

@@ -37,6 +37,9 @@ final class MutationView implements EventFields {
         STRINGS[MutationEvent.SNAPSHOT_FIELD_NUMBER] = 1 << 1;
     }
 
+    /** False for a reader that never asks for {@link #bodyHash()} (the ingest server): the hashing is skipped. */
+    private final boolean hashBody;
+
     private byte[] buf;
     private int idOff;
     private int idLen;
@@ -55,6 +58,16 @@ final class MutationView implements EventFields {
 
     private byte[] scratch = new byte[256];
     private final long[] pair = new long[2];
+
+    /** A reader that also computes the body fingerprint, as the ledger needs. */
+    MutationView() {
+        this(true);
+    }
+
+    /** @param hashBody whether {@link #decode} computes the body fingerprint ({@link #bodyHash()} is 0 otherwise) */
+    MutationView(boolean hashBody) {
+        this.hashBody = hashBody;
+    }
 
     /** Reads a record; false when it is not in the exact subset this reader handles (then parse it with protobuf). */
     boolean decode(byte[] value) {
@@ -93,11 +106,11 @@ final class MutationView implements EventFields {
                 return false;
             }
             pos += n;
-            if (field != MutationEvent.EVENT_ID_FIELD_NUMBER) {
+            if (hashBody && field != MutationEvent.EVENT_ID_FIELD_NUMBER) {
                 h = fnv(h, value, start, pos);
             }
         }
-        bodyHash = h;
+        bodyHash = hashBody ? h : 0;
         parseUuid();
         // A UUID-shaped id is ASCII; any other is checked here.
         return uuid || Utf8.isValid(value, idOff, idOff + idLen);

@@ -20,7 +20,7 @@ public final class WireEvent {
 
     private static final EventValidator RULES = new EventValidator();
 
-    private final MutationView view = new MutationView();
+    private final MutationView view = new MutationView(false); // the body fingerprint is the ledger's concern
     private String eventId;
 
     /**
@@ -64,6 +64,16 @@ public final class WireEvent {
     public byte[] eventIdBytes() {
         int from = view.eventIdOffset();
         return Arrays.copyOfRange(view.buffer(), from, from + view.eventIdLength());
+    }
+
+    /** Where the event_id's UTF-8 bytes start in {@link #buffer()}. */
+    public int eventIdOffset() {
+        return view.eventIdOffset();
+    }
+
+    /** How many UTF-8 bytes the event_id has. */
+    public int eventIdLength() {
+        return view.eventIdLength();
     }
 
     /** The MutationEvent field number of the body that is set (10..13), or 0. */

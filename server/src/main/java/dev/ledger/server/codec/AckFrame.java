@@ -35,8 +35,25 @@ public final class AckFrame {
 
         int eventCount();
 
-        /** The event's id, never null ({@code ""} when unknown). */
+        /** The event's id, never null ({@code ""} when unknown); read only when {@link #eventIdBuffer} is null. */
         String eventId(int index);
+
+        /**
+         * The array that holds the event id's UTF-8 bytes at {@link #eventIdOffset} for {@link #eventIdLength} (the
+         * event as received), or null to encode {@link #eventId} instead. Copying those bytes spares the UTF-8
+         * length scan and encoding of a String per event.
+         */
+        default byte[] eventIdBuffer(int index) {
+            return null;
+        }
+
+        default int eventIdOffset(int index) {
+            return 0;
+        }
+
+        default int eventIdLength(int index) {
+            return 0;
+        }
 
         /** The {@code Status} number of the event's result. */
         int statusNumber(int index);
@@ -81,9 +98,17 @@ public final class AckFrame {
 
     private static int resultSize(Results r, int i) {
         int size = 0;
-        String eventId = r.eventId(i);
-        if (!eventId.isEmpty()) {
-            size += CodedOutputStream.computeStringSize(RESULT_EVENT_ID, eventId);
+        if (r.eventIdBuffer(i) != null) {
+            int length = r.eventIdLength(i);
+            if (length != 0) {
+                size += CodedOutputStream.computeTagSize(RESULT_EVENT_ID) + CodedOutputStream.computeUInt32SizeNoTag(length)
+                        + length;
+            }
+        } else {
+            String eventId = r.eventId(i);
+            if (!eventId.isEmpty()) {
+                size += CodedOutputStream.computeStringSize(RESULT_EVENT_ID, eventId);
+            }
         }
         int status = r.statusNumber(i);
         if (status != 0) {
@@ -105,9 +130,19 @@ public final class AckFrame {
     }
 
     private static void writeResult(CodedOutputStream output, Results r, int i) throws IOException {
-        String eventId = r.eventId(i);
-        if (!eventId.isEmpty()) {
-            output.writeString(RESULT_EVENT_ID, eventId);
+        byte[] idBuffer = r.eventIdBuffer(i);
+        if (idBuffer != null) {
+            int length = r.eventIdLength(i);
+            if (length != 0) {
+                output.writeTag(RESULT_EVENT_ID, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                output.writeUInt32NoTag(length);
+                output.write(idBuffer, r.eventIdOffset(i), length);
+            }
+        } else {
+            String eventId = r.eventId(i);
+            if (!eventId.isEmpty()) {
+                output.writeString(RESULT_EVENT_ID, eventId);
+            }
         }
         int status = r.statusNumber(i);
         if (status != 0) {

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -23,11 +24,33 @@ import org.junit.jupiter.api.Test;
  */
 class AckFrameTest {
 
-    /** An Ack's content as the encoder reads it, taken from result objects. */
-    private record Listed(long requestId, List<EventResult> results) implements AckFrame.Results {
+    /**
+     * An Ack's content as the encoder reads it, taken from result objects. With {@code idsAsBytes}, every other event
+     * gives its id as UTF-8 bytes in the middle of a larger array (as the server does with the event it received),
+     * the others as a String.
+     */
+    private record Listed(long requestId, List<EventResult> results, boolean idsAsBytes) implements AckFrame.Results {
         @Override
         public int eventCount() {
             return results.size();
+        }
+
+        @Override
+        public byte[] eventIdBuffer(int index) {
+            if (!idsAsBytes || index % 2 == 1) {
+                return null;
+            }
+            return ("<+" + results.get(index).getEventId() + "+>").getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public int eventIdOffset(int index) {
+            return 2;
+        }
+
+        @Override
+        public int eventIdLength(int index) {
+            return results.get(index).getEventId().getBytes(StandardCharsets.UTF_8).length;
         }
 
         @Override
@@ -69,8 +92,8 @@ class AckFrameTest {
         }
     }
 
-    private static byte[] direct(long requestId, List<EventResult> results) {
-        ByteBuf buf = AckFrame.encode(PooledByteBufAllocator.DEFAULT, new Listed(requestId, results));
+    private static byte[] direct(long requestId, List<EventResult> results, boolean idsAsBytes) {
+        ByteBuf buf = AckFrame.encode(PooledByteBufAllocator.DEFAULT, new Listed(requestId, results, idsAsBytes));
         try {
             assertThat(buf.writableBytes()).as("sized exactly").isZero();
             return ByteBufUtil.getBytes(buf);
@@ -81,7 +104,8 @@ class AckFrameTest {
 
     private static void assertSameBytes(long requestId, List<EventResult> results) throws Exception {
         byte[] expected = viaObjects(requestId, results);
-        assertThat(direct(requestId, results)).isEqualTo(expected);
+        assertThat(direct(requestId, results, false)).isEqualTo(expected);
+        assertThat(direct(requestId, results, true)).as("ids given as UTF-8 bytes").isEqualTo(expected);
         ServerFrame parsed = ServerFrame.parseFrom(java.util.Arrays.copyOfRange(expected, 4, expected.length));
         assertThat(parsed.getAck().getResultsList()).isEqualTo(results);
     }
@@ -129,7 +153,7 @@ class AckFrameTest {
     void anUnpooledAllocatorGetsTheSameBytes() {
         List<EventResult> results = List.of(EventResults.accepted("a", 1, 2), EventResults.of("b",
                 Status.STATUS_OVERLOADED, "busy"));
-        ByteBuf buf = AckFrame.encode(UnpooledByteBufAllocator.DEFAULT, new Listed(9, results));
+        ByteBuf buf = AckFrame.encode(UnpooledByteBufAllocator.DEFAULT, new Listed(9, results, true));
         try {
             assertThat(ByteBufUtil.getBytes(buf)).isEqualTo(viaObjects(9, results));
         } finally {
