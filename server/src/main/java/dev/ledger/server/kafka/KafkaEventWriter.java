@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * carries the lowest partition and that copy's offset. The partition list follows the producer's metadata: {@link
  * #refreshPartitions} runs on the {@link KafkaMaintenance} thread and swaps in a new list when partitions were
  * added; event loops only read the latest list. Value: the event bytes exactly as the client sent them.
- * Headers: {@code ingest-ts} (epoch millis as a decimal ASCII string), {@code client-name}, {@code server-id},
- * {@code principal}.
+ * Headers, in this order: {@code ingest-ts} (epoch millis as a decimal ASCII string), {@code client-name},
+ * {@code principal}, {@code server-id}.
  *
  * <p>Before sending it checks the {@link KafkaCircuit} (UNAVAILABLE at once when Kafka is known to be down) and
  * takes room in the {@link ByteBudget} (OVERLOADED when there is none). {@code send()} never waits
@@ -96,8 +96,9 @@ public final class KafkaEventWriter {
         RecordHeaders headers = new RecordHeaders();
         headers.add(MutationHeaders.INGEST_TS, ingestTs);
         headers.add(MutationHeaders.CLIENT_NAME, clientName);
-        headers.add(MutationHeaders.SERVER_ID, serverId);
         headers.add(MutationHeaders.PRINCIPAL, principal);
+        // Last: the core finds it with lastHeader, which decodes the header keys from the end, one String each.
+        headers.add(MutationHeaders.SERVER_ID, serverId);
         headers.setReadOnly();
         int size = MutationHeaders.INGEST_TS.length() + ingestTs.length + MutationHeaders.CLIENT_NAME.length() + clientName.length
                 + MutationHeaders.SERVER_ID.length() + serverId.length + MutationHeaders.PRINCIPAL.length() + principal.length;

@@ -144,6 +144,10 @@ class KafkaEventWriterTest {
                 .isEqualTo("app");
         assertThat(new String(record.headers().lastHeader(MutationHeaders.SERVER_ID).value(), StandardCharsets.UTF_8))
                 .isEqualTo("server-1");
+        assertThat(record.headers().toArray()).extracting(org.apache.kafka.common.header.Header::key)
+                .as("server-id last: the core's lastHeader decodes keys from the end")
+                .containsExactly(MutationHeaders.INGEST_TS, MutationHeaders.CLIENT_NAME, MutationHeaders.PRINCIPAL,
+                        MutationHeaders.SERVER_ID);
         long ingestTs = Long.parseLong(new String(record.headers().lastHeader(MutationHeaders.INGEST_TS).value(),
                 StandardCharsets.US_ASCII));
         assertThat(ingestTs).isPositive();
