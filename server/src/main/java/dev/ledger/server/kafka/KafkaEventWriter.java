@@ -9,8 +9,9 @@ import dev.ledger.proto.TopUp;
 import dev.ledger.proto.Transfer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.LongConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
@@ -139,20 +140,14 @@ public final class KafkaEventWriter {
         if (snapshot) {
             SnapshotFanIn fanIn = new SnapshotFanIn(eventId, copies, sink, index);
             for (int partition : partitions) {
-                send(new ProducerRecord<>(topic, partition, key, value, headers), false,
-                        cost / copies, (metadata, failure) -> fanIn.onCopy(metadata, failure));
+                send(new ProducerRecord<>(topic, partition, key, value, headers),
+                        new RecordSend(cost / copies, false, null, index, eventId, fanIn));
             }
         } else {
             // Timed: the first event of each Submit only. A clock read costs tens of ns on a VM; two per event would
             // be a few percent of the server's CPU per event, one sample per Submit costs nothing measurable.
-            send(new ProducerRecord<>(topic, null, key, value, headers), index == 0, cost,
-                    (metadata, failure) -> {
-                        if (failure == null) {
-                            sink.accepted(index, eventId, metadata.partition(), metadata.offset());
-                        } else {
-                            sink.complete(index, EventResults.fromThrowable(eventId, failure));
-                        }
-                    });
+            send(new ProducerRecord<>(topic, null, key, value, headers),
+                    new RecordSend(cost, index == 0, sink, index, eventId, null));
         }
     }
 
@@ -202,43 +197,80 @@ public final class KafkaEventWriter {
         }
     }
 
-    private interface Outcome {
-        void accept(RecordMetadata metadata, Throwable failure);
+    private void send(ProducerRecord<byte[], byte[]> record, RecordSend callback) {
+        Producer<byte[], byte[]> producer = producers.current();
+        callback.producer = producer;
+        if (callback.timed) {
+            callback.startNanos = System.nanoTime();
+        }
+        try {
+            producer.send(record, callback);
+        } catch (RuntimeException e) {
+            callback.finishOnce(null, e, false);
+        }
     }
 
-    private void send(ProducerRecord<byte[], byte[]> record, boolean timed, long cost, Outcome outcome) {
-        AtomicInteger once = new AtomicInteger();
-        Producer<byte[], byte[]> producer = producers.current();
-        long start = timed ? System.nanoTime() : 0;
-        try {
-            producer.send(record, (metadata, failure) -> {
-                if (once.getAndIncrement() == 0) {
-                    if (timed) {
-                        sendNanos.accept(System.nanoTime() - start);
-                    }
-                    finish(producer, cost, metadata, failure, outcome);
-                }
-            });
-        } catch (RuntimeException e) {
-            if (once.getAndIncrement() == 0) {
-                finish(producer, cost, null, e, outcome);
+    private static final AtomicIntegerFieldUpdater<RecordSend> FINISHED =
+            AtomicIntegerFieldUpdater.newUpdater(RecordSend.class, "finished");
+
+    /**
+     * One record's send and its outcome, in one object (the producer's callback, then the event's result): the hot
+     * path allocates this and the record, nothing else. Finishes once, whether Kafka calls back or {@code send}
+     * throws.
+     */
+    private final class RecordSend implements Callback {
+        private final long cost;
+        private final boolean timed;
+        private final ResultSink sink; // null for a Snapshot's copy, which reports to its fan-in
+        private final int index;
+        private final String eventId;
+        private final SnapshotFanIn fanIn;
+        private Producer<byte[], byte[]> producer; // set before send, so published to the callback's thread by it
+        private long startNanos;
+        @SuppressWarnings("unused") // through FINISHED
+        private volatile int finished;
+
+        RecordSend(long cost, boolean timed, ResultSink sink, int index, String eventId, SnapshotFanIn fanIn) {
+            this.cost = cost;
+            this.timed = timed;
+            this.sink = sink;
+            this.index = index;
+            this.eventId = eventId;
+            this.fanIn = fanIn;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception failure) {
+            finishOnce(metadata, failure, timed);
+        }
+
+        void finishOnce(RecordMetadata metadata, Throwable failure, boolean recordTime) {
+            if (!FINISHED.compareAndSet(this, 0, 1)) {
+                return;
+            }
+            if (recordTime) {
+                sendNanos.accept(System.nanoTime() - startNanos);
+            }
+            budget.release(cost);
+            if (failure == null) {
+                circuit.onSuccess();
+            } else if (producers.onFailure(producer, failure)) {
+                // The producer's failure, not Kafka's: fatal, or a record dropped by closing a replaced producer
+                // ("Producer is closed forcefully."). Feeding the circuit would refuse events after a good
+                // replacement.
+                log.debug("failure of a fatally failed or replaced producer, kept out of the circuit: {}",
+                        failure.toString());
+            } else if (EventResults.isKafkaUnavailable(failure)) {
+                circuit.onFailure(String.valueOf(failure.getMessage()));
+            }
+            if (fanIn != null) {
+                fanIn.onCopy(metadata, failure);
+            } else if (failure == null) {
+                sink.accepted(index, eventId, metadata.partition(), metadata.offset());
+            } else {
+                sink.complete(index, EventResults.fromThrowable(eventId, failure));
             }
         }
-    }
-
-    private void finish(Producer<byte[], byte[]> producer, long cost, RecordMetadata metadata, Throwable failure,
-            Outcome outcome) {
-        budget.release(cost);
-        if (failure == null) {
-            circuit.onSuccess();
-        } else if (producers.onFailure(producer, failure)) {
-            // The producer's failure, not Kafka's: fatal, or a record dropped by closing a replaced producer
-            // ("Producer is closed forcefully."). Feeding the circuit would refuse events after a good replacement.
-            log.debug("failure of a fatally failed or replaced producer, kept out of the circuit: {}", failure.toString());
-        } else if (EventResults.isKafkaUnavailable(failure)) {
-            circuit.onFailure(String.valueOf(failure.getMessage()));
-        }
-        outcome.accept(metadata, failure);
     }
 
     /**
