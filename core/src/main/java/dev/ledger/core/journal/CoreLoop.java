@@ -467,7 +467,9 @@ public final class CoreLoop implements Runnable, LedgerView {
     /** Commits the open transaction; when it holds a snapshot's manifest, that snapshot is complete. */
     private void commitTransaction() {
         boolean completes = snapshotWriter != null && snapshotWriter.manifestSent();
+        long start = System.nanoTime();
         producer.commitTransaction();
+        metrics.commitTook(System.nanoTime() - start);
         inTransaction = false;
         if (completes) {
             snapshotWritten();

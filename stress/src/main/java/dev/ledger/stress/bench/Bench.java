@@ -246,12 +246,14 @@ public final class Bench {
     private RunReport decide(List<String> targets, ChildProcess server, ChildProcess core, ChildProcess broker)
             throws InterruptedException {
         long[] before = new long[4];
+        CoreAdmin.Scrape[] coreBefore = {CoreAdmin.Scrape.UNREACHABLE};
         ChildProcess[] procs = {server, core, broker};
         onMeasuredStart = () -> {
             for (int i = 0; i < procs.length; i++) {
                 before[i] = procs[i] == null ? -1 : procs[i].cpuNanos();
             }
             before[3] = CpuTime.ofSelf();
+            coreBefore[0] = coreAdmin == null ? CoreAdmin.Scrape.UNREACHABLE : coreAdmin.scrape();
         };
         try {
             RunReport r = tcp(targets, s.security(), DECIDE, server, true);
@@ -266,6 +268,7 @@ public final class Bench {
                 }
                 line.append(String.format(" driver %.2f us", (CpuTime.ofSelf() - before[3]) / 1000.0 / r.acked()));
                 System.out.println(line);
+                printCoreTransactions(coreBefore[0], r);
             }
             return r;
         } finally {
@@ -273,8 +276,28 @@ public final class Bench {
         }
     }
 
+    /**
+     * The core's transactions over the measured part (from its /metrics): how many, how many decided events each,
+     * and the mean time in commitTransaction. A decision waits for its transaction's commit, so this is part of
+     * submit-to-decision latency.
+     */
+    private void printCoreTransactions(CoreAdmin.Scrape before, RunReport r) {
+        CoreAdmin.Scrape after = coreAdmin == null ? CoreAdmin.Scrape.UNREACHABLE : coreAdmin.scrape();
+        double transactions = after.committedTransactions() - before.committedTransactions();
+        double commits = after.commits() - before.commits();
+        if (!before.reachable() || !after.reachable() || before.commits() < 0 || transactions <= 0 || commits <= 0) {
+            return;
+        }
+        System.out.printf("core transactions (measured part): %.0f committed, %.1f per second, %.0f decided events"
+                + " each, mean commit %.2f ms%n", transactions, transactions / (r.durationNanos() / 1e9),
+                r.acked() / transactions, (after.commitSeconds() - before.commitSeconds()) * 1000 / commits);
+    }
+
     /** An extra action at the start of a measured part (the decide phase's CPU readings), or null. */
     private Runnable onMeasuredStart;
+
+    /** The deciding core's admin port, once it is started. */
+    private CoreAdmin coreAdmin;
 
     private String decisionsTopic() {
         return s.topic() + ".decisions";
@@ -296,6 +319,7 @@ public final class Bench {
                 : ChildProcess.startJava("core", jvm, "dev.ledger.core.CoreMain", args, null, log);
         System.out.println("starting core process (admin 127.0.0.1:" + port + ", log: " + log + ")");
         CoreAdmin admin = new CoreAdmin(port);
+        coreAdmin = admin;
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!admin.scrape().active()) {
             if (!core.isAlive() || System.nanoTime() > deadline) {

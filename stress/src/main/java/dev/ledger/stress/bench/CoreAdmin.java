@@ -30,8 +30,9 @@ final class CoreAdmin {
     }
 
     /** One scrape of /metrics. */
-    record Scrape(boolean reachable, boolean active, long nextSequence, Map<String, Long> decisionsByKind) {
-        static final Scrape UNREACHABLE = new Scrape(false, false, -1, Map.of());
+    record Scrape(boolean reachable, boolean active, long nextSequence, Map<String, Long> decisionsByKind,
+            double committedTransactions, double commitSeconds, double commits) {
+        static final Scrape UNREACHABLE = new Scrape(false, false, -1, Map.of(), -1, -1, -1);
     }
 
     Scrape scrape() {
@@ -58,11 +59,18 @@ final class CoreAdmin {
             kinds.merge(kind, (long) Double.parseDouble(m.group(2)), Long::sum);
         }
         return new Scrape(true, gauge(text, "ledger_core_active") > 0, gauge(text, "ledger_core_next_sequence"),
-                kinds);
+                kinds, value(text, "ledger_core_transactions_total\\{result=\"committed\"\\}"),
+                value(text, "ledger_core_commit_seconds_sum"), value(text, "ledger_core_commit_seconds_count"));
     }
 
     boolean ready() {
         return get("/readyz") != null;
+    }
+
+    /** A sample's value; {@code sample} is a regular expression (name and labels); -1 when absent. */
+    private static double value(String text, String sample) {
+        Matcher m = Pattern.compile("^" + sample + "\\s+(\\S+)", Pattern.MULTILINE).matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
     private static long gauge(String text, String name) {

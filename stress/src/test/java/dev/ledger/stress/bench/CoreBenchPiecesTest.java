@@ -43,6 +43,10 @@ class CoreBenchPiecesTest {
                 assertThat(fill.overdrafts()).isBetween(20L, 90L);
                 assertThat(sc.decisionsByKind()).containsEntry("rejected insufficient_funds", fill.overdrafts())
                         .containsEntry("applied", setup + 500 - fill.overdrafts()).hasSize(2);
+                // Every decision went out in a committed transaction, each commit timed.
+                assertThat(sc.committedTransactions()).isBetween(1.0, (double) setup + 500);
+                assertThat(sc.commits()).isGreaterThanOrEqualTo(sc.committedTransactions());
+                assertThat(sc.commitSeconds()).isPositive();
                 // Readiness is checked against Kafka's end offsets twice a second: it follows within a second.
                 long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (!admin.ready() && System.nanoTime() < readyBy) {
