@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the event id of a decision journal record from its bytes, so the {@link DecisionReader} can route the record
- * without building a {@link Decision} (its balances, account ids and reason).
+ * without building a {@link Decision} (its balances, account ids and reason). {@link #locate} only finds the id in
+ * the bytes: the router keys a UUID-shaped id from them without making a String.
  *
  * <p>The fast path takes the shape the core's encoder writes: field 1 ({@code event_id}) first and only once, ASCII,
  * followed by well-formed top-level fields (tags, varints and lengths inside the record). Anything else (no id, the
@@ -32,29 +33,49 @@ final class DecisionEventIds {
 
     /** The id when the record has the simple shape, else null. */
     static String fast(byte[] value) {
+        long at = locate(value);
+        // ASCII: Latin-1 decodes it to the same string, without a UTF-8 decoder.
+        return at < 0 ? null : new String(value, start(at), length(at), StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Where the id is when the record has the simple shape: its start and length packed in a long (read them with
+     * {@link #start} and {@link #length}); -1 for any other shape (then only {@link #of} tells the id). The id's
+     * bytes are ASCII.
+     */
+    static long locate(byte[] value) {
         if (value.length < 2 || value[0] != EVENT_ID_TAG) {
-            return null;
+            return -1;
         }
         long lengthAndEnd = varint32(value, 1);
         if (lengthAndEnd < 0) {
-            return null;
+            return -1;
         }
         int length = (int) (lengthAndEnd >>> 32);
         int start = (int) lengthAndEnd;
         if (length > value.length - start) {
-            return null;
+            return -1;
         }
         int end = start + length;
         for (int i = start; i < end; i++) {
             if (value[i] < 0) {
-                return null; // not ASCII: protobuf checks the UTF-8
+                return -1; // not ASCII: protobuf checks the UTF-8
             }
         }
         if (!wellFormed(value, end)) {
-            return null;
+            return -1;
         }
-        // ASCII: Latin-1 decodes it to the same string, without a UTF-8 decoder.
-        return new String(value, start, length, StandardCharsets.ISO_8859_1);
+        return (long) start << 32 | length;
+    }
+
+    /** The id's first index, from {@link #locate}'s answer. */
+    static int start(long located) {
+        return (int) (located >>> 32);
+    }
+
+    /** The id's length in bytes, from {@link #locate}'s answer. */
+    static int length(long located) {
+        return (int) located;
     }
 
     /** True if {@code value[from ..]} is a sequence of complete top-level fields of wire types 0, 1, 2 and 5. */

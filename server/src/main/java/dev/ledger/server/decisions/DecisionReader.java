@@ -209,9 +209,15 @@ public final class DecisionReader implements AutoCloseable {
                 skipped++;
                 continue;
             }
+            byte[] value = r.value();
             try {
-                // Only the id is read; the record's bytes go to the waiting connections as they are.
-                if (router.deliver(DecisionEventIds.of(r.value()), r.value())) {
+                // Only the id is read, in place when the record has the core's shape (no String for a UUID id);
+                // the record's bytes go to the waiting connections as they are.
+                long at = DecisionEventIds.locate(value);
+                boolean waited = at >= 0
+                        ? router.deliver(value, DecisionEventIds.start(at), DecisionEventIds.length(at))
+                        : router.deliver(DecisionEventIds.of(value), value);
+                if (waited) {
                     delivered++;
                 }
             } catch (InvalidProtocolBufferException e) {

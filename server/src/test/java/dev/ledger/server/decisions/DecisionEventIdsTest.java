@@ -34,6 +34,21 @@ class DecisionEventIdsTest {
     }
 
     @Test
+    void locateGivesTheIdsPlaceInTheRecordOnlyForTheCoresShape() {
+        String id = "0192f1c4-6e2a-7b3c-9d1e-4f5a6b7c8d9e";
+        byte[] record = full(id).toByteArray();
+        long at = DecisionEventIds.locate(record);
+        assertThat(at).isNotNegative();
+        assertThat(new String(record, DecisionEventIds.start(at), DecisionEventIds.length(at),
+                java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(id);
+        byte[] longId = Decision.newBuilder().setEventId("y".repeat(200)).build().toByteArray();
+        assertThat(DecisionEventIds.start(DecisionEventIds.locate(longId))).as("after a 2-byte length").isEqualTo(3);
+        assertThat(DecisionEventIds.length(DecisionEventIds.locate(longId))).isEqualTo(200);
+        assertThat(DecisionEventIds.locate(full("événement").toByteArray())).isNegative();
+        assertThat(DecisionEventIds.locate(new byte[] {10, 3, 'e', '-', '1', (byte) 0xFF})).isNegative();
+    }
+
+    @Test
     void otherShapesFallBackToProtobufAndGiveTheSameId() throws Exception {
         byte[] nonAscii = full("événement-名").toByteArray();
         assertThat(DecisionEventIds.fast(nonAscii)).isNull();

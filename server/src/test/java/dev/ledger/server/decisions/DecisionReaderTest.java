@@ -98,6 +98,28 @@ class DecisionReaderTest {
     }
 
     @Test
+    void aUuidIdIsRoutedStraightFromTheRecordsBytes() throws Exception {
+        partitions(1);
+        String id = java.util.UUID.randomUUID().toString();
+        AwaitedDecisions a = awaiting(id);
+        AwaitedDecisions other = awaiting(id.toUpperCase());
+        byte[] whole = Decision.newBuilder().setEventId(id).setOutcome(Outcome.OUTCOME_APPLIED)
+                .addBalances(AccountBalance.newBuilder().setAccountId("acct-1").setBalanceMinor(5)).build()
+                .toByteArray();
+        DecisionReader reader = new DecisionReader(consumer, TOPIC, SERVER, router).startReading();
+        try {
+            record(0, 0, SERVER, whole);
+            await(() -> !done.isEmpty());
+            assertThat(done).containsExactly(a);
+            assertThat(reader.delivered()).isEqualTo(1);
+            assertThat(a.finish(router)).singleElement().isSameAs(whole);
+            assertThat(other.complete()).as("the uppercase form is another id").isFalse();
+        } finally {
+            reader.close();
+        }
+    }
+
+    @Test
     void aKafkaFailureCostsAPauseNotTheReader() throws Exception {
         partitions(1);
         AwaitedDecisions a = awaiting("e-1");

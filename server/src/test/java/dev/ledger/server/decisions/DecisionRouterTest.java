@@ -2,16 +2,25 @@ package dev.ledger.server.decisions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ledger.proto.Decision;
+import dev.ledger.proto.Outcome;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The router's waiter chains on plain objects: registration results, unregistration, and racing event loops. */
+/**
+ * The router's waiter chains on plain objects: registration results, unregistration, UUID and other ids, ids
+ * delivered from a record's bytes, and racing event loops.
+ */
 @Timeout(60)
 class DecisionRouterTest {
 
@@ -70,12 +79,156 @@ class DecisionRouterTest {
         assertThat(router.size()).isZero();
     }
 
+    /** A decision record as the core writes it: the event id first. */
+    private static byte[] record(String eventId) {
+        return Decision.newBuilder().setEventId(eventId).setOutcome(Outcome.OUTCOME_APPLIED).build().toByteArray();
+    }
+
+    /** Delivers as the reader does: the id located in the record's bytes. */
+    private boolean deliverLocated(byte[] record) {
+        long at = DecisionEventIds.locate(record);
+        assertThat(at).as("the core's shape").isNotNegative();
+        return router.deliver(record, DecisionEventIds.start(at), DecisionEventIds.length(at));
+    }
+
+    @Test
+    void anIdLocatedInTheRecordsBytesReachesItsWaiterOnBothPaths() {
+        for (String id : new String[] {UUID.randomUUID().toString(), "order-17"}) {
+            AwaitedDecisions a = submit();
+            a.register(0, id, router);
+            a.ackWritten(new boolean[] {true});
+            byte[] decision = record(id);
+            assertThat(deliverLocated(record(id + "0"))).as("another id").isFalse();
+            assertThat(deliverLocated(decision)).as(id).isTrue();
+            assertThat(a.finish(router)).containsExactly(decision);
+            assertThat(deliverLocated(decision)).as("unregistered").isFalse();
+        }
+        assertThat(router.size()).isZero();
+    }
+
+    @Test
+    void anUppercaseUuidIsAnotherIdThanItsLowercaseForm() {
+        String lower = "0192f1c4-6e2a-7b3c-9d1e-4f5a6b7c8d9e";
+        AwaitedDecisions a = submit();
+        a.register(0, lower, router);
+        assertThat(router.deliver(lower.toUpperCase(), new byte[] {1})).isFalse();
+        assertThat(deliverLocated(record(lower.toUpperCase()))).isFalse();
+        AwaitedDecisions upper = submit();
+        upper.register(0, lower.toUpperCase(), router);
+        assertThat(router.size()).isEqualTo(2);
+        assertThat(deliverLocated(record(lower.toUpperCase()))).isTrue();
+        a.ackWritten(new boolean[] {true});
+        assertThat(a.complete()).as("the lowercase id is not decided yet").isFalse();
+    }
+
+    @Test
+    void waitersOfOneUuidJoinAChainAndLeaveItInAnyOrder() {
+        String id = UUID.randomUUID().toString();
+        AwaitedDecisions a = new AwaitedDecisions(1, 2, x -> { });
+        AwaitedDecisions b = submit();
+        AwaitedDecisions c = submit();
+        assertThat(router.register(id, a, 1)).isEqualTo(DecisionRouter.REGISTERED);
+        assertThat(router.register(id, a, 0)).as("a lone waiter's copy").isEqualTo(1);
+        assertThat(router.register(id, b, 0)).isEqualTo(DecisionRouter.REGISTERED);
+        assertThat(router.register(id, c, 0)).isEqualTo(DecisionRouter.REGISTERED);
+        assertThat(router.register(id, a, 0)).as("a copy behind other waiters").isEqualTo(1);
+        router.unregister(id, b);
+        router.unregister(id, submit()); // not a waiter: changes nothing
+        byte[] first = record(id);
+        assertThat(deliverLocated(first)).isTrue();
+        c.ackWritten(new boolean[] {true});
+        assertThat(c.finish(router)).containsExactly(first);
+        router.unregister(id, c); // registered here, not through c: back to a lone waiter, a
+        b.ackWritten(new boolean[] {true});
+        assertThat(b.complete()).as("left before the decision").isFalse();
+        assertThat(router.register(id, a, 0)).as("the lone waiter kept its slot").isEqualTo(1);
+        router.unregister(id, a);
+        assertThat(router.size()).isZero();
+        assertThat(deliverLocated(first)).isFalse();
+    }
+
+    @Test
+    void manyAwaitedUuidsAreAllFoundAndAllLeave() {
+        List<AwaitedDecisions> submits = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            String id = new UUID(i / 7, i).toString(); // sequential, not random: the hash spreads them
+            AwaitedDecisions a = submit();
+            a.register(0, id, router);
+            a.ackWritten(new boolean[] {true});
+            submits.add(a);
+            ids.add(id);
+        }
+        assertThat(router.size()).isEqualTo(20_000);
+        for (int i = 0; i < ids.size(); i++) {
+            assertThat(deliverLocated(record(ids.get(i)))).isTrue();
+            assertThat(submits.get(i).complete()).isTrue();
+        }
+        submits.forEach(a -> a.finish(router));
+        assertThat(router.size()).isZero();
+    }
+
+    /**
+     * One event loop registers fresh UUIDs and finishes the completed Submits while the reader's thread delivers
+     * their decisions by bytes: every Submit gets its decision and none is left registered.
+     */
+    @Test
+    void anEventLoopRegisteringWhileTheReaderDeliversLosesNoDecision() throws Exception {
+        int rounds = 20_000;
+        BlockingQueue<byte[]> toDecide = new ArrayBlockingQueue<>(rounds);
+        BlockingQueue<AwaitedDecisions> completed = new ArrayBlockingQueue<>(rounds);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                for (int r = 0; r < rounds; r++) {
+                    byte[] decision = toDecide.poll(10, TimeUnit.SECONDS);
+                    assertThat(decision).as("decision %d handed over", r).isNotNull();
+                    assertThat(deliverLocated(decision)).as("registered before it was handed over").isTrue();
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }, "reader");
+        reader.start();
+        int finished = 0;
+        for (int r = 0; r < rounds; r++) {
+            String id = UUID.randomUUID().toString();
+            AwaitedDecisions a = new AwaitedDecisions(r, 1, completed::add);
+            a.register(0, id, router);
+            a.ackWritten(new boolean[] {true});
+            toDecide.add(record(id));
+            for (AwaitedDecisions done; (done = completed.poll()) != null; finished++) {
+                assertThat(done.finish(router)).hasSize(1);
+            }
+        }
+        while (finished < rounds) {
+            AwaitedDecisions done = completed.poll(10, TimeUnit.SECONDS);
+            assertThat(done).as("completed %d of %d", finished, rounds).isNotNull();
+            assertThat(done.finish(router)).hasSize(1);
+            finished++;
+        }
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(reader.isAlive()).isFalse();
+        assertThat(failure.get()).isNull();
+        assertThat(router.size()).isZero();
+    }
+
+    @Test
+    void racingRegistrationsOfSharedUuidsLoseNoWaiterAndLeaveNone() throws Exception {
+        String[] shared = {UUID.randomUUID().toString(), UUID.randomUUID().toString(), UUID.randomUUID().toString()};
+        race(r -> shared[r % 3]);
+    }
+
+    @Test
+    void racingRegistrationsAndUnregistrationsLoseNoWaiterAndLeaveNone() throws Exception {
+        race(r -> "id-" + r % 3);
+    }
+
     /**
      * Event loops register, are delivered to and unregister for a few shared ids at once: a registered waiter is
      * always reached by a decision delivered while it is registered, and nothing is left behind.
      */
-    @Test
-    void racingRegistrationsAndUnregistrationsLoseNoWaiterAndLeaveNone() throws Exception {
+    private void race(IntFunction<String> idOf) throws Exception {
         int threads = 4;
         int rounds = 5_000;
         CountDownLatch start = new CountDownLatch(1);
@@ -88,7 +241,7 @@ class DecisionRouterTest {
                 try {
                     start.await();
                     for (int r = 0; r < rounds; r++) {
-                        String id = "id-" + (r + seed) % 3;
+                        String id = idOf.apply(r + seed);
                         byte[] decision = id.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
                         AwaitedDecisions a = new AwaitedDecisions(r, 1, x -> { });
                         a.register(0, id, router);
