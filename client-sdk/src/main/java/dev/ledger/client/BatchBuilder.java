@@ -24,7 +24,11 @@ final class BatchBuilder {
 
     /** Bytes an event adds to a Submit: tag, length varint, payload. */
     static int encodedSize(PendingEvent event) {
-        int len = event.bytes.size();
+        return event.encodedSize;
+    }
+
+    /** Bytes an event of {@code len} encoded bytes adds to a Submit: tag, length varint, payload. */
+    static int encodedSize(int len) {
         return 1 + CodedOutputStream.computeUInt32SizeNoTag(len) + len;
     }
 

@@ -104,7 +104,11 @@ final class ClientCore {
             return failed(event.getEventId(), awaitDecision, new LedgerBackpressureException("event "
                     + event.getEventId() + " refused: " + admission.max() + " events already in flight (maxInFlightEvents)"));
         }
-        return admitted(List.of(event), System.nanoTime(), awaitDecision).get(0);
+        // One clock read: the submit time is also the time the deadline timer is armed from.
+        long nowNanos = System.nanoTime();
+        PendingEvent p = pending(event, nowNanos + settings.requestTimeoutNanos(), nowNanos, 1, awaitDecision);
+        enqueue(List.of(p));
+        return p;
     }
 
     private List<PendingEvent> admitList(List<MutationEvent> events, boolean awaitDecision) {
@@ -154,17 +158,28 @@ final class ClientCore {
         long deadlineNanos = startNanos + settings.requestTimeoutNanos();
         List<PendingEvent> pending = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
-            MutationEvent event = events.get(i);
-            PendingEvent p = new PendingEvent(event.getEventId(), EventKeys.of(event), event.toByteString(),
-                    deadlineNanos, i == 0 ? events.size() : 1, settler, awaitDecision);
-            armDeadline(p, deadlineNanos - System.nanoTime());
-            pending.add(p);
+            pending.add(pending(events.get(i), deadlineNanos, System.nanoTime(), i == 0 ? events.size() : 1,
+                    awaitDecision));
         }
+        enqueue(pending);
+        return pending;
+    }
+
+    /** An admitted event, encoded here on the submitting thread, its deadline timer armed at {@code nowNanos}. */
+    private PendingEvent pending(MutationEvent event, long deadlineNanos, long nowNanos, int groupSize,
+            boolean awaitDecision) {
+        PendingEvent p = new PendingEvent(event.getEventId(), EventKeys.of(event), event.toByteString(),
+                deadlineNanos, groupSize, settler, awaitDecision);
+        armDeadline(p, deadlineNanos - nowNanos);
+        return p;
+    }
+
+    /** Hands one submit call's admitted events to the event loop. */
+    private void enqueue(List<PendingEvent> pending) {
         if (!submitQueue.add(pending) || closed.get()) {
             // Lost a race with close(): its sweep may not have seen these, so end them here (first outcome wins).
             pending.forEach(p -> p.fail(closedFailure()));
         }
-        return pending;
     }
 
     private void armDeadline(PendingEvent p, long delayNanos) {
@@ -201,7 +216,12 @@ final class ClientCore {
         if (p.deadlineTimer != null) {
             p.deadlineTimer.cancel();
         }
-        recorder.eventCompleted(outcome, status, p.deadlineNanos - settings.requestTimeoutNanos());
+        long submittedAtNanos = p.deadlineNanos - settings.requestTimeoutNanos();
+        if (loop.inEventLoop()) {
+            recorder.eventCompletedOnLoop(outcome, status, submittedAtNanos); // an Ack or Decision: no atomic add
+        } else {
+            recorder.eventCompleted(outcome, status, submittedAtNanos);
+        }
         if (settings.strictKeyOrder()) {
             dispatcher.keySettled(p);
         }

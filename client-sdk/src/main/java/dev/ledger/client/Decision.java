@@ -42,11 +42,38 @@ public record Decision(String eventId, Outcome outcome, ReasonCode reasonCode, S
     }
 
     static Decision of(dev.ledger.proto.Decision d) {
-        Map<String, Long> balances = new LinkedHashMap<>();
-        for (AccountBalance b : d.getBalancesList()) {
-            balances.put(b.getAccountId(), b.getBalanceMinor());
-        }
         return new Decision(d.getEventId(), d.getOutcome(), d.getReasonCode(), d.getReason(), d.getDuplicate(),
-                balances, d.getMutationPartition(), d.getMutationOffset());
+                balances(d), d.getMutationPartition(), d.getMutationOffset());
+    }
+
+    /**
+     * The decision's balances as an immutable map, built once: the constructor's {@code Map.copyOf} hands an
+     * immutable map back as it is, so each account id is hashed once. An account named twice keeps its last balance,
+     * as a map filled in order would (the core names each account once; this only keeps the rule total).
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Long> balances(dev.ledger.proto.Decision d) {
+        int n = d.getBalancesCount();
+        if (n == 0) {
+            return Map.of();
+        }
+        if (n == 1) {
+            AccountBalance b = d.getBalances(0);
+            return Map.of(b.getAccountId(), b.getBalanceMinor());
+        }
+        Map.Entry<String, Long>[] entries = (Map.Entry<String, Long>[]) new Map.Entry<?, ?>[n];
+        for (int i = 0; i < n; i++) {
+            AccountBalance b = d.getBalances(i);
+            entries[i] = Map.entry(b.getAccountId(), b.getBalanceMinor());
+        }
+        try {
+            return Map.ofEntries(entries);
+        } catch (IllegalArgumentException duplicateAccount) {
+            Map<String, Long> inOrder = new LinkedHashMap<>();
+            for (Map.Entry<String, Long> e : entries) {
+                inOrder.put(e.getKey(), e.getValue());
+            }
+            return inOrder;
+        }
     }
 }

@@ -109,7 +109,10 @@ final class Dispatcher {
     /** New events from the submit queue, a group's events contiguous. */
     void enqueue(List<PendingEvent> events) {
         if (gate == null) {
-            ready.addAll(events);
+            // Not addAll: ArrayDeque's goes through forEach and a method reference, per submit call.
+            for (int i = 0, n = events.size(); i < n; i++) {
+                ready.addLast(events.get(i));
+            }
         } else {
             for (PendingEvent event : events) {
                 // A settled event never enters the gate: nothing would ever let its key's next event through.

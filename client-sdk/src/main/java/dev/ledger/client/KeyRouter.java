@@ -33,14 +33,20 @@ final class KeyRouter {
 
     /** Gives events from the head of {@code ready} to connections until it is empty or no connection has room. */
     void route(ArrayDeque<PendingEvent> ready) {
+        // The queue of the connection given to last: consecutive events mostly go to the same one.
+        Connection last = null;
+        ArrayDeque<PendingEvent> lastQueue = null;
         while (!ready.isEmpty()) {
             PendingEvent event = ready.peekFirst();
             if (event.isDone()) {
                 ready.pollFirst();
                 continue;
             }
-            Connection to = pins.pinnedTo(event.key);
-            if (to == null) {
+            KeyPins.Pin<Connection> pin = pins.pinOf(event.key); // the one look-up of the key
+            Connection to;
+            if (pin != null) {
+                to = pin.to;
+            } else {
                 to = stickyConnection();
                 if (to == null) {
                     return; // no connection has room: the rest waits, in order
@@ -48,9 +54,12 @@ final class KeyRouter {
                 cursor.given(BatchBuilder.encodedSize(event));
             }
             ready.pollFirst();
-            given.computeIfAbsent(to, c -> new ArrayDeque<>()).addLast(event);
-            pins.pin(event.key, to);
-            event.pinned = true;
+            if (to != last) {
+                last = to;
+                lastQueue = given.computeIfAbsent(to, c -> new ArrayDeque<>());
+            }
+            lastQueue.addLast(event);
+            event.pin = pins.pin(event.key, pin, to);
         }
     }
 
@@ -107,9 +116,10 @@ final class KeyRouter {
 
     /** The event is answered (or never will be on its connection): its key may move once none of it is left. */
     void answered(PendingEvent event) {
-        if (event.pinned) {
-            event.pinned = false;
-            pins.release(event.key);
+        KeyPins.Pin<Connection> pin = event.pin;
+        if (pin != null) {
+            event.pin = null;
+            pins.release(pin); // no look-up unless it was the key's last unanswered event
         }
     }
 

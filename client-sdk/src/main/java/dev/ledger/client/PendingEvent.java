@@ -35,6 +35,8 @@ final class PendingEvent {
     /** The Kafka key it will be written under ({@link EventKeys}): events of one key are kept in submit order. */
     final String key;
     final ByteString bytes;
+    /** Bytes the event adds to a Submit ({@link BatchBuilder#encodedSize(int)}), computed once, off the loop. */
+    final int encodedSize;
     final CompletableFuture<Receipt> future = new CompletableFuture<>();
     /** Set when the event awaits the core's decision: then this future is the caller's, not {@link #future}. */
     final CompletableFuture<Decision> decision;
@@ -43,8 +45,11 @@ final class PendingEvent {
     final int groupSize;
     private final Settler settler;
     private volatile int settled;
-    /** Given to a connection and not answered yet, so its key is pinned there ({@link KeyPins}; event loop only). */
-    boolean pinned;
+    /**
+     * Set while the event is given to a connection and not answered yet: the pin that holds its key there
+     * ({@link KeyPins}; event loop only), null otherwise.
+     */
+    KeyPins.Pin<Connection> pin;
     /** Resends so far (event loop only). */
     int attempts;
     /** The last Ack said ACCEPTED and its decision is awaited (event loop only; cleared when it is resent). */
@@ -69,6 +74,7 @@ final class PendingEvent {
         this.decision = awaitDecision ? new CompletableFuture<>() : null;
         this.eventId = eventId;
         this.bytes = bytes;
+        this.encodedSize = BatchBuilder.encodedSize(bytes.size());
         this.deadlineNanos = deadlineNanos;
         this.groupSize = groupSize;
         this.settler = settler;

@@ -1,6 +1,8 @@
 package dev.ledger.client;
 
 import dev.ledger.proto.Status;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * Callers name the fact, never a counter. Without a listener ({@link #NO_LISTENER}) a fact costs a counter
  * increment: no clock read, no allocation.
  *
- * <p>Thread-safe: counters are {@link LongAdder}s; a listener failure is caught, counted and logged at most once a
- * {@link #WARN_INTERVAL_NANOS minute}.
+ * <p>Thread-safe: counters are {@link LongAdder}s, except that events completed on the client's I/O thread (its
+ * Acks and Decisions, nearly all of them) are counted in fields only that thread writes
+ * ({@link #eventCompletedOnLoop}): a plain store instead of an atomic add per event. A listener failure is caught,
+ * counted and logged at most once a {@link #WARN_INTERVAL_NANOS minute}.
  */
 final class Recorder {
 
@@ -25,11 +29,31 @@ final class Recorder {
 
     static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+    private static final VarHandle ACCEPTED_ON_LOOP;
+    private static final VarHandle FAILED_ON_LOOP;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            ACCEPTED_ON_LOOP = lookup.findVarHandle(Recorder.class, "acceptedOnLoop", long.class);
+            FAILED_ON_LOOP = lookup.findVarHandle(Recorder.class, "failedOnLoop", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final LongAdder framesSent = new LongAdder();
     private final LongAdder eventsSent = new LongAdder();
     private final LongAdder framesAnswered = new LongAdder();
     private final LongAdder eventsAccepted = new LongAdder();
     private final LongAdder eventsFailed = new LongAdder();
+    /**
+     * Events completed on the I/O thread, written by that thread only, so an increment needs no atomic
+     * read-modify-write; written and read with opaque access so no reader sees a torn value. The future completion
+     * that follows each increment publishes it to whoever sees the future done.
+     */
+    private long acceptedOnLoop;
+    private long failedOnLoop;
     private final LongAdder eventsRetried = new LongAdder();
     private final LongAdder waitsForRoom = new LongAdder();
     private final LongAdder connectionsOpened = new LongAdder();
@@ -87,6 +111,25 @@ final class Recorder {
     /** An admitted event ended; {@code submittedAtNanos} is when its submit call was made. */
     void eventCompleted(EventOutcome outcome, Status status, long submittedAtNanos) {
         (outcome.succeeded() ? eventsAccepted : eventsFailed).increment();
+        if (listening) {
+            try {
+                listener.eventCompleted(outcome, status, System.nanoTime() - submittedAtNanos);
+            } catch (Exception e) {
+                listenerFailed("eventCompleted", e);
+            }
+        }
+    }
+
+    /**
+     * {@link #eventCompleted}, called only by the client's one I/O thread: the same count and listener call, without
+     * an atomic add. Every call must come from that same thread (a second writer would lose counts).
+     */
+    void eventCompletedOnLoop(EventOutcome outcome, Status status, long submittedAtNanos) {
+        if (outcome.succeeded()) {
+            ACCEPTED_ON_LOOP.setOpaque(this, acceptedOnLoop + 1);
+        } else {
+            FAILED_ON_LOOP.setOpaque(this, failedOnLoop + 1);
+        }
         if (listening) {
             try {
                 listener.eventCompleted(outcome, status, System.nanoTime() - submittedAtNanos);
@@ -189,8 +232,10 @@ final class Recorder {
      */
     ClientStats snapshot(int eventsInFlight) {
         long lost = connectionsLost.sum();
-        return new ClientStats(framesSent.sum(), eventsSent.sum(), framesAnswered.sum(), eventsAccepted.sum(),
-                eventsFailed.sum(), eventsRetried.sum(), waitsForRoom.sum(), connectionsOpened.sum(), lost,
+        long accepted = eventsAccepted.sum() + (long) ACCEPTED_ON_LOOP.getOpaque(this);
+        long failed = eventsFailed.sum() + (long) FAILED_ON_LOOP.getOpaque(this);
+        return new ClientStats(framesSent.sum(), eventsSent.sum(), framesAnswered.sum(), accepted, failed,
+                eventsRetried.sum(), waitsForRoom.sum(), connectionsOpened.sum(), lost,
                 connectFailures.sum(), listenerFailures.get(), eventsInFlight);
     }
 }

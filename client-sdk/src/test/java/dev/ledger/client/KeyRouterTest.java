@@ -141,4 +141,17 @@ class KeyRouterTest {
         router.route(ready);
         assertThat(given().get(second)).as("alice is free again").containsExactly("a1", "b", "a2", "z");
     }
+
+    @Test
+    void anEventAnsweredAfterThePinsWereClearedDoesNotFreeItsKeysNewPin() {
+        PendingEvent stale = route(event("a1", "alice")).get(0);
+        router.clearPins(); // as close() does; a1 still holds its old pin
+        route(event("a2", "alice"), event("b", "k-b"), event("c", "k-c")); // first has a full Submit's worth
+
+        router.answered(stale);
+        route(event("a3", "alice"));
+
+        assertThat(given().get(first)).containsExactly("a1", "a2", "b", "c", "a3");
+        assertThat(given()).as("a2 still pins alice to the first connection").doesNotContainKey(second);
+    }
 }

@@ -77,6 +77,37 @@ class RecorderTest {
     }
 
     @Test
+    void eventsCompletedOnTheLoopAndElsewhereAreCountedOnceEachAndAllReachTheListener() throws Exception {
+        CountingListener heard = new CountingListener();
+        Recorder recorder = new Recorder(heard);
+        Thread loop = new Thread(() -> {
+            for (int i = 0; i < 1_000; i++) {
+                recorder.eventCompletedOnLoop(EventOutcome.ACCEPTED, Status.STATUS_ACCEPTED, System.nanoTime());
+            }
+            recorder.eventCompletedOnLoop(EventOutcome.REJECTED, Status.STATUS_INVALID, System.nanoTime());
+        });
+        Thread timer = new Thread(() -> {
+            for (int i = 0; i < 500; i++) {
+                recorder.eventCompleted(EventOutcome.TIMED_OUT, Status.STATUS_UNSPECIFIED, System.nanoTime());
+            }
+            recorder.eventCompleted(EventOutcome.DECISION_APPLIED, Status.STATUS_ACCEPTED, System.nanoTime());
+        });
+        loop.start();
+        timer.start();
+        loop.join(10_000);
+        timer.join(10_000);
+        assertThat(loop.isAlive() || timer.isAlive()).isFalse();
+
+        ClientStats stats = recorder.snapshot(0);
+        assertThat(stats.eventsAccepted()).isEqualTo(1_001);
+        assertThat(stats.eventsFailed()).isEqualTo(501);
+        assertThat(heard.count("eventCompleted ACCEPTED STATUS_ACCEPTED")).isEqualTo(1_000);
+        assertThat(heard.count("eventCompleted REJECTED STATUS_INVALID")).isEqualTo(1);
+        assertThat(heard.count("eventCompleted TIMED_OUT STATUS_UNSPECIFIED")).isEqualTo(500);
+        assertThat(heard.count("eventCompleted DECISION_APPLIED STATUS_ACCEPTED")).isEqualTo(1);
+    }
+
+    @Test
     void aListenerFailureIsLoggedAtMostOnceAMinute() {
         Recorder recorder = new Recorder(Recorder.NO_LISTENER);
         long t = System.nanoTime();
