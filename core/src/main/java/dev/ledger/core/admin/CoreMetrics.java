@@ -29,8 +29,10 @@ public final class CoreMetrics {
     private final Counter transactions = Counter.builder().name("ledger_core_transactions_total")
             .help("Kafka transactions of the active core").labelNames("result").register(registry);
     private final Histogram commitDuration = Histogram.builder().name("ledger_core_commit_seconds")
-            .help("How long the core loop waited in commitTransaction (flush of the decisions, then the broker's end"
-                    + " of the transaction); a decision becomes visible to its server only after it")
+            .help("How long the core loop waited in commitTransaction (flush of what the transaction holds, then the"
+                    + " broker's end of the transaction), for every transaction of the active core: those with"
+                    + " decisions, and the idle ones that carry only group offsets or snapshot chunks. A decision"
+                    + " becomes visible to its server only after its transaction's commit")
             .classicOnly().classicUpperBounds(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5)
             .withoutExemplars().register(registry);
     private final Counter snapshots = Counter.builder().name("ledger_core_snapshots_total")

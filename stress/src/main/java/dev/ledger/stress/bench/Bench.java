@@ -285,11 +285,12 @@ public final class Bench {
         CoreAdmin.Scrape after = coreAdmin == null ? CoreAdmin.Scrape.UNREACHABLE : coreAdmin.scrape();
         double transactions = after.committedTransactions() - before.committedTransactions();
         double commits = after.commits() - before.commits();
-        if (!before.reachable() || !after.reachable() || before.commits() < 0 || transactions <= 0 || commits <= 0) {
+        if (!before.reachable() || !after.reachable() || before.commits() < 0 || before.committedTransactions() < 0
+                || transactions <= 0 || commits <= 0) {
             return;
         }
         System.out.printf("core transactions (measured part): %.0f committed, %.1f per second, %.0f decided events"
-                + " each, mean commit %.2f ms%n", transactions, transactions / (r.durationNanos() / 1e9),
+                + " each, mean commit %.2f ms (idle commits included)%n", transactions, transactions / (r.durationNanos() / 1e9),
                 r.acked() / transactions, (after.commitSeconds() - before.commitSeconds()) * 1000 / commits);
     }
 

@@ -29,7 +29,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The benchmark's ceiling: a plain KafkaProducer with the server's default producer settings (acks=all,
  * idempotence, linger 1 ms, batch 128 KiB, lz4) sending the driver's own transfer events as the server would write
- * them (keyed by payer, with the same three headers and header sizes), as fast as it can. Latency is from
+ * them (keyed by payer, with the server's four headers, in its order and
+ * with sizes like its own), as fast as it can. Latency is from
  * {@code send()} to the acknowledgement callback. Not thread-safe; one run per instance.
  */
 public final class RawProducerBench {
@@ -71,6 +72,7 @@ public final class RawProducerBench {
         RecordHeaders headers = new RecordHeaders();
         headers.add(MutationHeaders.INGEST_TS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII));
         headers.add(MutationHeaders.CLIENT_NAME, "ledger-stress".getBytes(StandardCharsets.UTF_8));
+        headers.add(MutationHeaders.PRINCIPAL, "anonymous".getBytes(StandardCharsets.UTF_8));
         headers.add(MutationHeaders.SERVER_ID, "bench-raw-producer".getBytes(StandardCharsets.UTF_8));
         return headers;
     }
