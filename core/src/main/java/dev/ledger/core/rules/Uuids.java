@@ -7,9 +7,10 @@ import java.nio.ByteOrder;
 /**
  * Parses the canonical lowercase UUID text form ({@code 8-4-4-4-12} hex digits, 36 chars) into two longs without
  * allocating. Other spellings (upper case, no dashes) are not UUID-shaped here: they are kept as text, so two ids
- * that differ as strings never collapse into one. Thread-safe (stateless).
+ * that differ as strings never collapse into one. The one owner of that rule: the ledger's id tables and the ingest
+ * server's decision routing both key ids by it. Thread-safe (stateless).
  */
-final class Uuids {
+public final class Uuids {
 
     /** Value of each byte (or char below 256) as a lowercase hex digit, or -1; shared with {@link MutationView}. */
     static final byte[] HEX = new byte[256];
@@ -47,6 +48,23 @@ final class Uuids {
         return (a | c | d | e) >= 0;
     }
 
+    /** True if {@code b[o .. o + length)} is a UUID in the canonical lowercase text form (as ASCII bytes). */
+    public static boolean isUuid(byte[] b, int o, int length) {
+        return length == 36 && b[o + 8] == '-' && b[o + 13] == '-' && b[o + 18] == '-' && b[o + 23] == '-'
+                && (hex8((long) LONGS.get(b, o)) | hex8(twoInts(b, o + 9, o + 14)) | hex8(twoInts(b, o + 19, o + 24))
+                        | hex8((long) LONGS.get(b, o + 28))) >= 0;
+    }
+
+    /** The high 64 bits of the UUID text at {@code b[o]}; only where {@link #isUuid(byte[], int, int)} accepted. */
+    public static long msb(byte[] b, int o) {
+        return hex8((long) LONGS.get(b, o)) << 32 | hex8(twoInts(b, o + 9, o + 14));
+    }
+
+    /** The low 64 bits of the UUID text at {@code b[o]}; only where {@link #isUuid(byte[], int, int)} accepted. */
+    public static long lsb(byte[] b, int o) {
+        return hex8(twoInts(b, o + 19, o + 24)) << 32 | hex8((long) LONGS.get(b, o + 28));
+    }
+
     private static long twoInts(byte[] b, int first, int second) {
         return (int) INTS.get(b, first) & 0xFFFFFFFFL | (long) (int) INTS.get(b, second) << 32;
     }
@@ -66,7 +84,8 @@ final class Uuids {
         return (v | v >>> 16) & 0xFFFFFFFFL;
     }
 
-    static boolean isUuid(String s) {
+    /** True if {@code s} is a UUID in the canonical lowercase text form. */
+    public static boolean isUuid(String s) {
         if (s.length() != 36 || s.charAt(8) != '-' || s.charAt(13) != '-' || s.charAt(18) != '-' || s.charAt(23) != '-') {
             return false;
         }
@@ -79,12 +98,12 @@ final class Uuids {
     }
 
     /** The high 64 bits (the first three groups, 16 hex digits); only for a string {@link #isUuid} accepted. */
-    static long msb(String s) {
+    public static long msb(String s) {
         return bits(s, 0, 18);
     }
 
     /** The low 64 bits (the last two groups, 16 hex digits); only for a string {@link #isUuid} accepted. */
-    static long lsb(String s) {
+    public static long lsb(String s) {
         return bits(s, 19, 36);
     }
 

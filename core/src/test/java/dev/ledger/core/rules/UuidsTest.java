@@ -80,4 +80,27 @@ class UuidsTest {
     void otherSpellingsAreNotUuidShaped(String s) {
         assertThat(Uuids.isUuid(s)).isFalse();
     }
+
+    @Test
+    void theBytesFormAgreesWithTheStringFormAndWithJavaUtilUuid() {
+        Random random = new Random(3);
+        for (int i = 0; i < 10_000; i++) {
+            UUID u = new UUID(random.nextLong(), random.nextLong());
+            String s = u.toString();
+            byte[] b = ("xyz" + s + "!").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(Uuids.isUuid(b, 3, 36)).as(s).isTrue();
+            assertThat(Uuids.msb(b, 3)).isEqualTo(u.getMostSignificantBits());
+            assertThat(Uuids.lsb(b, 3)).isEqualTo(u.getLeastSignificantBits());
+        }
+        String s = "0192f1c4-6e2a-7b3c-9d1e-4f5a6b7c8d9e";
+        for (int at = 0; at < s.length(); at++) { // each character replaced: a non-hex digit, a moved dash, upper case
+            for (char c : new char[] {'x', 'G', 'A', '-', '/', ':', '`', (char) 0xE9}) {
+                String broken = s.substring(0, at) + c + s.substring(at + 1);
+                byte[] b = broken.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(Uuids.isUuid(b, 0, 36)).as(broken).isEqualTo(Uuids.isUuid(broken));
+                assertThat(Uuids.isUuid(broken)).as(broken).isEqualTo(broken.equals(s));
+            }
+        }
+        assertThat(Uuids.isUuid(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 35)).isFalse();
+    }
 }
