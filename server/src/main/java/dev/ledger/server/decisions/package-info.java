@@ -10,6 +10,7 @@
  *
  * <p>Entry points: {@code DecisionReader.start} (wired in {@code LedgerServer}) and {@code AwaitedDecisions}
  * (created by the connection handler). Callers: {@code dev.ledger.server} only. It may call Kafka's consumer and
- * the journal's key rule ({@code dev.ledger.core.journal.DecisionKeys}); it never touches a channel.
+ * the journal's key rule ({@code dev.ledger.core.journal.DecisionKeys}) and the core's UUID rule ({@code
+ * dev.ledger.core.rules.Uuids}); it never touches a channel.
  */
 package dev.ledger.server.decisions;
