@@ -2,6 +2,7 @@ package dev.ledger.core.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,5 +103,55 @@ class UuidsTest {
             }
         }
         assertThat(Uuids.isUuid(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 35)).isFalse();
+    }
+
+    // The ingest server's decision routing keys ids by this rule from both forms (a Submit's String, a record's bytes).
+
+    private static byte[] inBytes(String id, int offset) {
+        byte[] bytes = new byte[offset + id.length() + 3];
+        System.arraycopy(id.getBytes(StandardCharsets.ISO_8859_1), 0, bytes, offset, id.length());
+        return bytes;
+    }
+
+    @Test
+    void aCanonicalUuidReadsToTheSameBitsFromAStringAndFromBytesAtAnOffset() {
+        Random random = new Random(5);
+        for (int i = 0; i < 10_000; i++) {
+            UUID uuid = new UUID(random.nextLong(), random.nextLong());
+            String id = uuid.toString();
+            byte[] bytes = inBytes(id, 7);
+            assertThat(Uuids.isUuid(id)).isTrue();
+            assertThat(Uuids.isUuid(bytes, 7, id.length())).isTrue();
+            assertThat(Uuids.msb(id)).isEqualTo(uuid.getMostSignificantBits());
+            assertThat(Uuids.lsb(id)).isEqualTo(uuid.getLeastSignificantBits());
+            assertThat(Uuids.msb(bytes, 7)).isEqualTo(uuid.getMostSignificantBits());
+            assertThat(Uuids.lsb(bytes, 7)).isEqualTo(uuid.getLeastSignificantBits());
+        }
+        String edges = "00000000-0000-0000-0000-000000000000";
+        assertThat(Uuids.isUuid(edges)).isTrue();
+        assertThat(Uuids.msb("ffffffff-ffff-ffff-ffff-ffffffffffff")).isEqualTo(-1L);
+    }
+
+    @Test
+    void anyOtherIdIsNotUuidShapedAsAStringOrAsBytes() {
+        String uuid = "0192f1c4-6e2a-7b3c-9d1e-4f5a6b7c8d9e";
+        String[] others = {
+            "", "e-1", uuid.toUpperCase(), uuid.substring(1), uuid + "0", uuid.replace('-', '_'),
+            "0192f1c46e2a7b3c9d1e4f5a6b7c8d9e0000", // 36 characters, no dashes
+            "0192f1c4-6e2a-7b3c-9d1e4-f5a6b7c8d9e", // a dash moved
+            uuid.replace('9', 'g'), uuid.replace('9', '/'), uuid.replace('9', ':'), uuid.replace('a', '`'),
+            uuid.replace('9', 'é'), uuid.replace('9', '名'), uuid.replace('9', 'A'),
+        };
+        for (String id : others) {
+            assertThat(Uuids.isUuid(id)).as(id).isFalse();
+            byte[] latin1 = id.getBytes(StandardCharsets.UTF_8);
+            assertThat(Uuids.isUuid(inBytes(new String(latin1, StandardCharsets.ISO_8859_1), 2), 2,
+                    latin1.length)).as("bytes of %s", id).isFalse();
+        }
+        for (int at = 0; at < uuid.length(); at++) { // every single character replaced by a non-hex one
+            String broken = uuid.substring(0, at) + 'x' + uuid.substring(at + 1);
+            assertThat(Uuids.isUuid(broken)).as(broken).isFalse();
+            assertThat(Uuids.isUuid(inBytes(broken, 0), 0, broken.length())).as(broken).isFalse();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.ledger.server.decisions;
 
+import dev.ledger.core.rules.Uuids;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -13,8 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Bounded by the connections' in-flight windows: an event awaits only while it counts against its connection's
  * window. Thread-safe: the ids are split by hash among {@value #STRIPES} stripes, each guarded by its own lock held
  * only for one lookup or update (no shared counter, no wait longer than a short table update, so an event loop is
- * never blocked for long). A UUID-shaped id ({@link EventIdKeys}) is kept by its two longs in the stripe's
- * {@link UuidTable}, with a lone waiter inline; any other id by its String in the stripe's map. The reader hands
+ * never blocked for long). A UUID-shaped id (the core's {@link Uuids} rule, the ledger's own) is kept by its two
+ * longs in the stripe's {@link UuidTable}, with a lone waiter inline; any other id by its String in the stripe's map. The reader hands
  * over the id as the record's bytes, so a UUID-shaped id is never made into a String. A waiter chain is immutable
  * once stored, so a decision is handed to its waiters outside the lock. Decisions travel as the journal's bytes:
  * nothing here parses them.
@@ -80,11 +81,11 @@ public final class DecisionRouter {
      * the id already has {@link #MAX_WAITERS_PER_EVENT_ID} waiters.
      */
     int register(String eventId, AwaitedDecisions submit, int index) {
-        if (!EventIdKeys.isUuid(eventId)) {
+        if (!Uuids.isUuid(eventId)) {
             return registerOther(eventId, submit, index);
         }
-        long high = EventIdKeys.high(eventId);
-        long low = EventIdKeys.low(eventId);
+        long high = Uuids.msb(eventId);
+        long low = Uuids.lsb(eventId);
         long hash = UuidTable.hash(high, low, seed);
         Stripe s = stripe(hash);
         synchronized (s) {
@@ -133,12 +134,12 @@ public final class DecisionRouter {
 
     /** Removes {@code submit}'s waiter of {@code eventId}, if any. */
     void unregister(String eventId, AwaitedDecisions submit) {
-        if (!EventIdKeys.isUuid(eventId)) {
+        if (!Uuids.isUuid(eventId)) {
             unregisterOther(eventId, submit);
             return;
         }
-        long high = EventIdKeys.high(eventId);
-        long low = EventIdKeys.low(eventId);
+        long high = Uuids.msb(eventId);
+        long low = Uuids.lsb(eventId);
         long hash = UuidTable.hash(high, low, seed);
         Stripe s = stripe(hash);
         synchronized (s) {
@@ -214,18 +215,18 @@ public final class DecisionRouter {
      * A UUID-shaped id is looked up by its bits without becoming a String.
      */
     boolean deliver(byte[] decision, int idStart, int idLength) {
-        if (!EventIdKeys.isUuid(decision, idStart, idLength)) {
+        if (!Uuids.isUuid(decision, idStart, idLength)) {
             return deliverOther(new String(decision, idStart, idLength, StandardCharsets.ISO_8859_1), decision);
         }
-        return deliverUuid(EventIdKeys.high(decision, idStart), EventIdKeys.low(decision, idStart), decision);
+        return deliverUuid(Uuids.msb(decision, idStart), Uuids.lsb(decision, idStart), decision);
     }
 
     /** Hands a decision's journal bytes to every waiter of its event id; false when nobody waits for it. */
     boolean deliver(String eventId, byte[] decision) {
-        if (!EventIdKeys.isUuid(eventId)) {
+        if (!Uuids.isUuid(eventId)) {
             return deliverOther(eventId, decision);
         }
-        return deliverUuid(EventIdKeys.high(eventId), EventIdKeys.low(eventId), decision);
+        return deliverUuid(Uuids.msb(eventId), Uuids.lsb(eventId), decision);
     }
 
     private boolean deliverUuid(long high, long low, byte[] decision) {

@@ -1,7 +1,7 @@
 package dev.ledger.server.decisions;
 
 /**
- * A hash table from a UUID's two longs (see {@link EventIdKeys}) to a value and an int, made for the
+ * A hash table from a UUID's two longs (the core's {@code Uuids} rule) to a value and an int, made for the
  * {@link DecisionRouter}'s stripes: the keys in one {@code long[]}, so a lookup reads no key object and hashes no
  * String. Open addressing with linear probing; a removal shifts the entries after it back (no tombstones, so a
  * lookup never walks past deleted entries). It grows at half full and shrinks below an eighth full (never under

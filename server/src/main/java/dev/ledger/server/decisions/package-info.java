@@ -5,8 +5,8 @@
  * the Submits waiting for them; {@link dev.ledger.server.decisions.AwaitedDecisions} is one such Submit. A decision
  * travels as the journal record's bytes, read only for its event id
  * ({@link dev.ledger.server.decisions.DecisionEventIds}), and is copied as it is into the client's frame. The router
- * keys a UUID-shaped id by its 128 bits ({@link dev.ledger.server.decisions.EventIdKeys}, which takes the rule for
- * which ids are UUID-shaped from the core's {@code Uuids}, the ledger's own id tables' rule) in striped {@link dev.ledger.server.decisions.UuidTable}s, and any other id by its String.
+ * keys a UUID-shaped id by its 128 bits (which ids are UUID-shaped is the core's {@code Uuids} rule, the one its
+ * own id tables use) in striped {@link dev.ledger.server.decisions.UuidTable}s, and any other id by its String.
  *
  * <p>Entry points: {@code DecisionReader.start} (wired in {@code LedgerServer}) and {@code AwaitedDecisions}
  * (created by the connection handler). Callers: {@code dev.ledger.server} only. It may call Kafka's consumer and
