@@ -37,6 +37,11 @@ public final class AwaitedDecisions {
     private final Consumer<AwaitedDecisions> onAllDecided;
     private final boolean[] registered;
     /**
+     * Slots the router delivered a decision to, and so removed from its table. Written by the reader's thread before
+     * the slot is filled, read by {@link #finish}: a stale false only costs an unregistration that finds nothing.
+     */
+    private final boolean[] delivered;
+    /**
      * Copies of an id within this Submit, made at the first copy (most Submits have none): entry {@code i} is 1 + the
      * next slot after {@code i} that one decision answers, 0 for none. Volatile and atomic: the reader's thread walks
      * it while the event loop links copies.
@@ -55,6 +60,7 @@ public final class AwaitedDecisions {
         this.open = new AtomicInteger(eventCount + 1); // + the guard, released when the Ack is written
         this.onAllDecided = onAllDecided;
         this.registered = new boolean[eventCount];
+        this.delivered = new boolean[eventCount];
     }
 
     public long requestId() {
@@ -105,10 +111,11 @@ public final class AwaitedDecisions {
     }
 
     /**
-     * The core's decision (its journal bytes) for slot {@code index} and every copy of its id (any thread); first one
-     * wins.
+     * The core's decision (its journal bytes) for slot {@code index} and every copy of its id, from the router, which
+     * has removed the id (any thread); first one wins.
      */
     void offer(int index, byte[] decision) {
+        delivered[index] = true;
         fill(index, decision);
         AtomicIntegerArray links = sameId;
         if (links != null) {
@@ -147,9 +154,9 @@ public final class AwaitedDecisions {
     }
 
     /**
-     * Ends this Submit's wait (event loop): unregisters its events and returns the decisions of the accepted events
-     * in Submit order, each as its {@code Decision} encoding, or null if it had already finished. Called once
-     * complete, or to drop it with its connection.
+     * Ends this Submit's wait (event loop): unregisters its events the router did not deliver to, and returns the
+     * decisions of the accepted events in Submit order, each as its {@code Decision} encoding, or null if it had
+     * already finished. Called once complete, or to drop it with its connection.
      */
     public List<byte[]> finish(DecisionRouter router) {
         if (finished) {
@@ -160,7 +167,7 @@ public final class AwaitedDecisions {
             timer.cancel(false);
         }
         for (int i = 0; i < eventIds.length; i++) {
-            if (registered[i]) {
+            if (registered[i] && !delivered[i]) {
                 router.unregister(eventIds[i], this);
             }
         }

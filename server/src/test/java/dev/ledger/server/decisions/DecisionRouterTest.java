@@ -134,14 +134,17 @@ class DecisionRouterTest {
         assertThat(router.register(id, a, 0)).as("a copy behind other waiters").isEqualTo(1);
         router.unregister(id, b);
         router.unregister(id, submit()); // not a waiter: changes nothing
+        router.unregister(id, c); // back to a lone waiter, a
+        assertThat(router.register(id, a, 0)).as("the lone waiter kept its slot").isEqualTo(1);
+        assertThat(router.register(id, c, 0)).isEqualTo(DecisionRouter.REGISTERED);
         byte[] first = record(id);
         assertThat(deliverLocated(first)).isTrue();
+        assertThat(router.size()).as("delivered: the id is removed with all its waiters").isZero();
         c.ackWritten(new boolean[] {true});
         assertThat(c.finish(router)).containsExactly(first);
-        router.unregister(id, c); // registered here, not through c: back to a lone waiter, a
         b.ackWritten(new boolean[] {true});
         assertThat(b.complete()).as("left before the decision").isFalse();
-        assertThat(router.register(id, a, 0)).as("the lone waiter kept its slot").isEqualTo(1);
+        assertThat(router.register(id, a, 0)).as("a later wait starts afresh").isEqualTo(DecisionRouter.REGISTERED);
         router.unregister(id, a);
         assertThat(router.size()).isZero();
         assertThat(deliverLocated(first)).isFalse();
