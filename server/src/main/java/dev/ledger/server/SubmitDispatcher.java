@@ -60,7 +60,8 @@ final class SubmitDispatcher {
                 continue;
             }
             String eventId = event.eventId();
-            if (event.buffer() == bytes) {
+            boolean idInBytes = event.buffer() == bytes;
+            if (idInBytes) {
                 pending.eventIdBytes(i, bytes, event.eventIdOffset(), event.eventIdLength());
             } else {
                 pending.eventId(i, eventId); // read by protobuf: the id's bytes are in a scratch copy
@@ -83,7 +84,12 @@ final class SubmitDispatcher {
                     headers = context.writer().headersFor(clientName, principal.nameBytes());
                 }
                 if (awaited != null) {
-                    awaited.register(i, eventId, context.decisions());
+                    if (idInBytes) {
+                        awaited.register(i, eventId, bytes, event.eventIdOffset(), event.eventIdLength(),
+                                context.decisions());
+                    } else {
+                        awaited.register(i, eventId, context.decisions());
+                    }
                 }
                 context.writer().write(eventId, key, snapshot, bytes, headers, pending, i);
             }

@@ -74,13 +74,23 @@ public final class AwaitedDecisions {
      * is answered DECISION_PENDING at once, and so are its later copies.
      */
     public void register(int index, String eventId, DecisionRouter router) {
+        register(index, eventId, null, 0, 0, router);
+    }
+
+    /**
+     * {@link #register(int, String, DecisionRouter)} with the id's UTF-8 bytes as received ({@code idBytes[idStart
+     * ..]}, {@code idLength} bytes; {@code idBytes} null when not at hand), which the router reads a UUID from.
+     */
+    public void register(int index, String eventId, byte[] idBytes, int idStart, int idLength,
+            DecisionRouter router) {
         eventIds[index] = eventId;
         Integer refused = refusedFirst == null ? null : refusedFirst.get(eventId);
         if (refused != null) {
             linkCopy(refused, index);
             return;
         }
-        int result = router.register(eventId, this, index);
+        int result = idBytes == null ? router.register(eventId, this, index)
+                : router.register(eventId, idBytes, idStart, idLength, this, index);
         if (result == DecisionRouter.REGISTERED) {
             registered[index] = true;
         } else if (result == DecisionRouter.REFUSED) {

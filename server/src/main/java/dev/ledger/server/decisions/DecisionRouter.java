@@ -86,8 +86,22 @@ public final class DecisionRouter {
         if (!Uuids.isUuid(eventId)) {
             return registerOther(eventId, submit, index);
         }
-        long high = Uuids.msb(eventId);
-        long low = Uuids.lsb(eventId);
+        return registerUuid(Uuids.msb(eventId), Uuids.lsb(eventId), submit, index);
+    }
+
+    /**
+     * {@link #register(String, AwaitedDecisions, int)} with the id's UTF-8 bytes at hand too ({@code idBytes[idStart
+     * ..]}, {@code idLength} bytes, as received): a UUID-shaped id is recognized and read from the bytes, without a
+     * scan of the String.
+     */
+    int register(String eventId, byte[] idBytes, int idStart, int idLength, AwaitedDecisions submit, int index) {
+        if (!Uuids.isUuid(idBytes, idStart, idLength)) {
+            return registerOther(eventId, submit, index);
+        }
+        return registerUuid(Uuids.msb(idBytes, idStart), Uuids.lsb(idBytes, idStart), submit, index);
+    }
+
+    private int registerUuid(long high, long low, AwaitedDecisions submit, int index) {
         long hash = UuidTable.hash(high, low, seed);
         Stripe s = stripe(hash);
         synchronized (s) {

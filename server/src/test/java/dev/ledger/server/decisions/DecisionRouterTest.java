@@ -41,6 +41,18 @@ class DecisionRouterTest {
     }
 
     @Test
+    void anIdRegisteredFromItsReceivedBytesIsTheSameIdAsItsString() {
+        for (String id : new String[] {UUID.randomUUID().toString(), "order-17", "0192F1C4-6E2A-7B3C-9D1E-4F5A6B7C8D9E"}) {
+            byte[] received = ("xx" + id + "yy").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            AwaitedDecisions a = new AwaitedDecisions(1, 2, x -> { });
+            assertThat(router.register(id, received, 2, id.length(), a, 1)).isEqualTo(DecisionRouter.REGISTERED);
+            assertThat(router.register(id, a, 0)).as("%s: the String form finds it", id).isEqualTo(1);
+            assertThat(router.deliver(id, new byte[] {1})).as(id).isTrue();
+            assertThat(router.size()).isZero();
+        }
+    }
+
+    @Test
     void unregisteringTheOnlyWaiterRemovesTheId() {
         AwaitedDecisions a = submit();
         router.register("id", a, 0);
