@@ -10,8 +10,8 @@ import com.google.protobuf.UnsafeByteOperations;
  * InvalidProtocolBufferException}), and one it accepts is accepted:
  *
  * <ul>
- *   <li>a varint has at most 10 bytes (the bits of the 10th byte past 64 are dropped); a 32-bit field, a tag and a
- *       length keep the low 32 bits of it;
+ *   <li>a varint has at most 10 bytes; a tenth byte sets bit 63 whatever its value (protobuf-java 4 reads it so,
+ *       from arrays and direct buffers alike); a 32-bit field, a tag and a length keep the low 32 bits;
  *   <li>a tag of field number 0 is invalid; wire types 6 and 7 are invalid; an end-group tag outside its group is
  *       invalid, and a group ends only with the end-group tag of its own number;
  *   <li>a length may not be negative nor reach past the end of the enclosing message;
@@ -68,17 +68,25 @@ final class WireReader {
 
     long readVarint64() throws InvalidProtocolBufferException {
         long result = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (pos >= limit) {
-                throw truncated();
-            }
-            byte b = buf[pos++];
+        for (int shift = 0; shift < 63; shift += 7) {
+            byte b = readByte();
             result |= (long) (b & 0x7F) << shift;
             if (b >= 0) {
                 return result;
             }
         }
-        throw new InvalidProtocolBufferException("CodedInputStream encountered a malformed varint.");
+        // A tenth byte: protobuf-java keeps none of its bits, but the ninth byte's continuation bit lands in bit 63.
+        if (readByte() < 0) {
+            throw new InvalidProtocolBufferException("CodedInputStream encountered a malformed varint.");
+        }
+        return result | 1L << 63;
+    }
+
+    private byte readByte() throws InvalidProtocolBufferException {
+        if (pos >= limit) {
+            throw truncated();
+        }
+        return buf[pos++];
     }
 
     int readVarint32() throws InvalidProtocolBufferException {
