@@ -94,7 +94,7 @@ final class LazyBalances extends AbstractMap<String, Long> {
             throw new IllegalStateException("balances were checked when the frame was read", e);
         }
         try {
-            return Map.ofEntries(entries.toArray(new Map.Entry[0]));
+            return Map.ofEntries(entries.toArray((Map.Entry<String, Long>[]) new Map.Entry<?, ?>[0]));
         } catch (IllegalArgumentException duplicateAccount) {
             Map<String, Long> inOrder = new LinkedHashMap<>();
             for (Map.Entry<String, Long> e : entries) {

@@ -27,7 +27,8 @@ class ServerFrameDecoderTest {
         EmbeddedChannel ch = new EmbeddedChannel(ServerFrameDecoder.newFramer(), ServerFrameDecoder.INSTANCE);
         ch.writeInbound(Unpooled.buffer().writeInt(frame.length).writeBytes(frame));
         Object decoded = ch.readInbound();
-        assertThat((Object) ch.readInbound()).isNull();
+        Object nothingMore = ch.readInbound();
+        assertThat(nothingMore).isNull();
         assertFalse(ch.finish());
         return decoded;
     }
@@ -76,7 +77,8 @@ class ServerFrameDecoderTest {
         EmbeddedChannel ch = new EmbeddedChannel(ServerFrameDecoder.newFramer(), ServerFrameDecoder.INSTANCE);
         assertThatThrownBy(() -> ch.writeInbound(Unpooled.buffer().writeInt(frame.length).writeBytes(frame)))
                 .isInstanceOf(DecoderException.class).hasCauseInstanceOf(InvalidProtocolBufferException.class);
-        assertThat((Object) ch.readInbound()).isNull();
+        Object nothing = ch.readInbound();
+        assertThat(nothing).isNull();
         assertFalse(ch.finish());
     }
 
