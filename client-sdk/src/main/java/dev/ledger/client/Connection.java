@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Not thread-safe: every method runs on the client's single event loop.
  */
-final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
+final class Connection extends SimpleChannelInboundHandler<Object> {
 
     enum State { HANDSHAKING, READY, DRAINING, CLOSED }
 
@@ -137,12 +137,18 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
         ctx.fireChannelActive();
     }
 
+    /** A {@link ServerFrame}, or a {@link DecisionsFrame} (the decoder reads that kind without protobuf). */
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, ServerFrame frame) {
+    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof DecisionsFrame decisionsFrame) {
+            onDecisions(decisionsFrame);
+            return;
+        }
+        ServerFrame frame = (ServerFrame) msg;
         switch (frame.getKindCase()) {
             case WELCOME -> onWelcome(frame.getWelcome());
             case ACK -> onAck(frame.getAck());
-            case DECISIONS -> onDecisions(frame.getDecisions());
+            case DECISIONS -> onDecisions(DecisionsFrame.of(frame.getDecisions()));
             case GO_AWAY -> {
                 state = State.DRAINING;
                 closeReason = "server " + slot.endpoint() + " going away: " + frame.getGoAway().getReason();
@@ -236,8 +242,8 @@ final class Connection extends SimpleChannelInboundHandler<ServerFrame> {
         awaitingDecisions.put(requestId, new AwaitedSubmit(waiting, counted, timer));
     }
 
-    private void onDecisions(dev.ledger.proto.Decisions frame) {
-        AwaitedSubmit awaited = awaitingDecisions.remove(frame.getRequestId());
+    private void onDecisions(DecisionsFrame frame) {
+        AwaitedSubmit awaited = awaitingDecisions.remove(frame.requestId);
         if (awaited == null) {
             return; // not ours, or given up on: nothing waits for it
         }

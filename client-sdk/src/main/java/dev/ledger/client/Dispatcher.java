@@ -295,34 +295,22 @@ final class Dispatcher {
      * APPLIED or REJECTED decision completes the event; DECISION_PENDING, or no entry, resends it with the same id
      * (the core then answers with a duplicate decision repeating the original outcome), until its deadline.
      */
-    void onDecisions(List<PendingEvent> events, dev.ledger.proto.Decisions frame, Endpoint from) {
-        List<dev.ledger.proto.Decision> decisions = frame.getDecisionsList();
+    void onDecisions(List<PendingEvent> events, DecisionsFrame frame, Endpoint from) {
         for (int i = 0; i < events.size(); i++) {
             PendingEvent event = events.get(i);
             if (event.isDone()) {
                 continue;
             }
-            dev.ledger.proto.Decision d = i < decisions.size() ? decisions.get(i) : null;
-            if (d == null || !d.getEventId().equals(event.eventId)) {
-                d = findDecision(decisions, event.eventId);
-            }
-            if (d == null) {
+            // Decisions come in the Submit's order (docs/PROTOCOL.md), so the i-th is the usual match.
+            int d = i < frame.size() && frame.get(i).hasEventId(event.eventId) ? i : frame.indexOf(event.eventId);
+            if (d < 0) {
                 event.lastOutcome = "no decision for it in the Decisions from " + from;
                 retry(event);
-            } else if (!event.completeDecision(d)) {
+            } else if (!event.completeDecision(frame.get(d))) {
                 retry(event);
             }
         }
         dispatch();
-    }
-
-    private static dev.ledger.proto.Decision findDecision(List<dev.ledger.proto.Decision> decisions, String eventId) {
-        for (dev.ledger.proto.Decision d : decisions) {
-            if (d.getEventId().equals(eventId)) {
-                return d;
-            }
-        }
-        return null;
     }
 
     /** Accepted events that awaited a decision from a server whose Welcome did not offer decisions. */

@@ -2,6 +2,7 @@ package dev.ledger.client;
 
 import com.google.protobuf.ByteString;
 import dev.ledger.proto.EventResult;
+import dev.ledger.proto.Outcome;
 import dev.ledger.proto.Status;
 import io.netty.util.Timeout;
 import java.util.concurrent.CompletableFuture;
@@ -131,19 +132,19 @@ final class PendingEvent {
 
     /**
      * Completes with the core's decision (APPLIED or REJECTED alike: a business answer); false for any other outcome
-     * (DECISION_PENDING: resend with the same id), after noting it for the timeout message.
+     * (DECISION_PENDING: resend with the same id), after noting it for the timeout message. {@code d} is this
+     * event's (the dispatcher matched the ids), so the decision takes this event's id.
      */
-    boolean completeDecision(dev.ledger.proto.Decision d) {
-        if (d.getOutcome() != dev.ledger.proto.Outcome.OUTCOME_APPLIED
-                && d.getOutcome() != dev.ledger.proto.Outcome.OUTCOME_REJECTED) {
-            lastOutcome = (d.getOutcome() == dev.ledger.proto.Outcome.OUTCOME_DECISION_PENDING
-                    ? "DECISION_PENDING" : "decision outcome " + d.getOutcomeValue()) + " (" + d.getReason() + ")";
+    boolean completeDecision(DecisionsFrame.Entry d) {
+        if (d.outcome != Outcome.OUTCOME_APPLIED_VALUE && d.outcome != Outcome.OUTCOME_REJECTED_VALUE) {
+            lastOutcome = (d.outcome == Outcome.OUTCOME_DECISION_PENDING_VALUE
+                    ? "DECISION_PENDING" : "decision outcome " + d.outcome) + " (" + d.reason() + ")";
             return false;
         }
-        EventOutcome outcome = d.getOutcome() == dev.ledger.proto.Outcome.OUTCOME_APPLIED
+        EventOutcome outcome = d.outcome == Outcome.OUTCOME_APPLIED_VALUE
                 ? EventOutcome.DECISION_APPLIED : EventOutcome.DECISION_REJECTED;
         if (settle(outcome, Status.STATUS_ACCEPTED)) {
-            decision.complete(Decision.of(d));
+            decision.complete(d.toDecision(eventId));
         }
         return true;
     }

@@ -82,9 +82,9 @@ class DecisionDispatchTest {
         PendingEvent applied = awaiting("a");
         PendingEvent rejected = awaiting("r");
         onLoop(() -> {
-            dispatcher.onDecisions(List.of(applied, rejected), Decisions.newBuilder().setRequestId(1)
+            dispatcher.onDecisions(List.of(applied, rejected), DecisionsFrame.of(Decisions.newBuilder().setRequestId(1)
                     .addDecisions(decision("r", Outcome.OUTCOME_REJECTED, ReasonCode.REASON_INSUFFICIENT_FUNDS))
-                    .addDecisions(decision("a", Outcome.OUTCOME_APPLIED, ReasonCode.REASON_NONE)).build(), FROM);
+                    .addDecisions(decision("a", Outcome.OUTCOME_APPLIED, ReasonCode.REASON_NONE)).build()), FROM);
             return null;
         });
         Decision r = rejected.decision.join();
@@ -101,9 +101,9 @@ class DecisionDispatchTest {
         PendingEvent pending = awaiting("p");
         PendingEvent missing = awaiting("m");
         onLoop(() -> {
-            dispatcher.onDecisions(List.of(pending, missing), Decisions.newBuilder().setRequestId(1)
+            dispatcher.onDecisions(List.of(pending, missing), DecisionsFrame.of(Decisions.newBuilder().setRequestId(1)
                     .addDecisions(decision("p", Outcome.OUTCOME_DECISION_PENDING, ReasonCode.REASON_NONE)
-                            .toBuilder().setReason("core is slow")).build(), FROM);
+                            .toBuilder().setReason("core is slow")).build()), FROM);
             return null;
         });
         assertThat(pending.decision).isNotDone();

@@ -24,9 +24,15 @@ class DecisionTest {
         return d.build();
     }
 
+    /** As the SDK makes it: read from a Decisions frame's bytes, the id taken from the pending event. */
+    static Decision fromWire(dev.ledger.proto.Decision d) {
+        return DecisionsFrame.of(dev.ledger.proto.Decisions.newBuilder().addDecisions(d).build()).get(0)
+                .toDecision(d.getEventId());
+    }
+
     @Test
     void everyFieldAndEveryBalanceIsCarriedOver() {
-        Decision d = Decision.of(wire("alice", "-5", "bob", "5", "fees", "1", "tax", "0"));
+        Decision d = fromWire(wire("alice", "-5", "bob", "5", "fees", "1", "tax", "0"));
 
         assertThat(d).isEqualTo(new Decision("e-1", Outcome.OUTCOME_APPLIED, ReasonCode.REASON_NONE, "ok", false,
                 Map.of("alice", -5L, "bob", 5L, "fees", 1L, "tax", 0L), 3, 42));
@@ -35,17 +41,17 @@ class DecisionTest {
 
     @Test
     void noneOneOrManyBalancesAreImmutable() {
-        for (Decision d : new Decision[] {Decision.of(wire()), Decision.of(wire("alice", "7")),
-                Decision.of(wire("alice", "7", "bob", "8", "carol", "9"))}) {
+        for (Decision d : new Decision[] {fromWire(wire()), fromWire(wire("alice", "7")),
+                fromWire(wire("alice", "7", "bob", "8", "carol", "9"))}) {
             assertThatThrownBy(() -> d.balances().put("mallory", 1L)).isInstanceOf(UnsupportedOperationException.class);
         }
-        assertThat(Decision.of(wire()).balances()).isEmpty();
-        assertThat(Decision.of(wire("alice", "7")).balances()).containsExactly(Map.entry("alice", 7L));
+        assertThat(fromWire(wire()).balances()).isEmpty();
+        assertThat(fromWire(wire("alice", "7")).balances()).containsExactly(Map.entry("alice", 7L));
     }
 
     @Test
     void anAccountNamedTwiceKeepsItsLastBalance() {
-        Decision d = Decision.of(wire("alice", "1", "bob", "2", "alice", "3"));
+        Decision d = fromWire(wire("alice", "1", "bob", "2", "alice", "3"));
         assertThat(d.balances()).isEqualTo(Map.of("alice", 3L, "bob", 2L));
     }
 

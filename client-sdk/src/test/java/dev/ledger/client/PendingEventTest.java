@@ -118,8 +118,9 @@ class PendingEventTest {
                 "late TIMED_OUT STATUS_UNSPECIFIED");
     }
 
-    private static dev.ledger.proto.Decision decision(String id, dev.ledger.proto.Outcome outcome) {
-        return dev.ledger.proto.Decision.newBuilder().setEventId(id).setOutcome(outcome).build();
+    private static DecisionsFrame.Entry decision(String id, dev.ledger.proto.Outcome outcome) {
+        return DecisionsFrame.of(dev.ledger.proto.Decisions.newBuilder().addDecisions(
+                dev.ledger.proto.Decision.newBuilder().setEventId(id).setOutcome(outcome)).build()).get(0);
     }
 
     @Test
