@@ -317,7 +317,7 @@ final class Dispatcher {
     void onDecisionsUnsupported(List<PendingEvent> events, Endpoint from) {
         for (PendingEvent event : events) {
             event.fail(new LedgerRejectedException(event.eventId, Status.STATUS_UNSPECIFIED, "server " + from
-                    + " stored the event (" + event.lastOutcome + ") but does not return decisions (its Welcome does"
+                    + " stored the event (" + event.lastOutcome() + ") but does not return decisions (its Welcome does"
                     + " not offer them)"));
         }
     }

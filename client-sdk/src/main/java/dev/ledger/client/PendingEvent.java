@@ -55,9 +55,25 @@ final class PendingEvent {
     int attempts;
     /** The last Ack said ACCEPTED and its decision is awaited (event loop only; cleared when it is resent). */
     boolean awaitingDecision;
-    /** Last status and reason heard, for the timeout message; written on the loop, read by the timer. */
+    /**
+     * Last status and reason heard, for the timeout message; written on the loop, read by the timer through
+     * {@link #lastOutcome()}. {@link #ACCEPTED_AWAITING} stands for an ACCEPTED Ack awaiting its decision, whose text
+     * is made only if it is ever read (most events are decided).
+     */
     volatile String lastOutcome;
+    private int acceptedPartition;
+    private long acceptedOffset;
     Timeout deadlineTimer;
+
+    /** {@link #lastOutcome} of an event stored and awaiting its decision (compared by identity). */
+    private static final String ACCEPTED_AWAITING = new String("ACCEPTED, decision awaited");
+
+    /** The last status and reason heard (any thread), or null. */
+    String lastOutcome() {
+        String last = lastOutcome;
+        return last == ACCEPTED_AWAITING
+                ? "ACCEPTED at " + acceptedPartition + "@" + acceptedOffset + ", decision awaited" : last;
+    }
 
     PendingEvent(String eventId, ByteString bytes, long deadlineNanos, int groupSize, Settler settler) {
         this(eventId, bytes, deadlineNanos, groupSize, settler, false);
@@ -106,7 +122,9 @@ final class PendingEvent {
     boolean completeFinal(EventResult result) {
         Status status = result.getStatus();
         if (status == Status.STATUS_ACCEPTED && decision != null) {
-            lastOutcome = "ACCEPTED at " + result.getPartition() + "@" + result.getOffset() + ", decision awaited";
+            acceptedPartition = result.getPartition();
+            acceptedOffset = result.getOffset();
+            lastOutcome = ACCEPTED_AWAITING; // after the fields: its volatile write publishes them
             awaitingDecision = true;
             return true; // stored; its Decisions frame follows on the same connection
         }
@@ -165,7 +183,8 @@ final class PendingEvent {
      */
     void expire(long timeoutNanos, String connectionProblem) {
         if (!isDone()) {
-            String last = lastOutcome != null ? lastOutcome
+            String last = lastOutcome();
+            last = last != null ? last
                     : "no answer yet (not sent, or sent and not acknowledged); last connection problem: "
                             + connectionProblem;
             fail(new LedgerTimeoutException("event " + eventId + (decision != null ? " not decided" : " not accepted")

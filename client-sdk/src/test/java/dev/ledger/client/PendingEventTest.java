@@ -43,6 +43,20 @@ class PendingEventTest {
     }
 
     @Test
+    void anAcceptedEventAwaitingItsDecisionNamesWhereItIsStoredWhenItTimesOut() {
+        PendingEvent event = new PendingEvent("e-1", ByteString.EMPTY, System.nanoTime(), 1,
+                PendingEvent.NO_BOOKKEEPING, true);
+
+        assertThat(event.completeFinal(result(Status.STATUS_ACCEPTED).toBuilder().setPartition(3).setOffset(42)
+                .build())).isTrue();
+        assertThat(event.lastOutcome()).isEqualTo("ACCEPTED at 3@42, decision awaited");
+        event.expire(5_000_000_000L, "none");
+
+        assertThatThrownBy(event.decision::join).cause().isInstanceOf(LedgerTimeoutException.class)
+                .hasMessageContaining("not decided within 5000 ms").hasMessageContaining("ACCEPTED at 3@42");
+    }
+
+    @Test
     void firstOutcomeWinsOverALaterOne() {
         PendingEvent event = pending();
 
