@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  *       kind aborts, throws the in-memory state away and rebuilds it from the snapshot and the journal: the state
  *       is always exactly the committed journal.</li>
  *   <li>Snapshots: after a commit that reaches {@code snapshotEvery} decisions (or applied a Snapshot event), the
- *       loop encodes the state into memory, the only pause, and a {@link SnapshotWriter} spreads the chunks over
- *       the next transactions (or transactions of their own while idle) while deciding goes on.</li>
+ *       loop encodes the accounts and freezes a view of the kept ids (the only pause, short: the ids are appended
+ *       and never moved), a thread of its own encodes the ids into memory, and a {@link SnapshotWriter} spreads the
+ *       chunks over the next transactions (or transactions of their own while idle) while deciding goes on.</li>
  * </ul>
  *
  * <p>Thread-safe as a {@link LedgerView}; {@link #run()} is called by one thread only.
@@ -105,6 +106,7 @@ public final class CoreLoop implements Runnable, LedgerView {
     private final int snapshotChunkBytes;
     /** The snapshot being written, or null. */
     private SnapshotWriter snapshotWriter;
+    private java.util.concurrent.ExecutorService snapshotEncoder;
     /** The loop's pause to encode {@link #snapshotWriter}'s state, and when that began. */
     private long snapshotPauseNanos;
     private long snapshotStartNanos;
@@ -551,6 +553,11 @@ public final class CoreLoop implements Runnable, LedgerView {
             if (snapshotWriter == null) {
                 startSnapshotAtStop();
             }
+            if (!snapshotWriter.awaitEncoded(deadline - System.nanoTime())) {
+                log.warn("snapshot {} not encoded at the stop (within {} s); the previous complete snapshot stays in"
+                        + " use", snapshotWriter.snapshotId(), STOP_SNAPSHOT_BUDGET_NANOS / 1_000_000_000L);
+                return;
+            }
             for (int left = snapshotWriter.chunkCount() + 4; snapshotWriter != null; left--) {
                 if (left == 0 || System.nanoTime() - deadline > 0) {
                     log.warn("snapshot {} not finished at the stop (within {} s); the previous complete snapshot "
@@ -634,12 +641,21 @@ public final class CoreLoop implements Runnable, LedgerView {
         // transaction just committed; an earlier position only means replaying records the snapshot already holds).
         Map<Integer, Long> journalPositions = new HashMap<>();
         journal.endOffsets(journal.assignment(), KAFKA_WAIT).forEach((tp, o) -> journalPositions.put(tp.partition(), o));
-        List<byte[]> pages;
+        SnapshotStore.Encoding encoding;
         try {
-            pages = SnapshotStore.encode(ledger, snapshotChunkBytes);
+            encoding = SnapshotStore.begin(ledger, snapshotChunkBytes);
         } catch (java.io.IOException e) {
             throw new KafkaException("snapshot failed: " + e, e); // the in-memory stream never fails; a bug if so
         }
+        // The kept ids, most of a large state, are encoded off the loop from their frozen view: the loop pauses
+        // only for the accounts (measured before: 0.7 s at 3 M ids, growing with the history).
+        CompletableFuture<List<byte[]>> pages = CompletableFuture.supplyAsync(() -> {
+            try {
+                return encoding.finish();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, snapshotEncoder());
         long id = ledger.nextSequence();
         SnapshotManifest.Builder m = SnapshotManifest.newBuilder().setSnapshotId(id).setNextSequence(id)
                 .setAccounts(ledger.accounts().size()).setKeptIds(ledger.ids().size())
@@ -654,8 +670,8 @@ public final class CoreLoop implements Runnable, LedgerView {
         snapshotRequested = false;
         snapshotStartNanos = start;
         snapshotPauseNanos = System.nanoTime() - start;
-        log.debug("snapshot {} encoded in {} ms: {} chunks to write", id, snapshotPauseNanos / 1_000_000,
-                pages.size());
+        log.debug("snapshot {} taken in {} ms; its ids are being encoded off the loop", id,
+                snapshotPauseNanos / 1_000_000);
     }
 
     /** The transaction with the manifest committed: the snapshot is the newest complete one. */
@@ -667,7 +683,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         newestSnapshot = manifest;
         metrics.snapshot(manifest.getStateBytes(), snapshotPauseNanos);
         log.info("snapshot {} written: {} accounts, {} ids, {} bytes in {} chunks (slot {}) over {} transactions in {} ms;"
-                + " the loop paused {} ms to encode it", manifest.getSnapshotId(), manifest.getAccounts(),
+                + " the loop paused {} ms to take it", manifest.getSnapshotId(), manifest.getAccounts(),
                 manifest.getKeptIds(), manifest.getStateBytes(), manifest.getChunkCount(), manifest.getChunkSlot(),
                 transactions, (System.nanoTime() - snapshotStartNanos) / 1_000_000, snapshotPauseNanos / 1_000_000);
     }
@@ -684,6 +700,18 @@ public final class CoreLoop implements Runnable, LedgerView {
         snapshotWriter = null;
         writingSnapshotId = -1;
         newestSnapshot = null; // read again at the next promotion
+    }
+
+    /** The thread that encodes snapshots' kept ids, made at the first snapshot. */
+    private java.util.concurrent.ExecutorService snapshotEncoder() {
+        if (snapshotEncoder == null) {
+            snapshotEncoder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "ledger-core-snapshot-encoder");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return snapshotEncoder;
     }
 
     /** Any failure while active or promoting: abort, rebuild from the journal, retry after a pause. */
@@ -818,6 +846,9 @@ public final class CoreLoop implements Runnable, LedgerView {
         }
         role = Role.STOPPED;
         dropSnapshot();
+        if (snapshotEncoder != null) {
+            snapshotEncoder.shutdownNow(); // an encoding under way only fills memory; nothing waits for it now
+        }
         closeProducer();
         // The lease consumer first: leaving its group hands the lease to a standby at once.
         for (KafkaConsumer<byte[], byte[]> c : java.util.Arrays.asList(lease, mutations, journal)) {

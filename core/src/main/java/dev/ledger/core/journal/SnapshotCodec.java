@@ -14,7 +14,8 @@ import java.io.OutputStream;
  * (UUID-shaped ones as two longs, others as text). Big-endian, as {@link java.io.DataOutputStream} writes it (through
  * {@link BigEndianOut}, which writes the same bytes faster); strings in modified
  * UTF-8 (ids are at most 128 bytes). The format is versioned by {@link #FORMAT_VERSION}; an unknown version is
- * refused rather than misread. Thread-safe (stateless); the ledger itself must not change while it is encoded.
+ * refused rather than misread. Thread-safe (stateless); the ledger must not change during {@link #begin} (the
+ * part read on its owner's thread); {@link Rest#finish} may run elsewhere while the ledger goes on.
  */
 final class SnapshotCodec {
 
@@ -28,6 +29,16 @@ final class SnapshotCodec {
     }
 
     static void encode(Ledger ledger, OutputStream sink) throws IOException {
+        begin(ledger, sink).finish();
+    }
+
+    /**
+     * Encodes the header and the accounts into {@code sink} now, and takes a {@link IdTable#freeze frozen view} of
+     * the kept ids, whose encoding {@link Rest#finish} completes later, on any thread: the ledger may change as soon
+     * as this returns. The accounts change in place, so they are encoded here; the ids, by far the most of a large
+     * state, are appended and never moved, so their view costs next to nothing here. The ledger's owner only.
+     */
+    static Rest begin(Ledger ledger, OutputStream sink) throws IOException {
         BigEndianOut out = new BigEndianOut(sink);
         out.writeInt(MAGIC);
         out.writeInt(FORMAT_VERSION);
@@ -42,40 +53,56 @@ final class SnapshotCodec {
             out.writeLong(a.lastSequence());
             out.writeUTF(a.lastEventId());
         }
-        IOException[] failure = new IOException[1];
-        ledger.ids().forEach(new IdTable.Visitor() {
-            @Override
-            public void uuid(long msb, long lsb, long bodyHash, long sequence, int code) {
-                try {
-                    out.writeByte(UUID_ID);
-                    out.writeLong(msb);
-                    out.writeLong(lsb);
-                    out.writeLong(bodyHash);
-                    out.writeLong(sequence);
-                    out.writeByte(code);
-                } catch (IOException e) {
-                    failure[0] = e;
-                }
-            }
+        return new Rest(out, ledger.ids().freeze());
+    }
 
-            @Override
-            public void text(String id, long bodyHash, long sequence, int code) {
-                try {
-                    out.writeByte(TEXT_ID);
-                    out.writeUTF(id);
-                    out.writeLong(bodyHash);
-                    out.writeLong(sequence);
-                    out.writeByte(code);
-                } catch (IOException e) {
-                    failure[0] = e;
-                }
-            }
-        });
-        if (failure[0] != null) {
-            throw failure[0];
+    /** The part of an encoding {@link #begin} left: the kept ids as they were then, and the end mark. */
+    static final class Rest {
+        private final BigEndianOut out;
+        private final IdTable.Frozen ids;
+
+        private Rest(BigEndianOut out, IdTable.Frozen ids) {
+            this.out = out;
+            this.ids = ids;
         }
-        out.writeByte(END);
-        out.flush();
+
+        /** Writes the ids and the end mark, and flushes; once, on one thread at a time. */
+        void finish() throws IOException {
+            IOException[] failure = new IOException[1];
+            ids.forEach(new IdTable.Visitor() {
+                @Override
+                public void uuid(long msb, long lsb, long bodyHash, long sequence, int code) {
+                    try {
+                        out.writeByte(UUID_ID);
+                        out.writeLong(msb);
+                        out.writeLong(lsb);
+                        out.writeLong(bodyHash);
+                        out.writeLong(sequence);
+                        out.writeByte(code);
+                    } catch (IOException e) {
+                        failure[0] = e;
+                    }
+                }
+
+                @Override
+                public void text(String id, long bodyHash, long sequence, int code) {
+                    try {
+                        out.writeByte(TEXT_ID);
+                        out.writeUTF(id);
+                        out.writeLong(bodyHash);
+                        out.writeLong(sequence);
+                        out.writeByte(code);
+                    } catch (IOException e) {
+                        failure[0] = e;
+                    }
+                }
+            });
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            out.writeByte(END);
+            out.flush();
+        }
     }
 
     /** Decodes a state into a new ledger. @throws IOException on a truncated or foreign encoding */

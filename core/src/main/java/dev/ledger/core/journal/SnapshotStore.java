@@ -84,10 +84,34 @@ final class SnapshotStore {
      * must not change meanwhile: the caller is the thread that owns it, so the pages hold the state of this moment.
      */
     static List<byte[]> encode(Ledger ledger, int chunkBytes) throws IOException {
+        return begin(ledger, chunkBytes).finish();
+    }
+
+    /**
+     * {@link #encode} in two parts: this part on the ledger's owner thread, which may change the ledger as soon as it
+     * returns (see {@link SnapshotCodec#begin}); {@link Encoding#finish} on any thread, once.
+     */
+    static Encoding begin(Ledger ledger, int chunkBytes) throws IOException {
         Pages pages = new Pages(chunkBytes);
-        SnapshotCodec.encode(ledger, pages);
-        pages.close();
-        return pages.pages;
+        return new Encoding(pages, SnapshotCodec.begin(ledger, pages));
+    }
+
+    /** A snapshot encoding under way: its header and accounts in pages already, its ids still to write. */
+    static final class Encoding {
+        private final Pages pages;
+        private final SnapshotCodec.Rest rest;
+
+        private Encoding(Pages pages, SnapshotCodec.Rest rest) {
+            this.pages = pages;
+            this.rest = rest;
+        }
+
+        /** Encodes the rest and returns the pages; once. */
+        List<byte[]> finish() throws IOException {
+            rest.finish();
+            pages.close();
+            return pages.pages;
+        }
     }
 
     /**

@@ -4,8 +4,12 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.ledger.proto.SnapshotChunk;
 import dev.ledger.proto.SnapshotManifest;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -13,9 +17,10 @@ import org.apache.kafka.common.KafkaException;
 
 /**
  * One snapshot on its way into the snapshots topic, a few chunks in each transaction of the active core, while the
- * core goes on deciding. The state was encoded into memory by the loop before ({@link SnapshotStore#encode}), so the
- * chunks hold the state of that moment however many decisions commit while they are written; the manifest,
- * built then too, names the journal and mutation positions of that moment.
+ * core goes on deciding. The loop took the state at one moment ({@link SnapshotStore#begin}: the accounts encoded,
+ * the kept ids as a frozen view) and another thread encodes the rest into memory, so the chunks hold the state of
+ * that moment however many decisions commit meanwhile; the manifest, built then too, names the journal and mutation
+ * positions of that moment. Nothing is sent until the encoding is done.
  *
  * <p>Each transaction the loop opens takes {@link #sendNext} first: up to {@code chunksPerTransaction} chunks, and,
  * once every chunk has been sent and the first one's offset is known (its send completed: the transaction that holds
@@ -47,11 +52,12 @@ final class SnapshotWriter {
 
     private final String topic;
     private final SnapshotManifest.Builder manifest;
-    private final List<byte[]> pages;
+    private final CompletableFuture<List<byte[]>> encoding;
     private final int slot;
     private final SnapshotManifest superseded;
     private final int chunksPerTransaction;
-    private final long stateBytes;
+    private List<byte[]> pages; // null until the encoding is done
+    private long stateBytes;
     private int sent;
     private int transactions;
     private Future<RecordMetadata> firstChunk;
@@ -66,29 +72,73 @@ final class SnapshotWriter {
      */
     SnapshotWriter(String topic, SnapshotManifest.Builder manifest, List<byte[]> pages, SnapshotManifest superseded,
             int chunksPerTransaction) {
-        if (pages.isEmpty()) {
-            throw new IllegalArgumentException("a snapshot has at least one chunk");
-        }
+        this(topic, manifest, CompletableFuture.completedFuture(pages), superseded, chunksPerTransaction);
+        adopt();
+    }
+
+    /**
+     * A writer whose state is still being encoded (off the loop): it sends nothing until {@code encoding} is done,
+     * then as above. An encoding that failed fails the next {@link #sendNext}.
+     */
+    SnapshotWriter(String topic, SnapshotManifest.Builder manifest, CompletableFuture<List<byte[]>> encoding,
+            SnapshotManifest superseded, int chunksPerTransaction) {
         if (chunksPerTransaction < 1) {
             throw new IllegalArgumentException("chunksPerTransaction must be positive: " + chunksPerTransaction);
         }
         this.topic = topic;
         this.manifest = manifest;
-        this.pages = pages;
+        this.encoding = encoding;
         this.superseded = superseded;
         this.chunksPerTransaction = chunksPerTransaction;
         this.slot = SnapshotStore.nextSlot(superseded);
+    }
+
+    /** Whether the pages are there (taking them if the encoding just finished); throws if the encoding failed. */
+    boolean encoded() {
+        if (pages == null && encoding.isDone()) {
+            adopt();
+        }
+        return pages != null;
+    }
+
+    /** Waits up to {@code nanos} for the encoding (a stop finishing its snapshot); true when the pages are there. */
+    boolean awaitEncoded(long nanos) {
+        try {
+            encoding.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            // adopt() below reports it
+        }
+        return encoded();
+    }
+
+    private void adopt() {
+        List<byte[]> encoded;
+        try {
+            encoded = encoding.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            throw new KafkaException("snapshot " + snapshotId() + " could not be encoded: " + e.getCause(), e);
+        }
+        if (encoded.isEmpty()) {
+            throw new IllegalArgumentException("a snapshot has at least one chunk");
+        }
         long bytes = 0;
-        for (byte[] p : pages) {
+        for (byte[] p : encoded) {
             bytes += p.length;
         }
-        this.stateBytes = bytes;
+        stateBytes = bytes;
+        pages = encoded;
     }
 
     long snapshotId() {
         return manifest.getSnapshotId();
     }
 
+    /** Chunks of the snapshot; only once {@link #encoded}. */
     int chunkCount() {
         return pages.size();
     }
@@ -114,11 +164,11 @@ final class SnapshotWriter {
 
     /**
      * Sends this transaction's part into the producer's open transaction: the next chunks, then (when every chunk is
-     * out and the first one's offset known) the superseded snapshot's tombstones and the manifest. Nothing once the
-     * manifest is sent. Never blocks on Kafka: the first chunk's offset is asked only of a completed send.
+     * out and the first one's offset known) the superseded snapshot's tombstones and the manifest. Nothing while the
+     * state is still being encoded, nor once the manifest is sent. Never blocks on Kafka: the first chunk's offset is asked only of a completed send.
      */
     void sendNext(Producer<byte[], byte[]> producer) {
-        if (written != null) {
+        if (written != null || !encoded()) {
             return;
         }
         int end = Math.min(pages.size(), sent + chunksPerTransaction);

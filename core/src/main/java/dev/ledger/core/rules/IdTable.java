@@ -41,6 +41,8 @@ public final class IdTable {
     private int capacity; // slots of the index, a power of two
     private long[] entries; // per kept UUID, in the order first kept: [msb, lsb, bodyHash, sequence << 8 | code]
     private int uuidCount;
+    /** A {@link Frozen} view may read {@link #entries}: an entry it holds is copied before it is changed. */
+    private boolean entriesShared;
     private final Map<String, Kept> others = new HashMap<>();
 
     // The result of the last successful lookup (single-threaded, so a flyweight instead of an allocation).
@@ -137,6 +139,7 @@ public final class IdTable {
             remember(msb, lsb);
         }
         int entry = probedEntry;
+        boolean inPlace = entry >= 0;
         if (entry < 0) {
             if (uuidCount == MAX_ENTRIES) {
                 throw new IllegalStateException("too many ids for one table: " + uuidCount);
@@ -149,6 +152,12 @@ public final class IdTable {
             refs[probedSlot] = entry;
         }
         probedSlot = -1;
+        if (entriesShared && inPlace) {
+            // An id kept again in place (a replayed journal may do so), while a view reads the entries: the view
+            // keeps the array as it was. Appended entries lie past every view's count and need no copy.
+            entries = entries.clone();
+            entriesShared = false;
+        }
         int at = entry * STRIDE;
         long[] e = entries;
         e[at] = msb;
@@ -195,11 +204,60 @@ public final class IdTable {
 
     /** Visits the UUID ids in the order they were first kept, then the others. */
     public void forEach(Visitor visitor) {
-        long[] e = entries;
-        for (int at = 0; at < uuidCount * STRIDE; at += STRIDE) {
+        visitUuids(entries, uuidCount, visitor);
+        others.forEach((id, k) -> visitor.text(id, k.bodyHash, k.sequence, k.code));
+    }
+
+    private static void visitUuids(long[] e, int count, Visitor visitor) {
+        for (int at = 0; at < count * STRIDE; at += STRIDE) {
             visitor.uuid(e[at], e[at + 1], e[at + 2], e[at + 3] >>> 8, (int) e[at + 3] & 0xff);
         }
-        others.forEach((id, k) -> visitor.text(id, k.bodyHash, k.sequence, k.code));
+    }
+
+    /**
+     * The ids kept now, as a view that later changes to this table do not reach, for another thread to visit (a
+     * snapshot encoded off the owner's thread). Cheap for UUIDs: the entries are appended and never moved, so the
+     * view shares the array up to today's count (an entry changed in place later is copied first); the other ids
+     * are copied. Owner's thread only; the view is immutable once made, and safe to hand to another thread through
+     * anything that publishes it (an executor, a volatile field).
+     */
+    public Frozen freeze() {
+        entriesShared = true;
+        String[] ids = new String[others.size()];
+        Kept[] kept = new Kept[ids.length];
+        int i = 0;
+        for (Map.Entry<String, Kept> e : others.entrySet()) {
+            ids[i] = e.getKey();
+            kept[i++] = e.getValue();
+        }
+        return new Frozen(entries, uuidCount, ids, kept);
+    }
+
+    /** What {@link #freeze} saw: visits the ids as {@link #forEach} did then, from any thread. */
+    public static final class Frozen {
+        private final long[] entries;
+        private final int uuidCount;
+        private final String[] ids;
+        private final Kept[] kept;
+
+        private Frozen(long[] entries, int uuidCount, String[] ids, Kept[] kept) {
+            this.entries = entries;
+            this.uuidCount = uuidCount;
+            this.ids = ids;
+            this.kept = kept;
+        }
+
+        /** Ids in the view. */
+        public int size() {
+            return uuidCount + ids.length;
+        }
+
+        public void forEach(Visitor visitor) {
+            visitUuids(entries, uuidCount, visitor);
+            for (int i = 0; i < ids.length; i++) {
+                visitor.text(ids[i], kept[i].bodyHash, kept[i].sequence, kept[i].code);
+            }
+        }
     }
 
     /** Bytes of the UUID index and entries (not counting the map of other ids); for the memory report. */

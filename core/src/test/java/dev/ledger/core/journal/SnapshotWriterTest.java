@@ -123,6 +123,68 @@ class SnapshotWriterTest {
     }
 
     @Test
+    void nothingIsSentWhileTheStateIsBeingEncoded() throws Exception {
+        MockProducer<byte[], byte[]> producer = producer(true);
+        java.util.concurrent.CompletableFuture<List<byte[]>> encoding = new java.util.concurrent.CompletableFuture<>();
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, 2);
+
+        w.sendNext(producer);
+        assertThat(producer.history()).isEmpty();
+        assertThat(w.transactions()).isZero();
+        assertThat(w.awaitEncoded(1_000_000)).as("not done within 1 ms").isFalse();
+
+        encoding.complete(pages(3, 4));
+        w.sendNext(producer);
+        w.sendNext(producer);
+        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "chunk-1-000001", "chunk-1-000002",
+                "manifest");
+        assertThat(w.manifest().getStateBytes()).isEqualTo(12);
+        assertThat(w.transactions()).isEqualTo(2);
+    }
+
+    @Test
+    void anEncodingThatFailedFailsTheTransactionThatWouldCarryIt() {
+        java.util.concurrent.CompletableFuture<List<byte[]>> encoding = new java.util.concurrent.CompletableFuture<>();
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, 2);
+        encoding.completeExceptionally(new IllegalStateException("out of pages"));
+
+        assertThatThrownBy(() -> w.sendNext(producer(true))).isInstanceOf(org.apache.kafka.common.KafkaException.class)
+                .hasMessageContaining("snapshot 9 could not be encoded").hasMessageContaining("out of pages");
+    }
+
+    @Test
+    void aSnapshotTakenInTwoPartsHoldsTheStateOfItsFirstPartAsOneEncodedAtOnceWould() throws Exception {
+        Ledger ledger = new Ledger();
+        for (int i = 0; i < 50; i++) {
+            ledger.restoreAccount("acct-" + i, "USD", AccountGroup.ACCOUNT_GROUP_CUSTOMER, "Account " + i, i * 7L, i,
+                    "e-" + i);
+            ledger.ids().putUuid(i, -i, 3 * i, i, 1);
+        }
+        ledger.ids().put("text-id", 5, 51, 1);
+        ledger.restoreNextSequence(52);
+        List<byte[]> atOnce = SnapshotStore.encode(ledger, 100);
+
+        SnapshotStore.Encoding started = SnapshotStore.begin(ledger, 100);
+        for (int i = 50; i < 5_000; i++) { // the ledger goes on while the ids are encoded elsewhere
+            ledger.ids().putUuid(i, -i, 3 * i, i, 1);
+        }
+        ledger.ids().putUuid(0, 0, 77, 77, 2); // an id kept again in place
+        ledger.ids().put("text-id-2", 6, 5_001, 1);
+        List<byte[]> inTwoParts = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return started.finish();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(inTwoParts).hasSameSizeAs(atOnce);
+        for (int i = 0; i < atOnce.size(); i++) {
+            assertThat(inTwoParts.get(i)).as("page %d", i).isEqualTo(atOnce.get(i));
+        }
+    }
+
+    @Test
     void encodedPagesAreTheCodecsBytesCutIntoChunks() throws Exception {
         Ledger ledger = new Ledger();
         for (int i = 0; i < 50; i++) {

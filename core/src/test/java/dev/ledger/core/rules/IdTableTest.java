@@ -59,6 +59,53 @@ class IdTableTest {
         assertThat(visited).isEqualTo(kept.keySet());
     }
 
+    /** What a visitor saw, one line per id, in visiting order. */
+    private static java.util.List<String> visit(java.util.function.Consumer<IdTable.Visitor> source) {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        source.accept(new IdTable.Visitor() {
+            @Override
+            public void uuid(long msb, long lsb, long bodyHash, long sequence, int code) {
+                seen.add(Uuids.format(msb, lsb) + " " + bodyHash + " " + sequence + " " + code);
+            }
+
+            @Override
+            public void text(String id, long bodyHash, long sequence, int code) {
+                seen.add(id + " " + bodyHash + " " + sequence + " " + code);
+            }
+        });
+        return seen;
+    }
+
+    @Test
+    void aFrozenViewKeepsWhatTheTableHeldThroughAppendsGrowthAndChangesInPlace() {
+        IdTable table = new IdTable();
+        Random random = new Random(11);
+        java.util.List<String> uuids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            String id = uuid(random);
+            uuids.add(id);
+            table.put(id, i, i, 1);
+        }
+        table.put("order-1", 5, 3_000, 2);
+        java.util.List<String> before = visit(table::forEach);
+        IdTable.Frozen view = table.freeze();
+        assertThat(view.size()).isEqualTo(3_001);
+
+        for (int i = 0; i < 20_000; i++) { // grows the entries and the index several times
+            table.put(uuid(random), -i, 10_000 + i, 3);
+        }
+        table.put(uuids.get(0), 999, 999_999, 4); // an id kept again, in place: the view must not see it
+        table.put(uuids.get(2_999), 998, 999_998, 4); // the view's last entry too
+        table.put("order-1", 997, 999_997, 4);
+        table.put("order-2", 996, 999_996, 4);
+
+        assertThat(visit(view::forEach)).isEqualTo(before);
+        assertThat(table.lookup(uuids.get(0))).isTrue();
+        assertThat(table.foundSequence()).as("the table itself has the change").isEqualTo(999_999);
+        IdTable.Frozen later = table.freeze();
+        assertThat(visit(later::forEach)).isEqualTo(visit(table::forEach)).hasSize(23_002);
+    }
+
     @Test
     void unknownIdsAreNotFound() {
         IdTable table = new IdTable();
