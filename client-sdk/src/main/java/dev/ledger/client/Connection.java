@@ -144,7 +144,10 @@ final class Connection extends SimpleChannelInboundHandler<Object> {
             onDecisions(decisionsFrame);
             return;
         }
-        ServerFrame frame = (ServerFrame) msg;
+        if (!(msg instanceof ServerFrame frame)) {
+            ctx.fireChannelRead(io.netty.util.ReferenceCountUtil.retain(msg)); // not ours (this handler releases it)
+            return;
+        }
         switch (frame.getKindCase()) {
             case WELCOME -> onWelcome(frame.getWelcome());
             case ACK -> onAck(frame.getAck());

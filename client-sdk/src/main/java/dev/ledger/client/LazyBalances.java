@@ -20,19 +20,31 @@ import java.util.function.Function;
  * method is that map's: same entries, same iteration order, {@code equals}, {@code hashCode} and {@code toString},
  * and every mutator throws {@link UnsupportedOperationException}. An account named twice keeps its last balance.
  *
- * <p>Immutable and thread-safe: the first access decodes once, under the map's lock, and drops the bytes.
+ * <p>Immutable and thread-safe: the first access decodes once, under a lock users cannot reach; serialized as the
+ * decoded map.
  */
-final class LazyBalances extends AbstractMap<String, Long> {
+final class LazyBalances extends AbstractMap<String, Long> implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private static final int ACCOUNT_ID = 10;
     private static final int BALANCE_MINOR = 16;
 
-    /** The decision's balance fields (tag, length, AccountBalance), in wire order; null once decoded. */
-    private byte[] fields;
-    private volatile Map<String, Long> decoded;
+    /**
+     * The decision's balance fields (tag, length, AccountBalance), in wire order. Final, so a Decision that reaches
+     * another thread without safe publication still decodes; also the lock of the first decode (users cannot reach
+     * it).
+     */
+    private final byte[] fields;
+    private transient volatile Map<String, Long> decoded;
 
     LazyBalances(byte[] fields) {
         this.fields = fields;
+    }
+
+    /** Serialized as the plain immutable map it stands for. */
+    private Object writeReplace() {
+        return decoded();
     }
 
     /**
@@ -65,12 +77,11 @@ final class LazyBalances extends AbstractMap<String, Long> {
     private Map<String, Long> decoded() {
         Map<String, Long> map = decoded;
         if (map == null) {
-            synchronized (this) {
+            synchronized (fields) {
                 map = decoded;
                 if (map == null) {
                     map = decode(fields);
                     decoded = map;
-                    fields = null;
                 }
             }
         }

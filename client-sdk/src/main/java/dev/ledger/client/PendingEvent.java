@@ -61,8 +61,8 @@ final class PendingEvent {
      * is made only if it is ever read (most events are decided).
      */
     volatile String lastOutcome;
-    private int acceptedPartition;
-    private long acceptedOffset;
+    /** The ACCEPTED result {@link #ACCEPTED_AWAITING} stands for (immutable: read whole by the timer). */
+    private volatile EventResult accepted;
     Timeout deadlineTimer;
 
     /** {@link #lastOutcome} of an event stored and awaiting its decision (compared by identity). */
@@ -71,8 +71,9 @@ final class PendingEvent {
     /** The last status and reason heard (any thread), or null. */
     String lastOutcome() {
         String last = lastOutcome;
+        EventResult result = accepted;
         return last == ACCEPTED_AWAITING
-                ? "ACCEPTED at " + acceptedPartition + "@" + acceptedOffset + ", decision awaited" : last;
+                ? "ACCEPTED at " + result.getPartition() + "@" + result.getOffset() + ", decision awaited" : last;
     }
 
     PendingEvent(String eventId, ByteString bytes, long deadlineNanos, int groupSize, Settler settler) {
@@ -122,9 +123,8 @@ final class PendingEvent {
     boolean completeFinal(EventResult result) {
         Status status = result.getStatus();
         if (status == Status.STATUS_ACCEPTED && decision != null) {
-            acceptedPartition = result.getPartition();
-            acceptedOffset = result.getOffset();
-            lastOutcome = ACCEPTED_AWAITING; // after the fields: its volatile write publishes them
+            accepted = result;
+            lastOutcome = ACCEPTED_AWAITING;
             awaitingDecision = true;
             return true; // stored; its Decisions frame follows on the same connection
         }

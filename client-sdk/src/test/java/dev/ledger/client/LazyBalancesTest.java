@@ -74,6 +74,20 @@ class LazyBalancesTest {
     }
 
     @Test
+    void serializesAsThePlainImmutableMapOfItsEntries() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(lazy("alice", 1L, "bob", -2L));
+        }
+        Object back;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            back = in.readObject();
+        }
+        assertThat(back).isNotInstanceOf(LazyBalances.class).isEqualTo(copyOf("alice", 1L, "bob", -2L));
+    }
+
+    @Test
     void anAccountNamedTwiceKeepsItsLastBalanceAndItsFirstPlace() {
         Map<String, Long> balances = lazy("alice", 1L, "bob", 2L, "alice", 3L);
         assertThat(balances).hasSize(2).containsEntry("alice", 3L).containsEntry("bob", 2L);
