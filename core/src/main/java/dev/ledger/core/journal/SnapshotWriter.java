@@ -58,6 +58,8 @@ final class SnapshotWriter {
     private final int chunksPerTransaction;
     private List<byte[]> pages; // null until the encoding is done
     private long stateBytes;
+    private long bytesPerSecond; // 0: unpaced
+    private long nextChunkNanos;
     private int sent;
     private int transactions;
     private Future<RecordMetadata> firstChunk;
@@ -91,6 +93,20 @@ final class SnapshotWriter {
         this.superseded = superseded;
         this.chunksPerTransaction = chunksPerTransaction;
         this.slot = SnapshotStore.nextSlot(superseded);
+    }
+
+    /**
+     * Paces the chunks to about {@code bytesPerSecond} (0: as fast as the transactions take them), so that a large
+     * snapshot's bytes, which the decisions' commits and the broker carry too, are spread instead of taken in one
+     * burst. A chunk is sent once the previous one's share of time has passed; the manifest is never held back.
+     */
+    SnapshotWriter pace(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("bytesPerSecond must not be negative: " + bytesPerSecond);
+        }
+        this.bytesPerSecond = bytesPerSecond;
+        this.nextChunkNanos = System.nanoTime(); // nanoTime may be negative: never compare with a 0 default
+        return this;
     }
 
     /** Whether the pages are there (taking them if the encoding just finished); throws if the encoding failed. */
@@ -172,8 +188,15 @@ final class SnapshotWriter {
             return;
         }
         int end = Math.min(pages.size(), sent + chunksPerTransaction);
-        boolean any = sent < end;
+        int before = sent;
         for (; sent < end; sent++) {
+            if (bytesPerSecond > 0) {
+                long now = System.nanoTime();
+                if (now - nextChunkNanos < 0) {
+                    break; // this chunk's turn has not come yet: a later transaction takes it
+                }
+                nextChunkNanos = now + pages.get(sent).length * 1_000_000_000L / bytesPerSecond;
+            }
             byte[] value = SnapshotChunk.newBuilder().setSnapshotId(manifest.getSnapshotId()).setIndex(sent)
                     .setData(UnsafeByteOperations.unsafeWrap(pages.get(sent))).build().toByteArray();
             pages.set(sent, null); // the heap holds the unsent rest of the state only
@@ -183,6 +206,7 @@ final class SnapshotWriter {
                 firstChunk = f;
             }
         }
+        boolean any = sent > before;
         if (sent == pages.size() && firstChunk.isDone()) {
             sendManifest(producer);
             any = true;

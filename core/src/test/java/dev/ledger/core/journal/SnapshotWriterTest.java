@@ -143,6 +143,25 @@ class SnapshotWriterTest {
     }
 
     @Test
+    void pacedChunksWaitForTheirShareOfTimeAndTheStopCanLiftThePace() throws Exception {
+        MockProducer<byte[], byte[]> producer = producer(true);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(5), pages(4, 1_000), null, 2).pace(1_000); // 1 s a chunk
+
+        w.sendNext(producer);
+        assertThat(keys(producer.history())).as("the first chunk, and not the second within one second")
+                .containsExactly("chunk-1-000000");
+        w.sendNext(producer);
+        assertThat(producer.history()).hasSize(1);
+        assertThat(w.transactions()).as("a transaction that carried nothing is not counted").isEqualTo(1);
+
+        w.pace(0);
+        w.sendNext(producer);
+        w.sendNext(producer);
+        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "chunk-1-000001", "chunk-1-000002",
+                "chunk-1-000003", "manifest");
+    }
+
+    @Test
     void anEncodingThatFailedFailsTheTransactionThatWouldCarryIt() {
         java.util.concurrent.CompletableFuture<List<byte[]>> encoding = new java.util.concurrent.CompletableFuture<>();
         SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, 2);
