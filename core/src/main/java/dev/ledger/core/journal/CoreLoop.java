@@ -561,7 +561,16 @@ public final class CoreLoop implements Runnable, LedgerView {
                 startSnapshotAtStop();
             }
             snapshotWriter.pace(0); // the stop waits for it: as fast as the transactions go
-            if (!snapshotWriter.awaitEncoded(deadline - System.nanoTime())) {
+            boolean encoded;
+            try {
+                encoded = snapshotWriter.awaitEncoded(deadline - System.nanoTime());
+            } catch (RuntimeException e) {
+                log.warn("snapshot {} could not be encoded at the stop ({})", snapshotWriter.snapshotId(),
+                        e.toString());
+                dropSnapshot();
+                continue; // the one a Snapshot event asked for may still be taken
+            }
+            if (!encoded) {
                 log.warn("snapshot {} not encoded at the stop (within {} s); the previous complete snapshot stays in"
                         + " use", snapshotWriter.snapshotId(), STOP_SNAPSHOT_BUDGET_NANOS / 1_000_000_000L);
                 return;
@@ -602,8 +611,8 @@ public final class CoreLoop implements Runnable, LedgerView {
      */
     private void idleTransaction(boolean offsetsNow) {
         boolean offsets = groupOffsetsDue(offsetsNow);
-        if (!offsets && snapshotWriter == null) {
-            return;
+        if (!offsets && (snapshotWriter == null || !snapshotWriter.hasWork())) {
+            return; // nothing to carry (a snapshot still being encoded, or its next chunk not due yet)
         }
         beginTransaction();
         if (offsets) {

@@ -109,6 +109,18 @@ final class SnapshotWriter {
         return this;
     }
 
+    /**
+     * Whether {@link #sendNext} would send something now: the state is encoded and a chunk's turn has come, or every
+     * chunk is out and the manifest can follow. Throws if the encoding failed.
+     */
+    boolean hasWork() {
+        if (written != null || !encoded()) {
+            return false;
+        }
+        return sent < pages.size() ? bytesPerSecond == 0 || System.nanoTime() - nextChunkNanos >= 0
+                : firstChunk.isDone();
+    }
+
     /** Whether the pages are there (taking them if the encoding just finished); throws if the encoding failed. */
     boolean encoded() {
         if (pages == null && encoding.isDone()) {
@@ -195,7 +207,11 @@ final class SnapshotWriter {
                 if (now - nextChunkNanos < 0) {
                     break; // this chunk's turn has not come yet: a later transaction takes it
                 }
-                nextChunkNanos = now + pages.get(sent).length * 1_000_000_000L / bytesPerSecond;
+                long share = pages.get(sent).length * 1_000_000_000L / bytesPerSecond;
+                // Time unused since the last chunk counts up to one transaction's worth of chunks: transactions
+                // further apart than a chunk's share still carry the pace, not one chunk each.
+                long earliest = now - chunksPerTransaction * share;
+                nextChunkNanos = (nextChunkNanos - earliest < 0 ? earliest : nextChunkNanos) + share;
             }
             byte[] value = SnapshotChunk.newBuilder().setSnapshotId(manifest.getSnapshotId()).setIndex(sent)
                     .setData(UnsafeByteOperations.unsafeWrap(pages.get(sent))).build().toByteArray();

@@ -147,6 +147,7 @@ public final class IdTable {
             entry = uuidCount++;
             if (entries.length < uuidCount * STRIDE) {
                 entries = Arrays.copyOf(entries, (int) Math.min((long) entries.length * 2, MAX_ENTRIES * STRIDE));
+                entriesShared = false; // a new array: no view reads it
             }
             tags[probedSlot] = tag(hash(msb, lsb)); // cheap next to the miss it avoids
             refs[probedSlot] = entry;
@@ -199,6 +200,7 @@ public final class IdTable {
         }
         if (entries.length < expectedIds * STRIDE) {
             entries = Arrays.copyOf(entries, (int) expectedIds * STRIDE);
+            entriesShared = false;
         }
     }
 

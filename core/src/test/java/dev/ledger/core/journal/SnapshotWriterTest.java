@@ -145,16 +145,18 @@ class SnapshotWriterTest {
     @Test
     void pacedChunksWaitForTheirShareOfTimeAndTheStopCanLiftThePace() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(true);
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(5), pages(4, 1_000), null, 2).pace(1_000); // 1 s a chunk
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(5), pages(4, 1_000), null, 2).pace(1); // 1,000 s a chunk
 
         w.sendNext(producer);
-        assertThat(keys(producer.history())).as("the first chunk, and not the second within one second")
+        assertThat(keys(producer.history())).as("the first chunk, and not the second before its turn")
                 .containsExactly("chunk-1-000000");
+        assertThat(w.hasWork()).isFalse();
         w.sendNext(producer);
         assertThat(producer.history()).hasSize(1);
         assertThat(w.transactions()).as("a transaction that carried nothing is not counted").isEqualTo(1);
 
         w.pace(0);
+        assertThat(w.hasWork()).isTrue();
         w.sendNext(producer);
         w.sendNext(producer);
         assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "chunk-1-000001", "chunk-1-000002",
@@ -184,10 +186,15 @@ class SnapshotWriterTest {
         List<byte[]> atOnce = SnapshotStore.encode(ledger, 100);
 
         SnapshotStore.Encoding started = SnapshotStore.begin(ledger, 100);
-        for (int i = 50; i < 5_000; i++) { // the ledger goes on while the ids are encoded elsewhere
+        // The ledger goes on while the ids are encoded elsewhere: changes in place first (an id kept again, an
+        // account's balance), before any append could move the entries to a new array, then many new ids.
+        ledger.ids().putUuid(0, 0, 77, 77, 2);
+        ledger.ids().putUuid(49, -49, 78, 78, 2);
+        ledger.restoreAccount("acct-0", "USD", AccountGroup.ACCOUNT_GROUP_CUSTOMER, "Account 0", 999_999L, 98,
+                "e-changed");
+        for (int i = 50; i < 5_000; i++) {
             ledger.ids().putUuid(i, -i, 3 * i, i, 1);
         }
-        ledger.ids().putUuid(0, 0, 77, 77, 2); // an id kept again in place
         ledger.ids().put("text-id-2", 6, 5_001, 1);
         List<byte[]> inTwoParts = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {

@@ -91,13 +91,15 @@ class IdTableTest {
         IdTable.Frozen view = table.freeze();
         assertThat(view.size()).isEqualTo(3_001);
 
-        for (int i = 0; i < 20_000; i++) { // grows the entries and the index several times
-            table.put(uuid(random), -i, 10_000 + i, 3);
-        }
-        table.put(uuids.get(0), 999, 999_999, 4); // an id kept again, in place: the view must not see it
+        // Ids kept again in place, before anything grows the entries (the view shares their array): the view must
+        // not see them.
+        table.put(uuids.get(0), 999, 999_999, 4);
         table.put(uuids.get(2_999), 998, 999_998, 4); // the view's last entry too
         table.put("order-1", 997, 999_997, 4);
         table.put("order-2", 996, 999_996, 4);
+        for (int i = 0; i < 20_000; i++) { // grows the entries and the index several times
+            table.put(uuid(random), -i, 10_000 + i, 3);
+        }
 
         assertThat(visit(view::forEach)).isEqualTo(before);
         assertThat(table.lookup(uuids.get(0))).isTrue();
