@@ -175,14 +175,7 @@ class SnapshotWriterTest {
 
     @Test
     void aSnapshotTakenInTwoPartsHoldsTheStateOfItsFirstPartAsOneEncodedAtOnceWould() throws Exception {
-        Ledger ledger = new Ledger();
-        for (int i = 0; i < 50; i++) {
-            ledger.restoreAccount("acct-" + i, "USD", AccountGroup.ACCOUNT_GROUP_CUSTOMER, "Account " + i, i * 7L, i,
-                    "e-" + i);
-            ledger.ids().putUuid(i, -i, 3 * i, i, 1);
-        }
-        ledger.ids().put("text-id", 5, 51, 1);
-        ledger.restoreNextSequence(52);
+        Ledger ledger = smallLedger();
         List<byte[]> atOnce = SnapshotStore.encode(ledger, 100);
 
         SnapshotStore.Encoding started = SnapshotStore.begin(ledger, 100);
@@ -212,14 +205,7 @@ class SnapshotWriterTest {
 
     @Test
     void encodedPagesAreTheCodecsBytesCutIntoChunks() throws Exception {
-        Ledger ledger = new Ledger();
-        for (int i = 0; i < 50; i++) {
-            ledger.restoreAccount("acct-" + i, "USD", AccountGroup.ACCOUNT_GROUP_CUSTOMER, "Account " + i, i * 7L, i,
-                    "e-" + i);
-            ledger.ids().putUuid(i, -i, 3 * i, i, 1);
-        }
-        ledger.ids().put("text-id", 5, 51, 1);
-        ledger.restoreNextSequence(52);
+        Ledger ledger = smallLedger();
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
         SnapshotCodec.encode(ledger, whole);
 
@@ -234,6 +220,19 @@ class SnapshotWriterTest {
         }
         assertThat(joined.toByteArray()).isEqualTo(whole.toByteArray());
         assertThat(pages.get(pages.size() - 1)).isNotEmpty();
+    }
+
+    /** 50 accounts, 50 UUID ids and one text id. */
+    private static Ledger smallLedger() {
+        Ledger ledger = new Ledger();
+        for (int i = 0; i < 50; i++) {
+            ledger.restoreAccount("acct-" + i, "USD", AccountGroup.ACCOUNT_GROUP_CUSTOMER, "Account " + i, i * 7L, i,
+                    "e-" + i);
+            ledger.ids().putUuid(i, -i, 3 * i, i, 1);
+        }
+        ledger.ids().put("text-id", 5, 51, 1);
+        ledger.restoreNextSequence(52);
+        return ledger;
     }
 
     private static MockProducer<byte[], byte[]> producer(boolean autoComplete) {
