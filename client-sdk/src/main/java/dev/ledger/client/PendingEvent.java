@@ -61,8 +61,12 @@ final class PendingEvent {
      * is made only if it is ever read (most events are decided).
      */
     volatile String lastOutcome;
-    /** The ACCEPTED result {@link #ACCEPTED_AWAITING} stands for (immutable: read whole by the timer). */
-    private volatile EventResult accepted;
+    /**
+     * The ACCEPTED result {@link #ACCEPTED_AWAITING} stands for: written before {@link #lastOutcome}, whose volatile
+     * write publishes it, and read after it; immutable, so a reader sees one result whole (one volatile write per
+     * accepted event on the I/O thread, not two).
+     */
+    private EventResult accepted;
     Timeout deadlineTimer;
 
     /** {@link #lastOutcome} of an event stored and awaiting its decision (compared by identity). */
@@ -70,7 +74,7 @@ final class PendingEvent {
 
     /** The last status and reason heard (any thread), or null. */
     String lastOutcome() {
-        String last = lastOutcome;
+        String last = lastOutcome; // the volatile read first: it makes the result written before it visible
         EventResult result = accepted;
         return last == ACCEPTED_AWAITING
                 ? "ACCEPTED at " + result.getPartition() + "@" + result.getOffset() + ", decision awaited" : last;
