@@ -26,6 +26,7 @@ public record CoreConfig(
         int replicationFactor,
         long snapshotEvery,
         long transactionMaxMs,
+        long transactionMinMs,
         int transactionMaxRecords,
         String adminBindAddress,
         int adminPort,
@@ -46,6 +47,8 @@ public record CoreConfig(
         public static final long SNAPSHOT_EVERY = 1_000_000;
         /** A transaction stays open across polls at most this long under load (decision latency vs commit cost). */
         public static final long TRANSACTION_MAX_MS = 250;
+        /** A transaction stays open at least this long, polling for more input (broker work per commit vs latency). */
+        public static final long TRANSACTION_MIN_MS = 0;
         public static final int TRANSACTION_MAX_RECORDS = 100_000;
         public static final String ADMIN_BIND_ADDRESS = "127.0.0.1";
         public static final int ADMIN_PORT = 9465;
@@ -66,7 +69,7 @@ public record CoreConfig(
         return new Builder().bootstrapServers(bootstrapServers).mutationsTopic(mutationsTopic)
                 .decisionsTopic(decisionsTopic).snapshotsTopic(snapshotsTopic).leaseTopic(leaseTopic)
                 .decisionsPartitions(decisionsPartitions).replicationFactor(replicationFactor)
-                .snapshotEvery(snapshotEvery).transactionMaxMs(transactionMaxMs)
+                .snapshotEvery(snapshotEvery).transactionMaxMs(transactionMaxMs).transactionMinMs(transactionMinMs)
                 .transactionMaxRecords(transactionMaxRecords).adminBindAddress(adminBindAddress).adminPort(adminPort)
                 .groupId(groupId).transactionalId(transactionalId).sessionTimeoutMs(sessionTimeoutMs).coreId(coreId);
     }
@@ -77,7 +80,8 @@ public record CoreConfig(
                 + decisionsTopic + " snapshotsTopic=" + snapshotsTopic + " leaseTopic=" + leaseTopic
                 + " decisionsPartitions=" + decisionsPartitions + " replicationFactor="
                 + (replicationFactor == 0 ? "auto" : replicationFactor) + " snapshotEvery=" + snapshotEvery
-                + " transactionMaxMs=" + transactionMaxMs + " transactionMaxRecords=" + transactionMaxRecords
+                + " transactionMaxMs=" + transactionMaxMs + " transactionMinMs=" + transactionMinMs
+                + " transactionMaxRecords=" + transactionMaxRecords
                 + " admin=" + (adminPort < 0 ? "off" : adminBindAddress + ":" + adminPort) + " groupId=" + groupId
                 + " transactionalId=" + transactionalId + " sessionTimeoutMs=" + sessionTimeoutMs
                 + " coreId=" + coreId;
@@ -94,6 +98,7 @@ public record CoreConfig(
         private int replicationFactor = Defaults.REPLICATION_FACTOR;
         private long snapshotEvery = Defaults.SNAPSHOT_EVERY;
         private long transactionMaxMs = Defaults.TRANSACTION_MAX_MS;
+        private long transactionMinMs = Defaults.TRANSACTION_MIN_MS;
         private int transactionMaxRecords = Defaults.TRANSACTION_MAX_RECORDS;
         private String adminBindAddress = Defaults.ADMIN_BIND_ADDRESS;
         private int adminPort = Defaults.ADMIN_PORT;
@@ -114,6 +119,7 @@ public record CoreConfig(
         public Builder replicationFactor(int v) { replicationFactor = v; return this; }
         public Builder snapshotEvery(long v) { snapshotEvery = v; return this; }
         public Builder transactionMaxMs(long v) { transactionMaxMs = v; return this; }
+        public Builder transactionMinMs(long v) { transactionMinMs = v; return this; }
         public Builder transactionMaxRecords(int v) { transactionMaxRecords = v; return this; }
         public Builder adminBindAddress(String v) { adminBindAddress = v; return this; }
         public Builder adminPort(int v) { adminPort = v; return this; }
@@ -143,6 +149,10 @@ public record CoreConfig(
             if (transactionMaxMs < 0 || transactionMaxMs > 30_000) {
                 throw new IllegalArgumentException("transactionMaxMs must be 0..30000: " + transactionMaxMs);
             }
+            if (transactionMinMs < 0 || transactionMinMs > transactionMaxMs) {
+                throw new IllegalArgumentException("transactionMinMs must be 0..transactionMaxMs (" + transactionMaxMs
+                        + "): " + transactionMinMs);
+            }
             if (transactionMaxRecords < 1) {
                 throw new IllegalArgumentException("transactionMaxRecords must be >= 1: " + transactionMaxRecords);
             }
@@ -159,7 +169,7 @@ public record CoreConfig(
             }
             String id = coreId == null || coreId.isBlank() ? defaultCoreId() : coreId;
             return new CoreConfig(bootstrapServers, mutationsTopic, decisionsTopic, snapshotsTopic, leaseTopic,
-                    decisionsPartitions, replicationFactor, snapshotEvery, transactionMaxMs, transactionMaxRecords,
+                    decisionsPartitions, replicationFactor, snapshotEvery, transactionMaxMs, transactionMinMs, transactionMaxRecords,
                     adminBindAddress, adminPort, groupId,
                     transactionalId, sessionTimeoutMs, id);
         }

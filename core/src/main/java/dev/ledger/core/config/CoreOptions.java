@@ -59,6 +59,11 @@ public final class CoreOptions {
             description = "Under load, commit a transaction that has been open this long (it spans polls). Env LEDGER_CORE_TRANSACTION_MAX_MS. Default: ${DEFAULT-VALUE}.")
     long transactionMaxMs;
 
+    @Option(names = "--transaction-min-ms",
+            defaultValue = "${env:LEDGER_CORE_TRANSACTION_MIN_MS:-" + Defaults.TRANSACTION_MIN_MS + "}",
+            description = "Keep a transaction open at least this long, polling for more input, before committing it (fewer commits, less broker work per decision; adds up to this much decision latency). Env LEDGER_CORE_TRANSACTION_MIN_MS. Default: ${DEFAULT-VALUE}.")
+    long transactionMinMs;
+
     @Option(names = "--transaction-max-records",
             defaultValue = "${env:LEDGER_CORE_TRANSACTION_MAX_RECORDS:-" + Defaults.TRANSACTION_MAX_RECORDS + "}",
             description = "Commit a transaction holding this many decisions. Env LEDGER_CORE_TRANSACTION_MAX_RECORDS. Default: ${DEFAULT-VALUE}.")
@@ -98,7 +103,7 @@ public final class CoreOptions {
         return CoreConfig.builder().bootstrapServers(bootstrapServers).mutationsTopic(mutationsTopic)
                 .decisionsTopic(decisionsTopic).snapshotsTopic(snapshotsTopic).leaseTopic(leaseTopic)
                 .decisionsPartitions(decisionsPartitions).replicationFactor(replicationFactor)
-                .snapshotEvery(snapshotEvery).transactionMaxMs(transactionMaxMs)
+                .snapshotEvery(snapshotEvery).transactionMaxMs(transactionMaxMs).transactionMinMs(transactionMinMs)
                 .transactionMaxRecords(transactionMaxRecords).adminBindAddress(adminBindAddress).adminPort(adminPort).groupId(groupId)
                 .transactionalId(transactionalId).sessionTimeoutMs(sessionTimeoutMs).coreId(coreId).build();
     }

@@ -152,7 +152,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         this.metrics = metrics;
         this.snapshotChunkBytes = snapshotChunkBytes;
         this.commitRule = new CommitRule(KafkaClients.MAX_POLL_RECORDS, config.transactionMaxRecords(),
-                config.transactionMaxMs() * 1_000_000L);
+                config.transactionMaxMs() * 1_000_000L, config.transactionMinMs() * 1_000_000L);
     }
 
     /** Asks the loop to stop; it leaves the lease group so that a standby takes over at once. */
@@ -445,7 +445,8 @@ public final class CoreLoop implements Runnable, LedgerView {
             assignMutations(); // partitions added to the mutations topic are picked up here (between transactions)
             partitionsCheckedNanos = System.nanoTime();
         }
-        ConsumerRecords<byte[], byte[]> records = mutations.poll(inTransaction ? Duration.ZERO : POLL);
+        ConsumerRecords<byte[], byte[]> records = mutations.poll(inTransaction
+                ? Duration.ofNanos(commitRule.lingerNanos(System.nanoTime() - transactionStartNanos)) : POLL);
         if (!records.isEmpty()) {
             if (!inTransaction) {
                 beginTransaction();
