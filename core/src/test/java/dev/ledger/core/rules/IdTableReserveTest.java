@@ -53,4 +53,61 @@ class IdTableReserveTest {
         t.putUuid(1, 2, 3, 4, 5); // found again after the re-hash: replaced, not added
         assertThat(t.uuidCount()).isEqualTo(2);
     }
+
+    @Test
+    void reserveDuringAMoveEndsItAndTheTableFindsEveryId() {
+        IdTable t = new IdTable(2, 1);
+        SplittableRandom r = new SplittableRandom(2);
+        long[] msb = new long[10_000];
+        long[] lsb = new long[msb.length];
+        int kept = 0;
+        while (t.pendingMigration() == 0 || kept < 700) { // the index grows at 683 ids, moving one entry a put
+            msb[kept] = r.nextLong();
+            lsb[kept] = r.nextLong();
+            t.putUuid(msb[kept], lsb[kept], kept, kept, 1);
+            kept++;
+        }
+        assertThat(t.pendingMigration()).isPositive();
+        msb[kept] = r.nextLong();
+        lsb[kept] = r.nextLong();
+        assertThat(t.lookupUuid(msb[kept], lsb[kept])).isFalse(); // remembers an empty slot of today's index...
+        t.reserve(msb.length);
+        assertThat(t.pendingMigration()).isZero();
+        t.putUuid(msb[kept], lsb[kept], kept, kept, 1); // ...which the reserve forgot
+        kept++;
+        assertThat(t.uuidCount()).isEqualTo(kept);
+        long bytes = t.uuidTableBytes();
+        for (; kept < msb.length; kept++) {
+            msb[kept] = r.nextLong();
+            lsb[kept] = r.nextLong();
+            t.putUuid(msb[kept], lsb[kept], kept, kept, 1);
+        }
+
+        assertThat(t.uuidTableBytes()).isEqualTo(bytes);
+        assertThat(t.pendingMigration()).isZero();
+        for (int i = 0; i < msb.length; i++) {
+            assertThat(t.lookupUuid(msb[i], lsb[i])).isTrue();
+            assertThat(t.foundSequence()).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void bytesGrowByOnePageAtATimeNotByDoublingTheEntries() {
+        IdTable t = new IdTable();
+        int perPage = 1 << IdTable.PAGE_SHIFT;
+        long pageBytes = 32L * perPage; // 256 KB
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < 4 * perPage + 1; i++) {
+            long before = t.uuidTableBytes();
+            boolean moving = t.pendingMigration() > 0;
+            t.putUuid(r.nextLong(), r.nextLong(), i, i, 1);
+            boolean indexChanged = moving != t.pendingMigration() > 0; // a growth started or ended
+            if (!indexChanged) {
+                assertThat(t.uuidTableBytes() - before).as("put %d", i).isEqualTo(i % perPage == 0 ? pageBytes : 0);
+            }
+        }
+        // five pages, an index of 2^16 slots (5 bytes each) and a directory of 16 page references
+        assertThat(t.pendingMigration()).isZero();
+        assertThat(t.uuidTableBytes()).isEqualTo(5 * pageBytes + 5 * 65_536 + 16 * 4);
+    }
 }

@@ -109,6 +109,58 @@ class IdTableTest {
     }
 
     @Test
+    void everyViewKeepsWhatTheTableHeldWhenItWasFrozen() {
+        IdTable table = new IdTable(2, 3); // pages of four entries; the index moves three entries a put
+        Random random = new Random(12);
+        java.util.List<String> uuids = new java.util.ArrayList<>();
+        java.util.function.IntConsumer append = n -> {
+            for (int i = 0; i < n; i++) {
+                String id = uuid(random);
+                uuids.add(id);
+                table.put(id, random.nextLong(), 100 + uuids.size(), 1);
+            }
+        };
+        append.accept(50); // the last page holds entries 48 and 49
+        table.put("order-1", 5, 1, 2);
+        java.util.List<String> held1 = visit(table::forEach);
+        IdTable.Frozen first = table.freeze();
+
+        append.accept(1); // into the view's last page, past its count: no copy
+        table.put(uuids.get(49), 11, 11, 4); // the view's last, partly filled page
+        table.put(uuids.get(50), 12, 12, 4); // in that page's copy
+        table.put(uuids.get(1), 13, 13, 4); // the first page
+        table.put("order-1", 14, 14, 4);
+        table.put("order-2", 15, 15, 4);
+        append.accept(640); // across many page boundaries, up to the index's growth at 683 ids
+        while (table.pendingMigration() == 0) {
+            append.accept(1);
+        }
+        table.put(uuids.get(20), 16, 16, 4); // in the old index only, during the move; its page is shared
+        java.util.List<String> held2 = visit(table::forEach);
+        IdTable.Frozen second = table.freeze(); // while the index grows
+
+        table.put(uuids.get(1), 17, 17, 5); // its page was copied, and is shared again with the second view
+        table.put(uuids.get(21), 18, 18, 5); // a page both views share
+        table.put(uuids.get(uuids.size() - 1), 19, 19, 5); // the second view's last entry
+        table.put("order-1", 20, 20, 5);
+        append.accept(2_000); // another growth
+        java.util.List<String> held3 = visit(table::forEach);
+        IdTable.Frozen third = table.freeze();
+        table.put(uuids.get(1), 21, 21, 6);
+        table.put(uuids.get(2_500), 22, 22, 6);
+
+        assertThat(visit(first::forEach)).isEqualTo(held1).hasSize(51);
+        assertThat(visit(second::forEach)).isEqualTo(held2);
+        assertThat(visit(third::forEach)).isEqualTo(held3).hasSize(uuids.size() + 2);
+        assertThat(table.lookup(uuids.get(1))).isTrue();
+        assertThat(table.foundSequence()).as("the table itself has the change").isEqualTo(21);
+        assertThat(table.lookup(uuids.get(20))).isTrue();
+        assertThat(table.foundSequence()).isEqualTo(16);
+        IdTable.Frozen last = table.freeze();
+        assertThat(visit(last::forEach)).isEqualTo(visit(table::forEach));
+    }
+
+    @Test
     void unknownIdsAreNotFound() {
         IdTable table = new IdTable();
         Random random = new Random(7);
