@@ -26,7 +26,7 @@ public record CoreConfig(
         int replicationFactor,
         long snapshotEvery,
         long transactionMaxMs,
-        long transactionMinMs,
+        long transactionGapMs,
         int transactionMaxRecords,
         String adminBindAddress,
         int adminPort,
@@ -47,8 +47,11 @@ public record CoreConfig(
         public static final long SNAPSHOT_EVERY = 1_000_000;
         /** A transaction stays open across polls at most this long under load (decision latency vs commit cost). */
         public static final long TRANSACTION_MAX_MS = 250;
-        /** A transaction stays open at least this long, polling for more input (broker work per commit vs latency). */
-        public static final long TRANSACTION_MIN_MS = 0;
+        /**
+         * While input keeps coming, commits are at least this far apart (broker work per decision vs latency); after a
+         * quiet spell a transaction commits at once.
+         */
+        public static final long TRANSACTION_GAP_MS = 5;
         public static final int TRANSACTION_MAX_RECORDS = 100_000;
         public static final String ADMIN_BIND_ADDRESS = "127.0.0.1";
         public static final int ADMIN_PORT = 9465;
@@ -69,7 +72,7 @@ public record CoreConfig(
         return new Builder().bootstrapServers(bootstrapServers).mutationsTopic(mutationsTopic)
                 .decisionsTopic(decisionsTopic).snapshotsTopic(snapshotsTopic).leaseTopic(leaseTopic)
                 .decisionsPartitions(decisionsPartitions).replicationFactor(replicationFactor)
-                .snapshotEvery(snapshotEvery).transactionMaxMs(transactionMaxMs).transactionMinMs(transactionMinMs)
+                .snapshotEvery(snapshotEvery).transactionMaxMs(transactionMaxMs).transactionGapMs(transactionGapMs)
                 .transactionMaxRecords(transactionMaxRecords).adminBindAddress(adminBindAddress).adminPort(adminPort)
                 .groupId(groupId).transactionalId(transactionalId).sessionTimeoutMs(sessionTimeoutMs).coreId(coreId);
     }
@@ -80,7 +83,7 @@ public record CoreConfig(
                 + decisionsTopic + " snapshotsTopic=" + snapshotsTopic + " leaseTopic=" + leaseTopic
                 + " decisionsPartitions=" + decisionsPartitions + " replicationFactor="
                 + (replicationFactor == 0 ? "auto" : replicationFactor) + " snapshotEvery=" + snapshotEvery
-                + " transactionMaxMs=" + transactionMaxMs + " transactionMinMs=" + transactionMinMs
+                + " transactionMaxMs=" + transactionMaxMs + " transactionGapMs=" + transactionGapMs
                 + " transactionMaxRecords=" + transactionMaxRecords
                 + " admin=" + (adminPort < 0 ? "off" : adminBindAddress + ":" + adminPort) + " groupId=" + groupId
                 + " transactionalId=" + transactionalId + " sessionTimeoutMs=" + sessionTimeoutMs
@@ -98,7 +101,7 @@ public record CoreConfig(
         private int replicationFactor = Defaults.REPLICATION_FACTOR;
         private long snapshotEvery = Defaults.SNAPSHOT_EVERY;
         private long transactionMaxMs = Defaults.TRANSACTION_MAX_MS;
-        private long transactionMinMs = Defaults.TRANSACTION_MIN_MS;
+        private long transactionGapMs = Defaults.TRANSACTION_GAP_MS;
         private int transactionMaxRecords = Defaults.TRANSACTION_MAX_RECORDS;
         private String adminBindAddress = Defaults.ADMIN_BIND_ADDRESS;
         private int adminPort = Defaults.ADMIN_PORT;
@@ -119,7 +122,7 @@ public record CoreConfig(
         public Builder replicationFactor(int v) { replicationFactor = v; return this; }
         public Builder snapshotEvery(long v) { snapshotEvery = v; return this; }
         public Builder transactionMaxMs(long v) { transactionMaxMs = v; return this; }
-        public Builder transactionMinMs(long v) { transactionMinMs = v; return this; }
+        public Builder transactionGapMs(long v) { transactionGapMs = v; return this; }
         public Builder transactionMaxRecords(int v) { transactionMaxRecords = v; return this; }
         public Builder adminBindAddress(String v) { adminBindAddress = v; return this; }
         public Builder adminPort(int v) { adminPort = v; return this; }
@@ -149,9 +152,9 @@ public record CoreConfig(
             if (transactionMaxMs < 0 || transactionMaxMs > 30_000) {
                 throw new IllegalArgumentException("transactionMaxMs must be 0..30000: " + transactionMaxMs);
             }
-            if (transactionMinMs < 0 || transactionMinMs > transactionMaxMs) {
-                throw new IllegalArgumentException("transactionMinMs must be 0..transactionMaxMs (" + transactionMaxMs
-                        + "): " + transactionMinMs);
+            if (transactionGapMs < 0 || transactionGapMs > transactionMaxMs) {
+                throw new IllegalArgumentException("transactionGapMs must be 0..transactionMaxMs (" + transactionMaxMs
+                        + "): " + transactionGapMs);
             }
             if (transactionMaxRecords < 1) {
                 throw new IllegalArgumentException("transactionMaxRecords must be >= 1: " + transactionMaxRecords);
@@ -169,7 +172,7 @@ public record CoreConfig(
             }
             String id = coreId == null || coreId.isBlank() ? defaultCoreId() : coreId;
             return new CoreConfig(bootstrapServers, mutationsTopic, decisionsTopic, snapshotsTopic, leaseTopic,
-                    decisionsPartitions, replicationFactor, snapshotEvery, transactionMaxMs, transactionMinMs, transactionMaxRecords,
+                    decisionsPartitions, replicationFactor, snapshotEvery, transactionMaxMs, transactionGapMs, transactionMaxRecords,
                     adminBindAddress, adminPort, groupId,
                     transactionalId, sessionTimeoutMs, id);
         }

@@ -59,10 +59,10 @@ public final class CoreOptions {
             description = "Under load, commit a transaction that has been open this long (it spans polls). Env LEDGER_CORE_TRANSACTION_MAX_MS. Default: ${DEFAULT-VALUE}.")
     long transactionMaxMs;
 
-    @Option(names = "--transaction-min-ms",
-            defaultValue = "${env:LEDGER_CORE_TRANSACTION_MIN_MS:-" + Defaults.TRANSACTION_MIN_MS + "}",
-            description = "Keep a transaction open at least this long, polling for more input, before committing it (fewer commits, less broker work per decision; adds up to this much decision latency). Env LEDGER_CORE_TRANSACTION_MIN_MS. Default: ${DEFAULT-VALUE}.")
-    long transactionMinMs;
+    @Option(names = "--transaction-gap-ms",
+            defaultValue = "${env:LEDGER_CORE_TRANSACTION_GAP_MS:-" + Defaults.TRANSACTION_GAP_MS + "}",
+            description = "While input keeps coming, commit a transaction only this long after the previous commit ended, polling for more input meanwhile: fewer, larger transactions and less broker work per decision, for at most this much more decision latency; after a quiet spell a transaction commits at once. 0 = commit as soon as the input is drained. Env LEDGER_CORE_TRANSACTION_GAP_MS. Default: ${DEFAULT-VALUE}.")
+    long transactionGapMs;
 
     @Option(names = "--transaction-max-records",
             defaultValue = "${env:LEDGER_CORE_TRANSACTION_MAX_RECORDS:-" + Defaults.TRANSACTION_MAX_RECORDS + "}",
@@ -103,7 +103,7 @@ public final class CoreOptions {
         return CoreConfig.builder().bootstrapServers(bootstrapServers).mutationsTopic(mutationsTopic)
                 .decisionsTopic(decisionsTopic).snapshotsTopic(snapshotsTopic).leaseTopic(leaseTopic)
                 .decisionsPartitions(decisionsPartitions).replicationFactor(replicationFactor)
-                .snapshotEvery(snapshotEvery).transactionMaxMs(transactionMaxMs).transactionMinMs(transactionMinMs)
+                .snapshotEvery(snapshotEvery).transactionMaxMs(transactionMaxMs).transactionGapMs(transactionGapMs)
                 .transactionMaxRecords(transactionMaxRecords).adminBindAddress(adminBindAddress).adminPort(adminPort).groupId(groupId)
                 .transactionalId(transactionalId).sessionTimeoutMs(sessionTimeoutMs).coreId(coreId).build();
     }

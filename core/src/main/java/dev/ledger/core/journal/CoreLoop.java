@@ -124,6 +124,8 @@ public final class CoreLoop implements Runnable, LedgerView {
     private volatile long writingSnapshotId = -1;
     private boolean inTransaction;
     private long transactionStartNanos;
+    /** When the last commit ended (an idle one too); set long enough ago at start that the first commits at once. */
+    private long committedNanos;
     private long transactionRecords;
     /** The group offsets to send with a coming commit: the newest input position per partition since the last send. */
     private final Map<TopicPartition, OffsetAndMetadata> groupOffsets = new HashMap<>();
@@ -152,7 +154,8 @@ public final class CoreLoop implements Runnable, LedgerView {
         this.metrics = metrics;
         this.snapshotChunkBytes = snapshotChunkBytes;
         this.commitRule = new CommitRule(KafkaClients.MAX_POLL_RECORDS, config.transactionMaxRecords(),
-                config.transactionMaxMs() * 1_000_000L, config.transactionMinMs() * 1_000_000L);
+                config.transactionMaxMs() * 1_000_000L, config.transactionGapMs() * 1_000_000L);
+        this.committedNanos = System.nanoTime() - commitRule.minGapNanos();
     }
 
     /** Asks the loop to stop; it leaves the lease group so that a standby takes over at once. */
@@ -446,7 +449,7 @@ public final class CoreLoop implements Runnable, LedgerView {
             partitionsCheckedNanos = System.nanoTime();
         }
         ConsumerRecords<byte[], byte[]> records = mutations.poll(inTransaction
-                ? Duration.ofNanos(commitRule.lingerNanos(System.nanoTime() - transactionStartNanos)) : POLL);
+                ? Duration.ofNanos(commitRule.lingerNanos(System.nanoTime() - committedNanos)) : POLL);
         if (!records.isEmpty()) {
             if (!inTransaction) {
                 beginTransaction();
@@ -455,8 +458,9 @@ public final class CoreLoop implements Runnable, LedgerView {
             }
             decide(records);
         }
-        if (inTransaction && commitRule.due(records.count(), transactionRecords,
-                System.nanoTime() - transactionStartNanos)) {
+        long now = System.nanoTime();
+        if (inTransaction && commitRule.due(records.count(), transactionRecords, now - transactionStartNanos,
+                now - committedNanos)) {
             commit();
         } else if (!inTransaction) {
             // Idle: the group catches up with the journal within a second, and a snapshot keeps being written.
@@ -479,7 +483,8 @@ public final class CoreLoop implements Runnable, LedgerView {
         boolean completes = snapshotWriter != null && snapshotWriter.manifestSent();
         long start = System.nanoTime();
         producer.commitTransaction();
-        metrics.commitTook(System.nanoTime() - start);
+        committedNanos = System.nanoTime();
+        metrics.commitTook(committedNanos - start);
         inTransaction = false;
         if (completes) {
             snapshotWritten();

@@ -13,17 +13,17 @@ class CommitRuleTest {
 
     @Test
     void aPollThatIsNotFullCommitsAtOnceSoAKeptUpCoreAnswersWithinOneCommit() {
-        assertTrue(rule.due(1, 1, 0));
-        assertTrue(rule.due(4999, 4999, 1_000_000L));
-        assertTrue(rule.due(0, 12, 1_000_000L), "an empty poll drains the input too");
+        assertTrue(rule.due(1, 1, 0, 0));
+        assertTrue(rule.due(4999, 4999, 1_000_000L, 0));
+        assertTrue(rule.due(0, 12, 1_000_000L, 0), "an empty poll drains the input too");
     }
 
     @Test
     void fullPollsOfABacklogShareOneTransactionUntilItsSizeOrAge() {
-        assertFalse(rule.due(5000, 5000, 1_000_000L));
-        assertFalse(rule.due(5000, 99_999, 249_999_999L));
-        assertTrue(rule.due(5000, 100_000, 1_000_000L));
-        assertTrue(rule.due(5000, 10_000, 250_000_000L));
+        assertFalse(rule.due(5000, 5000, 1_000_000L, 1_000_000L));
+        assertFalse(rule.due(5000, 99_999, 249_999_999L, 1_000_000L));
+        assertTrue(rule.due(5000, 100_000, 1_000_000L, 1_000_000L));
+        assertTrue(rule.due(5000, 10_000, 250_000_000L, 1_000_000L));
     }
 
     @Test
@@ -33,17 +33,19 @@ class CommitRuleTest {
         assertThrows(IllegalArgumentException.class, () -> new CommitRule(1, 1, -1, 0));
         assertThrows(IllegalArgumentException.class, () -> new CommitRule(1, 1, 10, -1));
         IllegalArgumentException young = assertThrows(IllegalArgumentException.class, () -> new CommitRule(1, 1, 10, 11));
-        assertTrue(young.getMessage().contains("minAgeNanos"), young.getMessage());
+        assertTrue(young.getMessage().contains("minGapNanos"), young.getMessage());
     }
 
     @Test
-    void withAMinimumAgeADrainedInputKeepsAYoungTransactionOpenAndItsPollWaitsOutTheRest() {
-        CommitRule lingering = new CommitRule(5000, 100_000, 250_000_000L, 5_000_000L);
-        assertFalse(lingering.due(10, 10, 1_000_000L), "drained but 1 ms old: poll again into the same transaction");
-        assertEquals(4_000_000L, lingering.lingerNanos(1_000_000L));
-        assertTrue(lingering.due(0, 10, 5_000_000L), "drained and old enough");
-        assertEquals(0, lingering.lingerNanos(6_000_000L), "a full poll's backlog never waits");
-        assertTrue(lingering.due(5000, 100_000, 1_000_000L), "the size bound still commits a young transaction");
-        assertEquals(0, rule.lingerNanos(0), "no minimum: an open transaction's poll never waits");
+    void withAGapADrainedTransactionWaitsForMoreInputUntilTheGapSinceTheLastCommitHasPassed() {
+        CommitRule spaced = new CommitRule(5000, 100_000, 250_000_000L, 5_000_000L);
+        assertFalse(spaced.due(10, 10, 1_000_000L, 2_000_000L), "drained, 2 ms after the last commit: poll again");
+        assertEquals(3_000_000L, spaced.lingerNanos(2_000_000L), "and that poll waits out the rest of the gap");
+        assertTrue(spaced.due(0, 10, 3_000_000L, 5_000_000L), "drained and the gap has passed");
+        assertTrue(spaced.due(1, 1, 0, 60_000_000_000L), "after a quiet spell the first decision commits at once");
+        assertEquals(0, spaced.lingerNanos(6_000_000L));
+        assertTrue(spaced.due(5000, 100_000, 1_000_000L, 0), "the size bound still commits");
+        assertTrue(spaced.due(5000, 10, 250_000_000L, 0), "and so does the age bound");
+        assertEquals(0, rule.lingerNanos(0), "no gap: an open transaction's poll never waits");
     }
 }
