@@ -152,9 +152,8 @@ public record CoreConfig(
             if (transactionMaxMs < 0 || transactionMaxMs > 30_000) {
                 throw new IllegalArgumentException("transactionMaxMs must be 0..30000: " + transactionMaxMs);
             }
-            if (transactionGapMs < 0 || transactionGapMs > transactionMaxMs) {
-                throw new IllegalArgumentException("transactionGapMs must be 0..transactionMaxMs (" + transactionMaxMs
-                        + "): " + transactionGapMs);
+            if (transactionGapMs < 0 || transactionGapMs > 30_000) {
+                throw new IllegalArgumentException("transactionGapMs must be 0..30000: " + transactionGapMs);
             }
             if (transactionMaxRecords < 1) {
                 throw new IllegalArgumentException("transactionMaxRecords must be >= 1: " + transactionMaxRecords);

@@ -124,7 +124,7 @@ public final class CoreLoop implements Runnable, LedgerView {
     private volatile long writingSnapshotId = -1;
     private boolean inTransaction;
     private long transactionStartNanos;
-    /** When the last commit ended (an idle one too); set long enough ago at start that the first commits at once. */
+    /** When the last commit of decisions ended; set long enough ago at start that the first commits at once. */
     private long committedNanos;
     private long transactionRecords;
     /** The group offsets to send with a coming commit: the newest input position per partition since the last send. */
@@ -154,7 +154,8 @@ public final class CoreLoop implements Runnable, LedgerView {
         this.metrics = metrics;
         this.snapshotChunkBytes = snapshotChunkBytes;
         this.commitRule = new CommitRule(KafkaClients.MAX_POLL_RECORDS, config.transactionMaxRecords(),
-                config.transactionMaxMs() * 1_000_000L, config.transactionGapMs() * 1_000_000L);
+                config.transactionMaxMs() * 1_000_000L,
+                Math.min(config.transactionGapMs(), config.transactionMaxMs()) * 1_000_000L);
         this.committedNanos = System.nanoTime() - commitRule.minGapNanos();
     }
 
@@ -448,8 +449,11 @@ public final class CoreLoop implements Runnable, LedgerView {
             assignMutations(); // partitions added to the mutations topic are picked up here (between transactions)
             partitionsCheckedNanos = System.nanoTime();
         }
+        // The consumer waits whole milliseconds (it drops a fraction), so the rest of the gap is rounded up: rounded
+        // down, the last fraction of every gap would be spent polling with no wait at all.
         ConsumerRecords<byte[], byte[]> records = mutations.poll(inTransaction
-                ? Duration.ofNanos(commitRule.lingerNanos(System.nanoTime() - committedNanos)) : POLL);
+                ? Duration.ofMillis((commitRule.lingerNanos(System.nanoTime() - committedNanos) + 999_999) / 1_000_000)
+                : POLL);
         if (!records.isEmpty()) {
             if (!inTransaction) {
                 beginTransaction();
@@ -483,8 +487,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         boolean completes = snapshotWriter != null && snapshotWriter.manifestSent();
         long start = System.nanoTime();
         producer.commitTransaction();
-        committedNanos = System.nanoTime();
-        metrics.commitTook(committedNanos - start);
+        metrics.commitTook(System.nanoTime() - start);
         inTransaction = false;
         if (completes) {
             snapshotWritten();
@@ -528,6 +531,7 @@ public final class CoreLoop implements Runnable, LedgerView {
             sendGroupOffsets();
         }
         commitTransaction();
+        committedNanos = System.nanoTime(); // decisions only: an idle commit does not delay the next decision
         metrics.transaction(true);
         decidedSinceSnapshot += transactionRecords;
         publishState();

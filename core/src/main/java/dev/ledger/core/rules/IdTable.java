@@ -40,7 +40,7 @@ public final class IdTable {
     private static final int STRIDE = 4;
     /** Sequences are packed above the 8-bit code; a ledger reaches 2^55 decisions never. */
     private static final long MAX_SEQUENCE = (1L << 55) - 1;
-    /** Entries are numbered by an int; the limit of the one array they were once kept in. */
+    /** Entries are numbered by an int (the index then stays below 2^31 slots); four longs each. */
     private static final int MAX_ENTRIES = (Integer.MAX_VALUE - 8) / STRIDE;
     /** 2^13 entries a page: 256 KB, below half of a 1 MB G1 region, so a page is never a humongous object. */
     static final int PAGE_SHIFT = 13;

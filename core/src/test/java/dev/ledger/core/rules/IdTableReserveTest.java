@@ -110,4 +110,35 @@ class IdTableReserveTest {
         assertThat(t.pendingMigration()).isZero();
         assertThat(t.uuidTableBytes()).isEqualTo(5 * pageBytes + 5 * 65_536 + 16 * 4);
     }
+
+    @Test
+    void aReserveThatOnlyEndsAMoveForgetsTheSlotALookupRemembered() {
+        // A move under way, a lookup that misses (it remembers an empty slot of the new index), then a reserve that
+        // needs no larger index but ends the move: a moved id may now sit in that slot, so the put must probe again.
+        for (long seed = 1; seed <= 20; seed++) {
+            IdTable t = new IdTable(2, 0); // nothing moves before the reserve
+            SplittableRandom r = new SplittableRandom(seed);
+            long[] msb = new long[2_000];
+            long[] lsb = new long[msb.length];
+            int kept = 0;
+            while (t.pendingMigration() == 0) {
+                msb[kept] = r.nextLong();
+                lsb[kept] = r.nextLong();
+                t.putUuid(msb[kept], lsb[kept], kept, kept, 1);
+                kept++;
+            }
+            msb[kept] = r.nextLong();
+            lsb[kept] = r.nextLong();
+            assertThat(t.lookupUuid(msb[kept], lsb[kept])).isFalse();
+            t.reserve(t.uuidCount()); // fits today's index: ends the move, builds no new index
+            assertThat(t.pendingMigration()).isZero();
+            t.putUuid(msb[kept], lsb[kept], kept, kept, 1);
+            kept++;
+            assertThat(t.uuidCount()).isEqualTo(kept);
+            for (int i = 0; i < kept; i++) {
+                assertThat(t.lookupUuid(msb[i], lsb[i])).as("seed %d id %d", seed, i).isTrue();
+                assertThat(t.foundSequence()).isEqualTo(i);
+            }
+        }
+    }
 }
