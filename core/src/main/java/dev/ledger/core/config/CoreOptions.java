@@ -61,7 +61,7 @@ public final class CoreOptions {
 
     @Option(names = "--transaction-gap-ms",
             defaultValue = "${env:LEDGER_CORE_TRANSACTION_GAP_MS:-" + Defaults.TRANSACTION_GAP_MS + "}",
-            description = "While input keeps coming, commit a transaction only this long after the previous commit ended, polling for more input meanwhile: fewer, larger transactions and less broker work per decision, for at most this much more decision latency; after a quiet spell a transaction commits at once. 0 = commit as soon as the input is drained; never more than --transaction-max-ms. Env LEDGER_CORE_TRANSACTION_GAP_MS. Default: ${DEFAULT-VALUE}.")
+            description = "While input keeps coming, commit a transaction only this long after the previous commit of decisions ended, polling for more input meanwhile: fewer, larger transactions and less broker work per decision, for about this much more decision latency at most; after a quiet spell a transaction commits at once. 0 = commit as soon as the input is drained; never more than --transaction-max-ms. Env LEDGER_CORE_TRANSACTION_GAP_MS. Default: ${DEFAULT-VALUE}.")
     long transactionGapMs;
 
     @Option(names = "--transaction-max-records",

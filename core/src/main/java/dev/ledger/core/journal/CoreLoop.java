@@ -449,11 +449,8 @@ public final class CoreLoop implements Runnable, LedgerView {
             assignMutations(); // partitions added to the mutations topic are picked up here (between transactions)
             partitionsCheckedNanos = System.nanoTime();
         }
-        // The consumer waits whole milliseconds (it drops a fraction), so the rest of the gap is rounded up: rounded
-        // down, the last fraction of every gap would be spent polling with no wait at all.
         ConsumerRecords<byte[], byte[]> records = mutations.poll(inTransaction
-                ? Duration.ofMillis((commitRule.lingerNanos(System.nanoTime() - committedNanos) + 999_999) / 1_000_000)
-                : POLL);
+                ? Duration.ofMillis(commitRule.pollWaitMillis(System.nanoTime() - committedNanos)) : POLL);
         if (!records.isEmpty()) {
             if (!inTransaction) {
                 beginTransaction();

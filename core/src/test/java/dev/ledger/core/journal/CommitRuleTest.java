@@ -48,4 +48,15 @@ class CommitRuleTest {
         assertTrue(spaced.due(5000, 10, 250_000_000L, 0), "and so does the age bound");
         assertEquals(0, rule.lingerNanos(0), "no gap: an open transaction's poll never waits");
     }
+
+    @Test
+    void thePollWaitsWholeMillisecondsRoundedUpSoTheEndOfAGapIsNotSpentSpinning() {
+        CommitRule spaced = new CommitRule(5000, 100_000, 250_000_000L, 5_000_000L);
+        assertEquals(5, spaced.pollWaitMillis(0));
+        assertEquals(4, spaced.pollWaitMillis(1_300_000L), "3.7 ms left: 4, not 3");
+        assertEquals(1, spaced.pollWaitMillis(4_300_000L), "0.7 ms left: 1, not 0 (a 0 ms poll returns at once)");
+        assertEquals(0, spaced.pollWaitMillis(5_000_000L), "the gap has passed: the drained transaction commits");
+        assertEquals(0, spaced.pollWaitMillis(Long.MAX_VALUE / 2));
+        assertEquals(0, rule.pollWaitMillis(0));
+    }
 }
