@@ -171,7 +171,8 @@ public record CoreConfig(
             }
             String id = coreId == null || coreId.isBlank() ? defaultCoreId() : coreId;
             return new CoreConfig(bootstrapServers, mutationsTopic, decisionsTopic, snapshotsTopic, leaseTopic,
-                    decisionsPartitions, replicationFactor, snapshotEvery, transactionMaxMs, transactionGapMs, transactionMaxRecords,
+                    decisionsPartitions, replicationFactor, snapshotEvery, transactionMaxMs, transactionGapMs,
+                    transactionMaxRecords,
                     adminBindAddress, adminPort, groupId,
                     transactionalId, sessionTimeoutMs, id);
         }

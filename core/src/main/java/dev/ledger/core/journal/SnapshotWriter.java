@@ -193,7 +193,8 @@ final class SnapshotWriter {
     /**
      * Sends this transaction's part into the producer's open transaction: the next chunks, then (when every chunk is
      * out and the first one's offset known) the superseded snapshot's tombstones and the manifest. Nothing while the
-     * state is still being encoded, nor once the manifest is sent. Never blocks on Kafka: the first chunk's offset is asked only of a completed send.
+     * state is still being encoded, nor once the manifest is sent. Never blocks on Kafka: the first chunk's offset is
+     * asked only of a completed send.
      */
     void sendNext(Producer<byte[], byte[]> producer) {
         if (written != null || !encoded()) {

@@ -32,7 +32,8 @@ class CommitRuleTest {
         assertTrue(e.getMessage().contains("pollMaxRecords"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new CommitRule(1, 1, -1, 0));
         assertThrows(IllegalArgumentException.class, () -> new CommitRule(1, 1, 10, -1));
-        IllegalArgumentException young = assertThrows(IllegalArgumentException.class, () -> new CommitRule(1, 1, 10, 11));
+        IllegalArgumentException young =
+                assertThrows(IllegalArgumentException.class, () -> new CommitRule(1, 1, 10, 11));
         assertTrue(young.getMessage().contains("minGapNanos"), young.getMessage());
     }
 
