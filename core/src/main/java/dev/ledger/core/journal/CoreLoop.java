@@ -6,6 +6,7 @@ import dev.ledger.core.admin.LedgerView;
 import dev.ledger.core.config.CoreConfig;
 import dev.ledger.core.rules.DecisionOut;
 import dev.ledger.core.rules.Ledger;
+import dev.ledger.proto.IdSegment;
 import dev.ledger.proto.PartitionOffset;
 import dev.ledger.proto.SnapshotManifest;
 import java.time.Duration;
@@ -121,6 +122,10 @@ public final class CoreLoop implements Runnable, LedgerView {
     private boolean snapshotRequested;
     /** The newest complete snapshot while active (null: none): the next one supersedes it and avoids its slot. */
     private SnapshotManifest newestSnapshot;
+    /** Whether the next snapshot may keep {@link #newestSnapshot}'s id segments. */
+    private boolean newestChainUsable;
+    /** The newest snapshot the last rebuild could not read (-1: none): its id segments are not kept. */
+    private long unusableSnapshotId = -1;
     private volatile long writingSnapshotId = -1;
     private boolean inTransaction;
     private long transactionStartNanos;
@@ -269,7 +274,8 @@ public final class CoreLoop implements Runnable, LedgerView {
         role = Role.STANDBY;
         folder = null;
         mutations.assign(List.of());
-        SnapshotStore.Loaded loaded = SnapshotStore.loadLatest(config, KAFKA_WAIT, this::tick);
+        SnapshotStore.Loaded loaded = SnapshotStore.loadLatest(config, KAFKA_WAIT, this::tick,
+                m -> unusableSnapshotId = m.getSnapshotId());
         loadedSnapshotId = loaded == null ? -1 : loaded.manifest().getSnapshotId();
         Ledger ledger = loaded == null ? new Ledger() : loaded.ledger();
         folder = new JournalFolder(ledger, new InputPositions(loaded == null ? Map.of() : loaded.mutationPositions()));
@@ -362,6 +368,8 @@ public final class CoreLoop implements Runnable, LedgerView {
         producer.initTransactions(); // fences the previous active and aborts its open transaction
         // After the fence nobody else writes snapshots: the newest one now stays the newest until this core's next.
         newestSnapshot = SnapshotStore.newestManifest(config, KAFKA_WAIT, this::tick);
+        // A snapshot this core could not read names segments that may be broken: the next one writes every id anew.
+        newestChainUsable = newestSnapshot == null || newestSnapshot.getSnapshotId() != unusableSnapshotId;
         // Fold every committed decision, including the last ones of the previous active.
         assignJournal(Map.of());
         Map<TopicPartition, Long> ends = journal.endOffsets(journal.assignment(), KAFKA_WAIT);
@@ -665,15 +673,18 @@ public final class CoreLoop implements Runnable, LedgerView {
         // transaction just committed; an earlier position only means replaying records the snapshot already holds).
         Map<Integer, Long> journalPositions = new HashMap<>();
         journal.endOffsets(journal.assignment(), KAFKA_WAIT).forEach((tp, o) -> journalPositions.put(tp.partition(), o));
+        // The ids go into a new segment from where the newest complete snapshot's segments end (planSegments).
+        SnapshotStore.SegmentPlan plan = SnapshotStore.planSegments(newestSnapshot, newestChainUsable,
+                ledger.nextSequence(), ledger.ids().size(), SnapshotStore.MAX_SEGMENTS);
         SnapshotStore.Encoding encoding;
         try {
-            encoding = SnapshotStore.begin(ledger, snapshotChunkBytes);
+            encoding = SnapshotStore.begin(ledger, snapshotChunkBytes, plan.from());
         } catch (java.io.IOException e) {
             throw new KafkaException("snapshot failed: " + e, e); // the in-memory stream never fails; a bug if so
         }
         // The kept ids, most of a large state, are encoded off the loop from their frozen view: the loop pauses
         // only for the accounts (measured before: 0.7 s at 3 M ids, growing with the history).
-        CompletableFuture<List<byte[]>> pages = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<SnapshotStore.Encoded> pages = CompletableFuture.supplyAsync(() -> {
             try {
                 return encoding.finish();
             } catch (java.io.IOException e) {
@@ -684,10 +695,10 @@ public final class CoreLoop implements Runnable, LedgerView {
         SnapshotManifest.Builder m = SnapshotManifest.newBuilder().setSnapshotId(id).setNextSequence(id)
                 .setAccounts(ledger.accounts().size()).setKeptIds(ledger.ids().size())
                 .setCreatedAtMs(System.currentTimeMillis()).setCoreId(config.coreId())
-                .setFormatVersion(SnapshotCodec.FORMAT_VERSION);
+                .setFormatVersion(SnapshotStore.FORMAT_SEGMENTS);
         journalPositions.forEach((p, o) -> m.addJournalPositions(PartitionOffset.newBuilder().setPartition(p).setOffset(o)));
         mutationPositions.forEach((p, o) -> m.addMutationPositions(PartitionOffset.newBuilder().setPartition(p).setOffset(o)));
-        snapshotWriter = new SnapshotWriter(config.snapshotsTopic(), m, pages, newestSnapshot,
+        snapshotWriter = new SnapshotWriter(config.snapshotsTopic(), m, pages, newestSnapshot, plan,
                 SnapshotWriter.CHUNKS_PER_TRANSACTION).pace(SNAPSHOT_BYTES_PER_SECOND);
         writingSnapshotId = id;
         decidedSinceSnapshot = 0;
@@ -702,14 +713,20 @@ public final class CoreLoop implements Runnable, LedgerView {
     private void snapshotWritten() {
         SnapshotManifest manifest = snapshotWriter.manifest();
         int transactions = snapshotWriter.transactions();
+        int chunks = snapshotWriter.chunkCount();
+        long bytes = snapshotWriter.bytesWritten();
         snapshotWriter = null;
         writingSnapshotId = -1;
         newestSnapshot = manifest;
-        metrics.snapshot(manifest.getStateBytes(), snapshotPauseNanos);
-        log.info("snapshot {} written: {} accounts, {} ids, {} bytes in {} chunks (slot {}) over {} transactions in {} ms;"
-                + " the loop paused {} ms to take it", manifest.getSnapshotId(), manifest.getAccounts(),
-                manifest.getKeptIds(), manifest.getStateBytes(), manifest.getChunkCount(), manifest.getChunkSlot(),
-                transactions, (System.nanoTime() - snapshotStartNanos) / 1_000_000, snapshotPauseNanos / 1_000_000);
+        newestChainUsable = true;
+        metrics.snapshot(bytes, snapshotPauseNanos);
+        IdSegment last = manifest.getIdSegments(manifest.getIdSegmentsCount() - 1);
+        log.info("snapshot {} written: {} accounts, {} ids ({} in its new id segment [{}, {}), {} segments), {} bytes"
+                + " in {} chunks (slot {}) over {} transactions in {} ms; the loop paused {} ms to take it",
+                manifest.getSnapshotId(), manifest.getAccounts(), manifest.getKeptIds(), last.getIds(),
+                last.getFromSequence(), last.getToSequence(), manifest.getIdSegmentsCount(), bytes, chunks,
+                manifest.getChunkSlot(), transactions, (System.nanoTime() - snapshotStartNanos) / 1_000_000,
+                snapshotPauseNanos / 1_000_000);
     }
 
     /**

@@ -10,8 +10,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * The binary encoding of a {@link Ledger}'s whole state inside a snapshot: a header, the accounts, then the kept ids
- * (UUID-shaped ones as two longs, others as text). Big-endian, as {@link java.io.DataOutputStream} writes it (through
+ * The binary encoding of a {@link Ledger}'s state inside a snapshot: a header, the accounts, then the kept ids
+ * (UUID-shaped ones as two longs, others as text), or none when the ids go to id segments
+ * ({@link Rest#encodeSegment}: a header with the segment's sequence range, then the ids of that range). Big-endian, as {@link java.io.DataOutputStream} writes it (through
  * {@link BigEndianOut}, which writes the same bytes faster); strings in modified
  * UTF-8 (ids are at most 128 bytes). The format is versioned by {@link #FORMAT_VERSION}; an unknown version is
  * refused rather than misread. Thread-safe (stateless); the ledger must not change during {@link #begin} (the
@@ -24,6 +25,9 @@ final class SnapshotCodec {
     private static final int UUID_ID = 1;
     private static final int TEXT_ID = 2;
     private static final int END = 0;
+    /** An id segment: "LDGI", its own version, its sequence range, then entries as in a state. */
+    private static final int SEGMENT_MAGIC = 0x4c444749;
+    private static final int SEGMENT_VERSION = 1;
 
     private SnapshotCodec() {
     }
@@ -66,42 +70,152 @@ final class SnapshotCodec {
             this.ids = ids;
         }
 
-        /** Writes the ids and the end mark, and flushes; once, on one thread at a time. */
+        /** Writes the ids and the end mark, and flushes (format 1: the whole state); once, on one thread at a time. */
         void finish() throws IOException {
-            IOException[] failure = new IOException[1];
-            ids.forEach(new IdTable.Visitor() {
-                @Override
-                public void uuid(long msb, long lsb, long bodyHash, long sequence, int code) {
-                    try {
-                        out.writeByte(UUID_ID);
-                        out.writeLong(msb);
-                        out.writeLong(lsb);
-                        out.writeLong(bodyHash);
-                        out.writeLong(sequence);
-                        out.writeByte(code);
-                    } catch (IOException e) {
-                        failure[0] = e;
-                    }
-                }
-
-                @Override
-                public void text(String id, long bodyHash, long sequence, int code) {
-                    try {
-                        out.writeByte(TEXT_ID);
-                        out.writeUTF(id);
-                        out.writeLong(bodyHash);
-                        out.writeLong(sequence);
-                        out.writeByte(code);
-                    } catch (IOException e) {
-                        failure[0] = e;
-                    }
-                }
-            });
-            if (failure[0] != null) {
-                throw failure[0];
-            }
+            writeIds(ids, out, 0, Long.MAX_VALUE);
             out.writeByte(END);
             out.flush();
+        }
+
+        /** Writes the end mark without the ids, and flushes (format 2: the ids go to segments). */
+        void finishWithoutIds() throws IOException {
+            out.writeByte(END);
+            out.flush();
+        }
+
+        /**
+         * Encodes the kept ids whose original decision's sequence is in [{@code from}, {@code to}) as an id segment
+         * into {@code sink}: a header naming the range, the ids, the end mark. Any thread, one at a time.
+         *
+         * @return how many ids it holds
+         */
+        long encodeSegment(OutputStream sink, long from, long to) throws IOException {
+            BigEndianOut seg = new BigEndianOut(sink);
+            seg.writeInt(SEGMENT_MAGIC);
+            seg.writeInt(SEGMENT_VERSION);
+            seg.writeLong(from);
+            seg.writeLong(to);
+            long count = writeIds(ids, seg, from, to);
+            seg.writeByte(END);
+            seg.flush();
+            return count;
+        }
+    }
+
+    /** Writes the ids of the view whose sequence is in [from, to) as entries; returns how many. */
+    private static long writeIds(IdTable.Frozen ids, BigEndianOut out, long from, long to) throws IOException {
+        IdWriter writer = new IdWriter(out, from, to);
+        ids.forEach(writer);
+        if (writer.failure != null) {
+            throw writer.failure;
+        }
+        return writer.count;
+    }
+
+    /** One entry per id in the range: {@link IdTable.Visitor} cannot throw, so the first failure is kept. */
+    private static final class IdWriter implements IdTable.Visitor {
+        private final BigEndianOut out;
+        private final long from;
+        private final long to;
+        long count;
+        IOException failure;
+
+        IdWriter(BigEndianOut out, long from, long to) {
+            this.out = out;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public void uuid(long msb, long lsb, long bodyHash, long sequence, int code) {
+            if (sequence < from || sequence >= to || failure != null) {
+                return;
+            }
+            try {
+                out.writeByte(UUID_ID);
+                out.writeLong(msb);
+                out.writeLong(lsb);
+                entryTail(bodyHash, sequence, code);
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+
+        @Override
+        public void text(String id, long bodyHash, long sequence, int code) {
+            if (sequence < from || sequence >= to || failure != null) {
+                return;
+            }
+            try {
+                out.writeByte(TEXT_ID);
+                out.writeUTF(id);
+                entryTail(bodyHash, sequence, code);
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+
+        private void entryTail(long bodyHash, long sequence, int code) throws IOException {
+            out.writeLong(bodyHash);
+            out.writeLong(sequence);
+            out.writeByte(code);
+            count++;
+        }
+    }
+
+    /**
+     * Decodes an id segment into {@code ids}, checking that it is the one of [{@code from}, {@code to}) and that
+     * every id's sequence lies in it.
+     *
+     * @return how many ids it held
+     * @throws IOException on a truncated, foreign or mismatched segment
+     */
+    static long decodeSegment(InputStream source, IdTable ids, long from, long to) throws IOException {
+        DataInputStream in = new DataInputStream(source);
+        if (in.readInt() != SEGMENT_MAGIC) {
+            throw new IOException("not a ledger id segment (bad magic)");
+        }
+        int version = in.readInt();
+        if (version != SEGMENT_VERSION) {
+            throw new IOException("id segment format " + version + " is not supported (this core reads "
+                    + SEGMENT_VERSION + ")");
+        }
+        long f = in.readLong();
+        long t = in.readLong();
+        if (f != from || t != to) {
+            throw new IOException("id segment holds sequences [" + f + ", " + t + "), its manifest names [" + from
+                    + ", " + to + ")");
+        }
+        long count = 0;
+        while (true) {
+            int kind = in.readByte();
+            if (kind == END) {
+                return count;
+            }
+            long sequence;
+            if (kind == UUID_ID) {
+                long msb = in.readLong();
+                long lsb = in.readLong();
+                long bodyHash = in.readLong();
+                sequence = in.readLong();
+                checkIn(sequence, from, to);
+                ids.putUuid(msb, lsb, bodyHash, sequence, in.readByte() & 0xff);
+            } else if (kind == TEXT_ID) {
+                String id = in.readUTF();
+                long bodyHash = in.readLong();
+                sequence = in.readLong();
+                checkIn(sequence, from, to);
+                ids.put(id, bodyHash, sequence, in.readByte() & 0xff);
+            } else {
+                throw new IOException("id segment has an unknown entry kind " + kind);
+            }
+            count++;
+        }
+    }
+
+    private static void checkIn(long sequence, long from, long to) throws IOException {
+        if (sequence < from || sequence >= to) {
+            throw new IOException("id segment [" + from + ", " + to + ") holds an id of sequence " + sequence);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ledger.core.journal;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ledger.core.config.CoreConfig;
 import dev.ledger.core.rules.Ledger;
+import dev.ledger.proto.IdSegment;
 import dev.ledger.proto.PartitionOffset;
 import dev.ledger.proto.SnapshotChunk;
 import dev.ledger.proto.SnapshotManifest;
@@ -27,11 +28,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Encodes state snapshots for the compacted snapshots topic and finds the newest complete one. A snapshot is the
- * {@link SnapshotCodec} encoding cut into chunks (partition 0, keys {@code chunk-<slot>-<index>}) and a
- * {@link SnapshotManifest} (partition 1, key {@code manifest}); {@link SnapshotWriter} writes them over several
- * transactions. A read_committed reader sees a manifest only once every chunk it names is committed, and the loader
- * takes exactly the chunks the newest manifest names (its snapshot id, from its first chunk's offset). Blocking; used
- * by the core loop's thread only.
+ * {@link SnapshotCodec} encoding of the header and accounts cut into chunks (partition 0, keys
+ * {@code chunk-<slot>-<index>}), the kept ids in id segments (partition 0, keys {@code ids-<from>-<to>-<index>}: each
+ * segment written once and shared by later snapshots, so a snapshot writes the ids decided since the previous one,
+ * not the whole history), and a {@link SnapshotManifest} (partition 1, key {@code manifest}) that names both;
+ * {@link SnapshotWriter} writes them over several transactions. A read_committed reader sees a manifest only once
+ * every chunk it names is committed, and the loader takes exactly the chunks the newest manifest names (by snapshot
+ * id or segment range, from each part's first chunk's offset). Manifests of format 1 (the ids inside the state's
+ * chunks) are still read. Blocking; used by the core loop's thread only.
  */
 final class SnapshotStore {
 
@@ -40,6 +44,12 @@ final class SnapshotStore {
     static final int CHUNK_PARTITION = 0;
     static final int MANIFEST_PARTITION = 1;
     static final byte[] MANIFEST_KEY = "manifest".getBytes(StandardCharsets.UTF_8);
+    /** Manifest format: the state's chunks hold the ids too (cores before id segments; still read). */
+    static final int FORMAT_WHOLE = 1;
+    /** Manifest format: the state's chunks hold no ids; the manifest's id segments do. */
+    static final int FORMAT_SEGMENTS = 2;
+    /** Id segments a snapshot names at most; at this many, the next snapshot writes one segment of every id. */
+    static final int MAX_SEGMENTS = 256;
     private static final Logger log = LoggerFactory.getLogger(SnapshotStore.class);
 
     /** A loaded snapshot: the state and where to resume the journal. */
@@ -79,38 +89,116 @@ final class SnapshotStore {
         return newest != null && newest.getChunkSlot() == 1 ? 2 : 1;
     }
 
+    /** The key of an id segment's chunk: {@code ids-<from>-<to>-<index>}. */
+    static byte[] segmentKey(long from, long to, int index) {
+        return String.format("ids-%d-%d-%06d", from, to, index).getBytes(StandardCharsets.UTF_8);
+    }
+
     /**
-     * Encodes the ledger's state into memory, cut into pages of {@code chunkBytes} (the last one shorter). The ledger
-     * must not change meanwhile: the caller is the thread that owns it, so the pages hold the state of this moment.
+     * What a new snapshot does with the id segments of the newest complete one: keeps the first ones as they are and
+     * writes one new segment of the ids in [{@code from}, {@code to}), which absorbs the rest (their chunks are
+     * deleted when it is complete).
      */
-    static List<byte[]> encode(Ledger ledger, int chunkBytes) throws IOException {
-        return begin(ledger, chunkBytes).finish();
+    record SegmentPlan(List<IdSegment> kept, List<IdSegment> absorbed, long from, long to) {
+        SegmentPlan {
+            kept = List.copyOf(kept);
+            absorbed = List.copyOf(absorbed);
+        }
+    }
+
+    /**
+     * Plans the id segments of a snapshot at {@code nextSequence} holding {@code keptIds} ids, after {@code newest}
+     * (null: none). The new segment holds the ids decided since the newest snapshot, so a snapshot writes what is new,
+     * not the whole history. It absorbs the segments before it while one holds at most half as many ids as it does
+     * (so segments of quiet spells and Snapshot events do not pile up, while segments of equal size stay apart); when
+     * the chain is full ({@code maxSegments}), it absorbs the whole chain: one whole write every
+     * {@code maxSegments} snapshots. It absorbs everything too when {@code newest} has no usable chain: none, one of
+     * format 1 (ids inside its state), a chain with a gap, or {@code chainUsable} false (this core could not load it).
+     */
+    static SegmentPlan planSegments(SnapshotManifest newest, boolean chainUsable, long nextSequence, long keptIds,
+            int maxSegments) {
+        List<IdSegment> chain = newest == null || newest.getFormatVersion() != FORMAT_SEGMENTS ? List.of()
+                : newest.getIdSegmentsList();
+        if (chain.isEmpty() || !chainUsable || !contiguous(chain, newest.getNextSequence())
+                || nextSequence < newest.getNextSequence()) {
+            return new SegmentPlan(List.of(), chain, 0, nextSequence);
+        }
+        long chainIds = 0;
+        for (IdSegment s : chain) {
+            chainIds += s.getIds();
+        }
+        long merged = Math.max(0, keptIds - chainIds);
+        int keep = chain.size();
+        if (keep + 1 > maxSegments) {
+            keep = 0;
+        } else {
+            while (keep > 0 && chain.get(keep - 1).getIds() * 2 <= merged) {
+                keep--;
+                merged += chain.get(keep).getIds();
+            }
+        }
+        long from = keep == chain.size() ? newest.getNextSequence() : chain.get(keep).getFromSequence();
+        return new SegmentPlan(chain.subList(0, keep), chain.subList(keep, chain.size()), from, nextSequence);
+    }
+
+    /** Whether the segments run from sequence 0 to {@code end} without a gap or an overlap (an empty chain: no). */
+    static boolean contiguous(List<IdSegment> chain, long end) {
+        long expected = 0;
+        for (IdSegment s : chain) {
+            if (s.getFromSequence() != expected || s.getToSequence() < expected) {
+                return false;
+            }
+            expected = s.getToSequence();
+        }
+        return !chain.isEmpty() && expected == end;
+    }
+
+    /** An encoded snapshot: the state's pages (header and accounts) and the new id segment's pages. */
+    record Encoded(List<byte[]> state, List<byte[]> segment, long segmentIds) {
+    }
+
+    /**
+     * Encodes the ledger's state into memory, with the ids of [{@code segmentFrom}, next sequence) as its new id
+     * segment, each cut into pages of {@code chunkBytes} (the last one shorter). The ledger must not change meanwhile.
+     */
+    static Encoded encode(Ledger ledger, int chunkBytes, long segmentFrom) throws IOException {
+        return begin(ledger, chunkBytes, segmentFrom).finish();
     }
 
     /**
      * {@link #encode} in two parts: this part on the ledger's owner thread, which may change the ledger as soon as it
      * returns (see {@link SnapshotCodec#begin}); {@link Encoding#finish} on any thread, once.
      */
-    static Encoding begin(Ledger ledger, int chunkBytes) throws IOException {
+    static Encoding begin(Ledger ledger, int chunkBytes, long segmentFrom) throws IOException {
         Pages pages = new Pages(chunkBytes);
-        return new Encoding(pages, SnapshotCodec.begin(ledger, pages));
+        return new Encoding(pages, SnapshotCodec.begin(ledger, pages), chunkBytes, segmentFrom,
+                ledger.nextSequence());
     }
 
-    /** A snapshot encoding under way: its header and accounts in pages already, its ids still to write. */
+    /** A snapshot encoding under way: its header and accounts in pages already, its id segment still to write. */
     static final class Encoding {
         private final Pages pages;
         private final SnapshotCodec.Rest rest;
+        private final int chunkBytes;
+        private final long from;
+        private final long to;
 
-        private Encoding(Pages pages, SnapshotCodec.Rest rest) {
+        private Encoding(Pages pages, SnapshotCodec.Rest rest, int chunkBytes, long from, long to) {
             this.pages = pages;
             this.rest = rest;
+            this.chunkBytes = chunkBytes;
+            this.from = from;
+            this.to = to;
         }
 
         /** Encodes the rest and returns the pages; once. */
-        List<byte[]> finish() throws IOException {
-            rest.finish();
+        Encoded finish() throws IOException {
+            rest.finishWithoutIds();
             pages.close();
-            return pages.pages;
+            Pages segment = new Pages(chunkBytes);
+            long ids = rest.encodeSegment(segment, from, to);
+            segment.close();
+            return new Encoded(pages.pages, segment.pages, ids);
         }
     }
 
@@ -147,60 +235,120 @@ final class SnapshotStore {
      * @param timeout bound on each Kafka call and on a read that makes no progress (a large snapshot may take longer
      *     in all, as long as records keep coming)
      * @param progress called as records arrive, so the caller can show it is alive
+     * @param unusable told of the newest manifest when its snapshot cannot be read
      * @throws org.apache.kafka.common.KafkaException when Kafka does not answer in time (the caller retries)
      */
-    static Loaded loadLatest(CoreConfig config, Duration timeout, Runnable progress) {
+    static Loaded loadLatest(CoreConfig config, Duration timeout, Runnable progress,
+            java.util.function.Consumer<SnapshotManifest> unusable) {
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(config, "snapshot-loader")) {
             SnapshotManifest manifest = newestManifest(consumer, config.snapshotsTopic(), timeout, progress);
             if (manifest == null) {
                 return null;
             }
-            if (manifest.getFormatVersion() != SnapshotCodec.FORMAT_VERSION) {
+            Ledger ledger = load(consumer, config, manifest, timeout, progress);
+            if (ledger == null) {
+                unusable.accept(manifest);
+                return null;
+            }
+            return new Loaded(ledger, manifest);
+        }
+    }
+
+    /** The state of {@code manifest}'s snapshot, or null when it cannot be read (logged). */
+    private static Ledger load(KafkaConsumer<byte[], byte[]> consumer, CoreConfig config, SnapshotManifest manifest,
+            Duration timeout, Runnable progress) {
+        try {
+            int format = manifest.getFormatVersion();
+            if (format != FORMAT_WHOLE && format != FORMAT_SEGMENTS) {
                 log.warn("newest snapshot {} has format {}; replaying the journal instead", manifest.getSnapshotId(),
-                        manifest.getFormatVersion());
+                        format);
                 return null;
             }
             SnapshotManifest m = manifest;
-            List<byte[]> parts = new ArrayList<>(Collections.nCopies(m.getChunkCount(), (byte[]) null));
-            int[] found = {0};
+            if (format == FORMAT_SEGMENTS && !contiguous(m.getIdSegmentsList(), m.getNextSequence())) {
+                log.warn("snapshot {} names id segments that do not run from 0 to {}; replaying the journal instead",
+                        m.getSnapshotId(), m.getNextSequence());
+                return null;
+            }
             TopicPartition chunks = new TopicPartition(config.snapshotsTopic(), CHUNK_PARTITION);
-            readToEnd(consumer, chunks, m.getFirstChunkOffset(), timeout, progress, r -> {
+            List<byte[]> parts = readChunks(consumer, chunks, m.getFirstChunkOffset(), m.getChunkCount(), timeout,
+                    progress, c -> !c.getIdSegment() && c.getSnapshotId() == m.getSnapshotId());
+            if (parts == null) {
+                log.warn("snapshot {} misses some of its {} chunks; replaying the journal instead", m.getSnapshotId(),
+                        m.getChunkCount());
+                return null;
+            }
+            Ledger ledger = SnapshotCodec.decode(concat(parts), m.getKeptIds());
+            if (ledger.nextSequence() != m.getNextSequence()) {
+                log.warn("snapshot {} holds sequence {}; replaying the journal instead", m.getSnapshotId(),
+                        ledger.nextSequence());
+                return null;
+            }
+            for (IdSegment seg : m.getIdSegmentsList()) {
+                List<byte[]> segParts = readChunks(consumer, chunks, seg.getFirstChunkOffset(), seg.getChunkCount(),
+                        timeout, progress, c -> c.getIdSegment() && c.getSnapshotId() == seg.getToSequence()
+                                && c.getSegmentFrom() == seg.getFromSequence());
+                if (segParts == null) {
+                    log.warn("snapshot {}: id segment [{}, {}) misses some of its {} chunks; replaying the journal"
+                            + " instead", m.getSnapshotId(), seg.getFromSequence(), seg.getToSequence(),
+                            seg.getChunkCount());
+                    return null;
+                }
+                long ids = SnapshotCodec.decodeSegment(concat(segParts), ledger.ids(), seg.getFromSequence(),
+                        seg.getToSequence());
+                if (ids != seg.getIds()) {
+                    log.warn("snapshot {}: id segment [{}, {}) holds {} ids, its manifest says {}; replaying the"
+                            + " journal instead", m.getSnapshotId(), seg.getFromSequence(), seg.getToSequence(), ids,
+                            seg.getIds());
+                    return null;
+                }
+            }
+            if (format == FORMAT_SEGMENTS && ledger.ids().size() != m.getKeptIds()) {
+                log.warn("snapshot {} holds {} ids, its manifest says {}; replaying the journal instead",
+                        m.getSnapshotId(), ledger.ids().size(), m.getKeptIds());
+                return null;
+            }
+            return ledger;
+        } catch (IOException e) {
+            log.warn("cannot decode the newest snapshot ({}); replaying the journal instead", e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The data of chunks 0..{@code count}-1 of one encoding, read from {@code first} on and told apart from other
+     * chunks by {@code mine}; null when some are missing.
+     */
+    private static List<byte[]> readChunks(KafkaConsumer<byte[], byte[]> consumer, TopicPartition tp, long first,
+            int count, Duration timeout, Runnable progress, java.util.function.Predicate<SnapshotChunk> mine) {
+        List<byte[]> parts = new ArrayList<>(Collections.nCopies(count, (byte[]) null));
+        int[] found = {0};
+        if (count > 0) {
+            readToEnd(consumer, tp, first, timeout, progress, r -> {
                 if (r.value() == null) {
                     return true; // a tombstone: an older snapshot's chunk deleted
                 }
                 try {
                     SnapshotChunk c = SnapshotChunk.parseFrom(r.value());
-                    if (c.getSnapshotId() == m.getSnapshotId() && c.getIndex() < parts.size()
-                            && parts.get(c.getIndex()) == null) {
+                    if (mine.test(c) && c.getIndex() < count && parts.get(c.getIndex()) == null) {
                         parts.set(c.getIndex(), c.getData().toByteArray());
                         found[0]++;
                     }
                 } catch (InvalidProtocolBufferException e) {
                     log.warn("skipping an unreadable snapshot chunk at offset {}", r.offset());
                 }
-                return found[0] < parts.size();
+                return found[0] < count;
             });
-            if (found[0] < parts.size()) {
-                log.warn("snapshot {} has {} of {} chunks; replaying the journal instead", m.getSnapshotId(), found[0],
-                        parts.size());
-                return null;
-            }
-            List<InputStream> streams = new ArrayList<>(parts.size());
-            for (byte[] p : parts) {
-                streams.add(new ByteArrayInputStream(p));
-            }
-            Ledger ledger = SnapshotCodec.decode(new SequenceInputStream(Collections.enumeration(streams)),
-                    m.getKeptIds());
-            if (ledger.nextSequence() != m.getNextSequence()) {
-                log.warn("snapshot {} holds sequence {}; replaying the journal instead", m.getSnapshotId(),
-                        ledger.nextSequence());
-                return null;
-            }
-            return new Loaded(ledger, m);
-        } catch (IOException e) {
-            log.warn("cannot decode the newest snapshot ({}); replaying the journal instead", e.getMessage());
-            return null;
         }
+        return found[0] == count ? parts : null;
+    }
+
+    private static InputStream concat(List<byte[]> parts) {
+        List<InputStream> streams = new ArrayList<>(parts.size());
+        for (byte[] p : parts) {
+            streams.add(new ByteArrayInputStream(p));
+        }
+        return new SequenceInputStream(Collections.enumeration(streams));
     }
 
     /**

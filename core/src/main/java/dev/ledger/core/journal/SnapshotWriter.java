@@ -1,8 +1,10 @@
 package dev.ledger.core.journal;
 
 import com.google.protobuf.UnsafeByteOperations;
+import dev.ledger.proto.IdSegment;
 import dev.ledger.proto.SnapshotChunk;
 import dev.ledger.proto.SnapshotManifest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -43,6 +45,14 @@ import org.apache.kafka.common.KafkaException;
  * manifest commits, the other slot (the superseded snapshot's {@code chunk_count} chunks) is deleted by tombstones
  * in the same transaction, so normally only the newest snapshot's chunks are live.
  *
+ * <p><b>Id segments, not the whole history each time.</b> The kept ids, most of a large state and growing with every
+ * decision, are not in the state's chunks: each snapshot writes one id segment of the ids decided since the newest
+ * complete snapshot (keys {@code ids-<from>-<to>-<index>}, after the state's chunks) and names the older segments
+ * it keeps in its manifest, so its size follows what changed (a million decisions: about 33 MB) instead of the
+ * history (300 MB at 9 M ids). A segment's keys are unique to its range, so writing one never replaces a chunk that
+ * a complete snapshot names; segments the new one absorbs ({@link SnapshotStore#planSegments}) are deleted by
+ * tombstones with the manifest. A write cut short leaves its segment's chunks in the topic (no manifest names them).
+ *
  * <p>Not thread-safe: the core loop's thread only.
  */
 final class SnapshotWriter {
@@ -52,29 +62,37 @@ final class SnapshotWriter {
 
     private final String topic;
     private final SnapshotManifest.Builder manifest;
-    private final CompletableFuture<List<byte[]>> encoding;
+    private final CompletableFuture<SnapshotStore.Encoded> encoding;
     private final int slot;
     private final SnapshotManifest superseded;
+    private final SnapshotStore.SegmentPlan plan;
     private final int chunksPerTransaction;
-    private List<byte[]> pages; // null until the encoding is done
+    private List<byte[]> pages; // the state's pages, then the new segment's; null until the encoding is done
+    private int stateChunks;
     private long stateBytes;
+    private long segmentBytes;
+    private long segmentIds;
     private long bytesPerSecond; // 0: unpaced
     private long nextChunkNanos;
     private int sent;
     private int transactions;
     private Future<RecordMetadata> firstChunk;
+    private Future<RecordMetadata> firstSegmentChunk;
     private SnapshotManifest written;
 
     /**
      * @param topic the snapshots topic
-     * @param manifest the manifest's facts of the encoded state (id, sequence, positions, sizes, core); the writer
-     *     adds the chunk count, the first chunk's offset and the slot
-     * @param pages the encoded state in chunk-sized pages; the writer releases each page once it is sent
+     * @param manifest the manifest's facts of the encoded state (id, sequence, positions, sizes, core, format); the
+     *     writer adds the chunk count, the first chunk's offset, the slot, the state's bytes and the id segments
+     * @param encoded the encoded state and new id segment in chunk-sized pages; the writer releases each page once
+     *     it is sent
      * @param superseded the newest complete snapshot's manifest (null: none), whose chunks are deleted at the end
+     * @param plan the id segments kept from {@code superseded}, those the new one absorbs (deleted at the end) and
+     *     the new one's range, which {@code encoded}'s segment holds
      */
-    SnapshotWriter(String topic, SnapshotManifest.Builder manifest, List<byte[]> pages, SnapshotManifest superseded,
-            int chunksPerTransaction) {
-        this(topic, manifest, CompletableFuture.completedFuture(pages), superseded, chunksPerTransaction);
+    SnapshotWriter(String topic, SnapshotManifest.Builder manifest, SnapshotStore.Encoded encoded,
+            SnapshotManifest superseded, SnapshotStore.SegmentPlan plan, int chunksPerTransaction) {
+        this(topic, manifest, CompletableFuture.completedFuture(encoded), superseded, plan, chunksPerTransaction);
         adopt();
     }
 
@@ -82,8 +100,8 @@ final class SnapshotWriter {
      * A writer whose state is still being encoded (off the loop): it sends nothing until {@code encoding} is done,
      * then as above. An encoding that failed fails the next {@link #sendNext}.
      */
-    SnapshotWriter(String topic, SnapshotManifest.Builder manifest, CompletableFuture<List<byte[]>> encoding,
-            SnapshotManifest superseded, int chunksPerTransaction) {
+    SnapshotWriter(String topic, SnapshotManifest.Builder manifest, CompletableFuture<SnapshotStore.Encoded> encoding,
+            SnapshotManifest superseded, SnapshotStore.SegmentPlan plan, int chunksPerTransaction) {
         if (chunksPerTransaction < 1) {
             throw new IllegalArgumentException("chunksPerTransaction must be positive: " + chunksPerTransaction);
         }
@@ -91,6 +109,7 @@ final class SnapshotWriter {
         this.manifest = manifest;
         this.encoding = encoding;
         this.superseded = superseded;
+        this.plan = plan;
         this.chunksPerTransaction = chunksPerTransaction;
         this.slot = SnapshotStore.nextSlot(superseded);
     }
@@ -118,7 +137,7 @@ final class SnapshotWriter {
             return false;
         }
         return sent < pages.size() ? bytesPerSecond == 0 || System.nanoTime() - nextChunkNanos >= 0
-                : firstChunk.isDone();
+                : firstChunksKnown();
     }
 
     /** Whether the pages are there (taking them if the encoding just finished); throws if the encoding failed. */
@@ -145,30 +164,44 @@ final class SnapshotWriter {
     }
 
     private void adopt() {
-        List<byte[]> encoded;
+        SnapshotStore.Encoded encoded;
         try {
             encoded = encoding.join();
         } catch (CompletionException | java.util.concurrent.CancellationException e) {
             throw new KafkaException("snapshot " + snapshotId() + " could not be encoded: " + e.getCause(), e);
         }
-        if (encoded.isEmpty()) {
-            throw new IllegalArgumentException("a snapshot has at least one chunk");
+        if (encoded.state().isEmpty() || encoded.segment().isEmpty()) {
+            throw new IllegalArgumentException("a snapshot's state and id segment have at least one chunk each");
         }
+        stateBytes = bytes(encoded.state());
+        segmentBytes = bytes(encoded.segment());
+        segmentIds = encoded.segmentIds();
+        stateChunks = encoded.state().size();
+        List<byte[]> all = new ArrayList<>(encoded.state());
+        all.addAll(encoded.segment());
+        pages = all;
+    }
+
+    private static long bytes(List<byte[]> pages) {
         long bytes = 0;
-        for (byte[] p : encoded) {
+        for (byte[] p : pages) {
             bytes += p.length;
         }
-        stateBytes = bytes;
-        pages = encoded;
+        return bytes;
     }
 
     long snapshotId() {
         return manifest.getSnapshotId();
     }
 
-    /** Chunks of the snapshot; only once {@link #encoded}. */
+    /** Chunks this snapshot writes (the state's and the new id segment's); only once {@link #encoded}. */
     int chunkCount() {
         return pages.size();
+    }
+
+    /** Bytes this snapshot writes (the state and the new id segment); only once {@link #encoded}. */
+    long bytesWritten() {
+        return stateBytes + segmentBytes;
     }
 
     int slot() {
@@ -190,11 +223,16 @@ final class SnapshotWriter {
         return written;
     }
 
+    private boolean firstChunksKnown() {
+        return firstChunk.isDone() && firstSegmentChunk.isDone();
+    }
+
     /**
-     * Sends this transaction's part into the producer's open transaction: the next chunks, then (when every chunk is
-     * out and the first one's offset known) the superseded snapshot's tombstones and the manifest. Nothing while the
-     * state is still being encoded, nor once the manifest is sent. Never blocks on Kafka: the first chunk's offset is
-     * asked only of a completed send.
+     * Sends this transaction's part into the producer's open transaction: the next chunks (the state's, then the new
+     * id segment's), then (when every chunk is out and both first chunks' offsets are known) tombstones for the
+     * superseded snapshot's state chunks and the absorbed segments' chunks, and the manifest. Nothing while the state
+     * is still being encoded, nor once the manifest is sent. Never blocks on Kafka: the first chunks' offsets are
+     * asked only of completed sends.
      */
     void sendNext(Producer<byte[], byte[]> producer) {
         if (written != null || !encoded()) {
@@ -214,17 +252,16 @@ final class SnapshotWriter {
                 long earliest = now - chunksPerTransaction * share;
                 nextChunkNanos = (nextChunkNanos - earliest < 0 ? earliest : nextChunkNanos) + share;
             }
-            byte[] value = SnapshotChunk.newBuilder().setSnapshotId(manifest.getSnapshotId()).setIndex(sent)
-                    .setData(UnsafeByteOperations.unsafeWrap(pages.get(sent))).build().toByteArray();
+            Future<RecordMetadata> f = producer.send(chunkRecord(sent));
             pages.set(sent, null); // the heap holds the unsent rest of the state only
-            Future<RecordMetadata> f = producer.send(new ProducerRecord<>(topic, SnapshotStore.CHUNK_PARTITION,
-                    SnapshotStore.chunkKey(slot, sent), value));
             if (sent == 0) {
                 firstChunk = f;
+            } else if (sent == stateChunks) {
+                firstSegmentChunk = f;
             }
         }
         boolean any = sent > before;
-        if (sent == pages.size() && firstChunk.isDone()) {
+        if (sent == pages.size() && firstChunksKnown()) {
             sendManifest(producer);
             any = true;
         }
@@ -233,25 +270,57 @@ final class SnapshotWriter {
         }
     }
 
+    private ProducerRecord<byte[], byte[]> chunkRecord(int i) {
+        SnapshotChunk.Builder c = SnapshotChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(pages.get(i)));
+        byte[] key;
+        if (i < stateChunks) {
+            c.setSnapshotId(manifest.getSnapshotId()).setIndex(i);
+            key = SnapshotStore.chunkKey(slot, i);
+        } else {
+            int index = i - stateChunks;
+            c.setSnapshotId(plan.to()).setIndex(index).setIdSegment(true).setSegmentFrom(plan.from());
+            key = SnapshotStore.segmentKey(plan.from(), plan.to(), index);
+        }
+        return new ProducerRecord<>(topic, SnapshotStore.CHUNK_PARTITION, key, c.build().toByteArray());
+    }
+
     private void sendManifest(Producer<byte[], byte[]> producer) {
-        long firstOffset;
+        long firstOffset = offset(firstChunk);
+        long firstSegmentOffset = offset(firstSegmentChunk);
+        if (superseded != null) {
+            for (int i = 0; i < superseded.getChunkCount(); i++) {
+                tombstone(producer, SnapshotStore.chunkKey(superseded.getChunkSlot(), i));
+            }
+        }
+        for (IdSegment s : plan.absorbed()) {
+            if (s.getFromSequence() == plan.from() && s.getToSequence() == plan.to()) {
+                continue; // the same keys as the new segment (nothing decided between the two): not deleted
+            }
+            for (int i = 0; i < s.getChunkCount(); i++) {
+                tombstone(producer, SnapshotStore.segmentKey(s.getFromSequence(), s.getToSequence(), i));
+            }
+        }
+        IdSegment segment = IdSegment.newBuilder().setFromSequence(plan.from()).setToSequence(plan.to())
+                .setChunkCount(pages.size() - stateChunks).setFirstChunkOffset(firstSegmentOffset).setIds(segmentIds)
+                .setBytes(segmentBytes).build();
+        written = manifest.setChunkCount(stateChunks).setFirstChunkOffset(firstOffset).setStateBytes(stateBytes)
+                .setChunkSlot(slot).clearIdSegments().addAllIdSegments(plan.kept()).addIdSegments(segment).build();
+        producer.send(new ProducerRecord<>(topic, SnapshotStore.MANIFEST_PARTITION, SnapshotStore.MANIFEST_KEY,
+                written.toByteArray()));
+    }
+
+    private void tombstone(Producer<byte[], byte[]> producer, byte[] key) {
+        producer.send(new ProducerRecord<>(topic, SnapshotStore.CHUNK_PARTITION, key, null));
+    }
+
+    private long offset(Future<RecordMetadata> send) {
         try {
-            firstOffset = firstChunk.get().offset();
+            return send.get().offset();
         } catch (ExecutionException e) {
-            throw new KafkaException("snapshot " + snapshotId() + ": its first chunk was not written", e.getCause());
+            throw new KafkaException("snapshot " + snapshotId() + ": a first chunk was not written", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while writing snapshot " + snapshotId(), e);
         }
-        if (superseded != null) {
-            for (int i = 0; i < superseded.getChunkCount(); i++) {
-                producer.send(new ProducerRecord<>(topic, SnapshotStore.CHUNK_PARTITION,
-                        SnapshotStore.chunkKey(superseded.getChunkSlot(), i), null));
-            }
-        }
-        written = manifest.setChunkCount(pages.size()).setFirstChunkOffset(firstOffset).setStateBytes(stateBytes)
-                .setChunkSlot(slot).build();
-        producer.send(new ProducerRecord<>(topic, SnapshotStore.MANIFEST_PARTITION, SnapshotStore.MANIFEST_KEY,
-                written.toByteArray()));
     }
 }

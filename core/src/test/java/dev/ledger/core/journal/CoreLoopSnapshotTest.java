@@ -9,6 +9,7 @@ import dev.ledger.core.rules.Ledger;
 import dev.ledger.devkafka.EmbeddedKafka;
 import dev.ledger.proto.AccountGroup;
 import dev.ledger.proto.Decision;
+import dev.ledger.proto.IdSegment;
 import dev.ledger.proto.PartitionOffset;
 import dev.ledger.proto.SnapshotChunk;
 import dev.ledger.proto.SnapshotManifest;
@@ -192,13 +193,13 @@ class CoreLoopSnapshotTest {
     }
 
     @Test
-    void afterSeveralSnapshotsOnlyTheNewestCompleteOnesChunksStayLive() throws Exception {
+    void eachSnapshotWritesTheIdsDecidedSinceThePreviousAndOnlyTheNewestCompleteOnesChunksStayLive()
+            throws Exception {
         CoreFixture f = new CoreFixture(kafka, "snap-sweep");
         f.createMutationsTopic(1);
-        List<byte[]> first = accounts(30);
-        CoreConfig config = f.config().snapshotEvery(first.size()).build();
-        f.write(first);
-        int written = first.size();
+        List<byte[]> all = new ArrayList<>(accounts(30));
+        CoreConfig config = f.config().snapshotEvery(all.size()).build();
+        f.write(all);
         try (Running core = Running.start(config)) {
             for (int round = 1; round <= 4; round++) {
                 int expectedSnapshots = round;
@@ -209,16 +210,167 @@ class CoreLoopSnapshotTest {
                     more.add(CoreFixture.topUp("a" + (i % 29), "bank", round));
                 }
                 f.write(more);
-                written += more.size();
-                f.awaitJournal(written, WAIT);
+                all.addAll(more);
+                f.awaitJournal(all.size(), WAIT);
             }
             await("snapshot 5", () -> manifests(f).size() == 5 && core.loop.writingSnapshotId() == -1);
         }
         List<SnapshotManifest> manifests = manifests(f);
         assertThat(manifests).extracting(SnapshotManifest::getChunkSlot).containsExactly(1, 2, 1, 2, 1);
         assertThat(manifests).allSatisfy(m -> assertThat(m.getChunkCount()).isGreaterThan(2));
+        for (int k = 0; k < manifests.size(); k++) {
+            SnapshotManifest m = manifests.get(k);
+            assertThat(m.getFormatVersion()).isEqualTo(SnapshotStore.FORMAT_SEGMENTS);
+            assertThat(m.getIdSegmentsCount()).as("snapshot %d keeps its predecessors' segments", k).isEqualTo(k + 1);
+            IdSegment fresh = m.getIdSegments(k);
+            assertThat(fresh.getFromSequence()).as("snapshot %d's new segment", k).isEqualTo(30L * k);
+            assertThat(fresh.getToSequence()).isEqualTo(30L * (k + 1));
+            assertThat(fresh.getIds()).as("the 30 ids decided since the previous snapshot, not the history")
+                    .isEqualTo(30);
+            assertThat(m.getKeptIds()).isEqualTo(30L * (k + 1));
+            if (k > 0) {
+                assertThat(m.getIdSegmentsList().subList(0, k)).isEqualTo(manifests.get(k - 1).getIdSegmentsList());
+            }
+        }
         SnapshotManifest newest = manifests.get(manifests.size() - 1);
-        assertThat(liveChunks(f)).as("older snapshots' chunks are tombstoned").isEqualTo(expectedChunks(newest));
+        assertThat(liveChunks(f)).as("older snapshots' state chunks are tombstoned").isEqualTo(expectedChunks(newest));
+
+        // A restart reads the newest snapshot: its state and all five segments.
+        try (Running core = Running.start(config)) {
+            await("active", () -> core.loop.loadedSnapshotId() == 150 && on(core, Ledger::nextSequence) == 150);
+            assertStateIs(core, all);
+        }
+    }
+
+    @Test
+    void aSnapshotOfFormat1IsReadAndTheNextSnapshotWritesEveryIdIntoOneSegmentAndDeletesIt() throws Exception {
+        CoreFixture f = new CoreFixture(kafka, "snap-format1");
+        f.createMutationsTopic(1);
+        List<byte[]> all = new ArrayList<>(accounts(40));
+        f.write(all);
+        // A core that snapshots never: decide the 40 events, then write their state as a core before id segments did.
+        CoreConfig quiet = f.config().snapshotEvery(1_000_000).build();
+        try (Running core = Running.start(quiet)) {
+            f.awaitJournal(all.size(), WAIT);
+            await("decided", () -> on(core, Ledger::nextSequence) == 40);
+            Ledger state = core.loop.read(CoreLoopSnapshotTest::copy).get(10, TimeUnit.SECONDS);
+            writeFormat1Snapshot(f, state);
+        }
+        CoreConfig config = f.config().snapshotEvery(20).build();
+        List<byte[]> more = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            more.add(CoreFixture.topUp("a" + i, "bank", 3));
+        }
+        all.addAll(more);
+        f.write(more);
+        try (Running core = Running.start(config)) {
+            f.awaitJournal(all.size(), WAIT);
+            await("snapshot 60", () -> manifests(f).stream().anyMatch(m -> m.getSnapshotId() == 60));
+            assertThat(core.loop.loadedSnapshotId()).as("the format-1 snapshot").isEqualTo(40);
+            assertStateIs(core, all);
+        }
+        SnapshotManifest newest = manifests(f).get(manifests(f).size() - 1);
+        assertThat(newest.getIdSegmentsList()).hasSize(1);
+        assertThat(newest.getIdSegments(0).getFromSequence()).isZero();
+        assertThat(newest.getIdSegments(0).getIds()).isEqualTo(60);
+        assertThat(liveChunks(f)).as("the format-1 chunks are tombstoned").isEqualTo(expectedChunks(newest));
+        try (Running core = Running.start(config)) {
+            await("loaded", () -> core.loop.loadedSnapshotId() == 60);
+            assertStateIs(core, all);
+        }
+    }
+
+    /** The core's state equals a reference ledger's that decided {@code events} in order: balances and ids. */
+    private static void assertStateIs(Running core, List<byte[]> events) throws Exception {
+        Ledger reference = new Ledger();
+        for (int i = 0; i < events.size(); i++) {
+            reference.decide(events.get(i), 0, i);
+        }
+        await("all decided", () -> on(core, Ledger::nextSequence)
+                == reference.nextSequence());
+        assertThat(core.loop.read(CoreLoopSnapshotTest::balances).get(10, TimeUnit.SECONDS))
+                .isEqualTo(balances(reference));
+        assertThat(core.loop.read(l -> l.ids().size()).get(10, TimeUnit.SECONDS)).isEqualTo(reference.ids().size());
+        Map<String, Long> idSequences = new TreeMap<>();
+        reference.ids().forEach(new dev.ledger.core.rules.IdTable.Visitor() {
+            @Override
+            public void uuid(long msb, long lsb, long bodyHash, long sequence, int code) {
+                idSequences.put(new java.util.UUID(msb, lsb).toString(), sequence);
+            }
+
+            @Override
+            public void text(String id, long bodyHash, long sequence, int code) {
+                idSequences.put(id, sequence);
+            }
+        });
+        Map<String, Long> found = core.loop.read(l -> {
+            Map<String, Long> m = new TreeMap<>();
+            for (String id : idSequences.keySet()) {
+                m.put(id, l.ids().lookup(id) ? l.ids().foundSequence() : -1L);
+            }
+            return m;
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(found).isEqualTo(idSequences);
+    }
+
+    /** What {@code read} returns of the core's state, on the loop's thread. */
+    private static <T> T on(Running core, java.util.function.Function<Ledger, T> read) {
+        try {
+            return core.loop.read(read).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A copy of the state, made on the loop's thread (the encoding of a whole state decoded again). */
+    private static Ledger copy(Ledger ledger) {
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            SnapshotCodec.encode(ledger, out);
+            return SnapshotCodec.decode(new java.io.ByteArrayInputStream(out.toByteArray()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes {@code state} as a core before id segments did: the ids inside the state's chunks, manifest format 1.
+     * No journal positions: the journal is folded from its start, decisions below the snapshot's sequence skipped.
+     */
+    private static void writeFormat1Snapshot(CoreFixture f, Ledger state) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        SnapshotCodec.encode(state, out);
+        byte[] bytes = out.toByteArray();
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        String topic = f.prefix + ".snapshots";
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
+                new org.apache.kafka.clients.producer.KafkaProducer<>(p)) {
+            int chunks = (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES;
+            long firstOffset = -1;
+            for (int i = 0; i < chunks; i++) {
+                byte[] data = java.util.Arrays.copyOfRange(bytes, i * CHUNK_BYTES,
+                        Math.min(bytes.length, (i + 1) * CHUNK_BYTES));
+                byte[] value = SnapshotChunk.newBuilder().setSnapshotId(state.nextSequence()).setIndex(i)
+                        .setData(com.google.protobuf.ByteString.copyFrom(data)).build().toByteArray();
+                long offset = producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic,
+                        SnapshotStore.CHUNK_PARTITION, SnapshotStore.chunkKey(1, i), value)).get().offset();
+                if (i == 0) {
+                    firstOffset = offset;
+                }
+            }
+            SnapshotManifest m = SnapshotManifest.newBuilder().setSnapshotId(state.nextSequence())
+                    .setNextSequence(state.nextSequence()).setChunkCount(chunks).setFirstChunkOffset(firstOffset)
+                    .setChunkSlot(1).setKeptIds(state.ids().size()).setFormatVersion(SnapshotStore.FORMAT_WHOLE)
+                    .addMutationPositions(PartitionOffset.newBuilder().setPartition(0).setOffset(state.nextSequence()))
+                    .build();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic,
+                    SnapshotStore.MANIFEST_PARTITION, SnapshotStore.MANIFEST_KEY, m.toByteArray())).get();
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
@@ -309,11 +461,18 @@ class CoreLoopSnapshotTest {
         return live;
     }
 
+    /** The keys of a snapshot's chunks (its state's and its id segments'), each with its chunk's snapshot id. */
     private static Map<String, Long> expectedChunks(SnapshotManifest m) {
         Map<String, Long> keys = new LinkedHashMap<>();
         for (int i = 0; i < m.getChunkCount(); i++) {
             keys.put(new String(SnapshotStore.chunkKey(m.getChunkSlot(), i), StandardCharsets.UTF_8),
                     m.getSnapshotId());
+        }
+        for (IdSegment s : m.getIdSegmentsList()) {
+            for (int i = 0; i < s.getChunkCount(); i++) {
+                keys.put(new String(SnapshotStore.segmentKey(s.getFromSequence(), s.getToSequence(), i),
+                        StandardCharsets.UTF_8), s.getToSequence());
+            }
         }
         return new TreeMap<>(keys);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ledger.core.rules.Ledger;
 import dev.ledger.proto.AccountGroup;
+import dev.ledger.proto.IdSegment;
 import dev.ledger.proto.SnapshotChunk;
 import dev.ledger.proto.SnapshotManifest;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +25,7 @@ class SnapshotWriterTest {
     @Test
     void spreadsTheChunksOverTransactionsAndSendsTheManifestWithTheLast() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(true);
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(42), pages(5, 10), null, 2);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(42), encoded(pages(5, 10)), null, full(42), 2);
 
         w.sendNext(producer);
         assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "chunk-1-000001");
@@ -33,18 +34,28 @@ class SnapshotWriterTest {
         assertThat(w.manifestSent()).isFalse();
         w.sendNext(producer);
         assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "chunk-1-000001", "chunk-1-000002",
-                "chunk-1-000003", "chunk-1-000004", "manifest");
+                "chunk-1-000003", "chunk-1-000004", "ids-0-42-000000", "manifest");
         assertThat(w.manifestSent()).isTrue();
         assertThat(w.transactions()).isEqualTo(3);
 
-        SnapshotManifest m = SnapshotManifest.parseFrom(producer.history().get(5).value());
+        SnapshotManifest m = SnapshotManifest.parseFrom(producer.history().get(6).value());
         assertThat(m).isEqualTo(w.manifest());
         assertThat(m.getSnapshotId()).isEqualTo(42);
         assertThat(m.getChunkCount()).isEqualTo(5);
         assertThat(m.getChunkSlot()).isEqualTo(1);
         assertThat(m.getStateBytes()).isEqualTo(50);
+        assertThat(w.bytesWritten()).isEqualTo(50 + SEGMENT_BYTES);
+        assertThat(w.chunkCount()).isEqualTo(6);
         assertThat(m.getFirstChunkOffset()).isZero();
-        assertThat(producer.history().get(5).partition()).isEqualTo(SnapshotStore.MANIFEST_PARTITION);
+        assertThat(m.getIdSegmentsList()).containsExactly(IdSegment.newBuilder().setFromSequence(0).setToSequence(42)
+                .setChunkCount(1).setFirstChunkOffset(5).setIds(SEGMENT_IDS).setBytes(SEGMENT_BYTES).build());
+        assertThat(producer.history().get(6).partition()).isEqualTo(SnapshotStore.MANIFEST_PARTITION);
+        SnapshotChunk segmentChunk = SnapshotChunk.parseFrom(producer.history().get(5).value());
+        assertThat(segmentChunk.getIdSegment()).isTrue();
+        assertThat(segmentChunk.getSnapshotId()).as("a segment's chunk names its range's end").isEqualTo(42);
+        assertThat(segmentChunk.getSegmentFrom()).isZero();
+        assertThat(segmentChunk.getIndex()).isZero();
+        assertThat(producer.history().get(5).partition()).isEqualTo(SnapshotStore.CHUNK_PARTITION);
         for (int i = 0; i < 5; i++) {
             ProducerRecord<byte[], byte[]> r = producer.history().get(i);
             assertThat(r.partition()).isEqualTo(SnapshotStore.CHUNK_PARTITION);
@@ -55,39 +66,45 @@ class SnapshotWriterTest {
         }
 
         w.sendNext(producer); // complete: a later transaction carries nothing of it
-        assertThat(producer.history()).hasSize(6);
+        assertThat(producer.history()).hasSize(7);
         assertThat(w.transactions()).isEqualTo(3);
     }
 
     @Test
     void theManifestWaitsUntilTheFirstChunksOffsetIsKnown() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(false);
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(7), pages(1, 3), null, 2);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(7), encoded(pages(1, 3)), null, full(7), 2);
 
         w.sendNext(producer);
-        assertThat(keys(producer.history())).containsExactly("chunk-1-000000");
+        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "ids-0-7-000000");
         assertThat(w.manifestSent()).as("chunk 0 not acknowledged yet").isFalse();
         w.sendNext(producer);
-        assertThat(producer.history()).hasSize(1);
+        assertThat(producer.history()).hasSize(2);
 
         assertThat(producer.completeNext()).isTrue();
         w.sendNext(producer);
-        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "manifest");
+        assertThat(w.manifestSent()).as("the segment's first chunk not acknowledged yet").isFalse();
+        assertThat(w.hasWork()).isFalse();
+        assertThat(producer.completeNext()).isTrue();
+        assertThat(w.hasWork()).isTrue();
+        w.sendNext(producer);
+        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "ids-0-7-000000", "manifest");
         assertThat(w.manifest().getFirstChunkOffset()).isZero();
+        assertThat(w.manifest().getIdSegments(0).getFirstChunkOffset()).isEqualTo(1);
     }
 
     @Test
     void deletesTheSupersededSnapshotsChunksBeforeItsManifestAndAvoidsTheirSlot() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(true);
         SnapshotManifest older = SnapshotManifest.newBuilder().setSnapshotId(3).setChunkCount(3).setChunkSlot(1).build();
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), pages(1, 4), older, 2);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoded(pages(1, 4)), older, full(9), 2);
 
         w.sendNext(producer);
 
         assertThat(w.slot()).isEqualTo(2);
-        assertThat(keys(producer.history())).containsExactly("chunk-2-000000", "chunk-1-000000", "chunk-1-000001",
-                "chunk-1-000002", "manifest");
-        assertThat(producer.history().subList(1, 4)).allSatisfy(r -> {
+        assertThat(keys(producer.history())).containsExactly("chunk-2-000000", "ids-0-9-000000", "chunk-1-000000",
+                "chunk-1-000001", "chunk-1-000002", "manifest");
+        assertThat(producer.history().subList(2, 5)).allSatisfy(r -> {
             assertThat(r.value()).as("tombstone").isNull();
             assertThat(r.partition()).isEqualTo(SnapshotStore.CHUNK_PARTITION);
         });
@@ -98,12 +115,12 @@ class SnapshotWriterTest {
     void aSnapshotFromACoreBeforeSlotsIsDeletedByItsOldKeys() {
         MockProducer<byte[], byte[]> producer = producer(true);
         SnapshotManifest legacy = SnapshotManifest.newBuilder().setSnapshotId(3).setChunkCount(2).build();
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), pages(1, 4), legacy, 2);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoded(pages(1, 4)), legacy, full(9), 2);
 
         w.sendNext(producer);
 
-        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "chunk-000000", "chunk-000001",
-                "manifest");
+        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "ids-0-9-000000", "chunk-000000",
+                "chunk-000001", "manifest");
     }
 
     @Test
@@ -116,28 +133,33 @@ class SnapshotWriterTest {
 
     @Test
     void refusesAnEmptyStateOrNoRoomPerTransaction() {
-        assertThatThrownBy(() -> new SnapshotWriter(TOPIC, facts(1), new ArrayList<>(), null, 2))
+        assertThatThrownBy(() -> new SnapshotWriter(TOPIC, facts(1),
+                new SnapshotStore.Encoded(new ArrayList<>(), pages(1, 1), 0), null, full(1), 2))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SnapshotWriter(TOPIC, facts(1), pages(1, 1), null, 0))
+        assertThatThrownBy(() -> new SnapshotWriter(TOPIC, facts(1),
+                new SnapshotStore.Encoded(pages(1, 1), new ArrayList<>(), 0), null, full(1), 2))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SnapshotWriter(TOPIC, facts(1), encoded(pages(1, 1)), null, full(1), 0))
                 .hasMessageContaining("chunksPerTransaction must be positive: 0");
     }
 
     @Test
     void nothingIsSentWhileTheStateIsBeingEncoded() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(true);
-        java.util.concurrent.CompletableFuture<List<byte[]>> encoding = new java.util.concurrent.CompletableFuture<>();
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, 2);
+        java.util.concurrent.CompletableFuture<SnapshotStore.Encoded> encoding =
+                new java.util.concurrent.CompletableFuture<>();
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, full(9), 2);
 
         w.sendNext(producer);
         assertThat(producer.history()).isEmpty();
         assertThat(w.transactions()).isZero();
         assertThat(w.awaitEncoded(1_000_000)).as("not done within 1 ms").isFalse();
 
-        encoding.complete(pages(3, 4));
+        encoding.complete(encoded(pages(3, 4)));
         w.sendNext(producer);
         w.sendNext(producer);
         assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "chunk-1-000001", "chunk-1-000002",
-                "manifest");
+                "ids-0-9-000000", "manifest");
         assertThat(w.manifest().getStateBytes()).isEqualTo(12);
         assertThat(w.transactions()).isEqualTo(2);
     }
@@ -145,7 +167,8 @@ class SnapshotWriterTest {
     @Test
     void pacedChunksWaitForTheirShareOfTimeAndTheStopCanLiftThePace() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(true);
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(5), pages(4, 1_000), null, 2).pace(1); // 1,000 s a chunk
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(5), encoded(pages(4, 1_000)), null, full(5), 2)
+                .pace(1); // 1,000 s a chunk
 
         w.sendNext(producer);
         assertThat(keys(producer.history())).as("the first chunk, and not the second before its turn")
@@ -159,14 +182,16 @@ class SnapshotWriterTest {
         assertThat(w.hasWork()).isTrue();
         w.sendNext(producer);
         w.sendNext(producer);
+        w.sendNext(producer);
         assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "chunk-1-000001", "chunk-1-000002",
-                "chunk-1-000003", "manifest");
+                "chunk-1-000003", "ids-0-5-000000", "manifest");
     }
 
     @Test
     void anEncodingThatFailedFailsTheTransactionThatWouldCarryIt() {
-        java.util.concurrent.CompletableFuture<List<byte[]>> encoding = new java.util.concurrent.CompletableFuture<>();
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, 2);
+        java.util.concurrent.CompletableFuture<SnapshotStore.Encoded> encoding =
+                new java.util.concurrent.CompletableFuture<>();
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, full(9), 2);
         encoding.completeExceptionally(new IllegalStateException("out of pages"));
 
         assertThatThrownBy(() -> w.sendNext(producer(true))).isInstanceOf(org.apache.kafka.common.KafkaException.class)
@@ -176,20 +201,21 @@ class SnapshotWriterTest {
     @Test
     void aSnapshotTakenInTwoPartsHoldsTheStateOfItsFirstPartAsOneEncodedAtOnceWould() throws Exception {
         Ledger ledger = smallLedger();
-        List<byte[]> atOnce = SnapshotStore.encode(ledger, 100);
+        SnapshotStore.Encoded atOnce = SnapshotStore.encode(ledger, 100, 0);
 
-        SnapshotStore.Encoding started = SnapshotStore.begin(ledger, 100);
+        SnapshotStore.Encoding started = SnapshotStore.begin(ledger, 100, 0);
         // The ledger goes on while the ids are encoded elsewhere: changes in place first (an id kept again, an
-        // account's balance), before any append could move the entries to a new array, then many new ids.
-        ledger.ids().putUuid(0, 0, 77, 77, 2);
-        ledger.ids().putUuid(49, -49, 78, 78, 2);
+        // account's balance), before any append could move the entries to a new array, then many new ids, some of
+        // them with sequences inside the segment's range.
+        ledger.ids().putUuid(0, 0, 77, 7, 2);
+        ledger.ids().putUuid(49, -49, 78, 8, 2);
         ledger.restoreAccount("acct-0", "USD", AccountGroup.ACCOUNT_GROUP_CUSTOMER, "Account 0", 999_999L, 98,
                 "e-changed");
         for (int i = 50; i < 5_000; i++) {
-            ledger.ids().putUuid(i, -i, 3 * i, i, 1);
+            ledger.ids().putUuid(i, -i, 3 * i, i % 60, 1);
         }
-        ledger.ids().put("text-id-2", 6, 5_001, 1);
-        List<byte[]> inTwoParts = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        ledger.ids().put("text-id-2", 6, 5, 1);
+        SnapshotStore.Encoded inTwoParts = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return started.finish();
             } catch (java.io.IOException e) {
@@ -197,29 +223,170 @@ class SnapshotWriterTest {
             }
         }).get(10, java.util.concurrent.TimeUnit.SECONDS);
 
-        assertThat(inTwoParts).hasSameSizeAs(atOnce);
-        for (int i = 0; i < atOnce.size(); i++) {
-            assertThat(inTwoParts.get(i)).as("page %d", i).isEqualTo(atOnce.get(i));
-        }
+        assertThat(inTwoParts.segmentIds()).isEqualTo(atOnce.segmentIds()).isEqualTo(51);
+        assertSamePages(inTwoParts.state(), atOnce.state());
+        assertSamePages(inTwoParts.segment(), atOnce.segment());
     }
 
     @Test
-    void encodedPagesAreTheCodecsBytesCutIntoChunks() throws Exception {
+    void theStateHoldsTheAccountsAndTheSegmentTheIdsOfItsRangeEachCutIntoChunks() throws Exception {
         Ledger ledger = smallLedger();
-        ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        SnapshotCodec.encode(ledger, whole);
 
-        List<byte[]> pages = SnapshotStore.encode(ledger, 100);
+        SnapshotStore.Encoded whole = SnapshotStore.encode(ledger, 100, 0);
+        SnapshotStore.Encoded tail = SnapshotStore.encode(ledger, 100, 30);
 
-        ByteArrayOutputStream joined = new ByteArrayOutputStream();
-        for (int i = 0; i < pages.size(); i++) {
-            if (i < pages.size() - 1) {
+        for (List<byte[]> pages : List.of(whole.state(), whole.segment(), tail.segment())) {
+            for (int i = 0; i < pages.size() - 1; i++) {
                 assertThat(pages.get(i)).hasSize(100);
             }
-            joined.write(pages.get(i));
+            assertThat(pages.get(pages.size() - 1)).isNotEmpty();
         }
-        assertThat(joined.toByteArray()).isEqualTo(whole.toByteArray());
-        assertThat(pages.get(pages.size() - 1)).isNotEmpty();
+        Ledger decoded = SnapshotCodec.decode(joined(whole.state()), 51);
+        assertThat(decoded.nextSequence()).isEqualTo(52);
+        assertThat(decoded.accounts().size()).isEqualTo(50);
+        assertThat(decoded.accounts().get("acct-7").balanceMinor()).isEqualTo(49);
+        assertThat(decoded.ids().size()).as("no ids in the state").isZero();
+
+        assertThat(SnapshotCodec.decodeSegment(joined(whole.segment()), decoded.ids(), 0, 52)).isEqualTo(51);
+        assertThat(decoded.ids().size()).isEqualTo(51);
+        assertThat(decoded.ids().lookupUuid(7, -7)).isTrue();
+        assertThat(decoded.ids().foundSequence()).isEqualTo(7);
+        assertThat(decoded.ids().lookup("text-id")).isTrue();
+        assertThat(decoded.ids().foundBodyHash()).isEqualTo(5);
+
+        // Sequences 30..49 and the text id's 51.
+        assertThat(tail.segmentIds()).isEqualTo(21);
+        Ledger fromTail = new Ledger();
+        assertThat(SnapshotCodec.decodeSegment(joined(tail.segment()), fromTail.ids(), 30, 52)).isEqualTo(21);
+        assertThat(fromTail.ids().lookupUuid(29, -29)).isFalse();
+        assertThat(fromTail.ids().lookupUuid(30, -30)).isTrue();
+    }
+
+    @Test
+    void aSegmentOfAnotherRangeOrWithAnIdOutsideItsRangeIsRefused() throws Exception {
+        SnapshotStore.Encoded whole = SnapshotStore.encode(smallLedger(), 100, 0);
+        byte[] bytes = joined(whole.segment()).readAllBytes();
+
+        assertThatThrownBy(() -> SnapshotCodec.decodeSegment(new java.io.ByteArrayInputStream(bytes),
+                new Ledger().ids(), 0, 60)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("holds sequences [0, 52), its manifest names [0, 60)");
+        // The same ids, with a header that claims [40, 52): the first id (sequence 0) lies outside.
+        java.nio.ByteBuffer.wrap(bytes).putLong(8, 40);
+        assertThatThrownBy(() -> SnapshotCodec.decodeSegment(new java.io.ByteArrayInputStream(bytes),
+                new Ledger().ids(), 40, 52)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("id segment [40, 52) holds an id of sequence 0");
+        assertThatThrownBy(() -> SnapshotCodec.decodeSegment(joined(whole.state()), new Ledger().ids(), 0, 52))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("not a ledger id segment");
+    }
+
+    @Test
+    void absorbedSegmentsAreDeletedWithTheManifestAndTheKeptOnesNamedBeforeTheNewOne() throws Exception {
+        MockProducer<byte[], byte[]> producer = producer(true);
+        IdSegment a = segment(0, 100, 40, 3, 1);
+        IdSegment b = segment(100, 200, 40, 3, 9);
+        IdSegment tiny = segment(200, 210, 2, 1, 17);
+        SnapshotManifest older = SnapshotManifest.newBuilder().setSnapshotId(210).setNextSequence(210)
+                .setChunkCount(1).setChunkSlot(2).setFormatVersion(SnapshotStore.FORMAT_SEGMENTS)
+                .addAllIdSegments(List.of(a, b, tiny)).build();
+        SnapshotStore.SegmentPlan plan = SnapshotStore.planSegments(older, true, 300, 120, 256);
+        assertThat(plan.kept()).containsExactly(a, b);
+        assertThat(plan.absorbed()).containsExactly(tiny);
+        assertThat(plan.from()).isEqualTo(200);
+
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(300), encoded(pages(1, 4)), older, plan, 4);
+        w.sendNext(producer);
+
+        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "ids-200-300-000000",
+                "chunk-2-000000", "ids-200-210-000000", "manifest");
+        assertThat(producer.history().get(3).value()).as("tombstone").isNull();
+        assertThat(w.manifest().getIdSegmentsList()).hasSize(3);
+        assertThat(w.manifest().getIdSegmentsList().subList(0, 2)).containsExactly(a, b);
+        IdSegment fresh = w.manifest().getIdSegments(2);
+        assertThat(fresh.getFromSequence()).isEqualTo(200);
+        assertThat(fresh.getToSequence()).isEqualTo(300);
+        assertThat(fresh.getFirstChunkOffset()).isEqualTo(1);
+        assertThat(SnapshotStore.contiguous(w.manifest().getIdSegmentsList(), 300)).isTrue();
+    }
+
+    @Test
+    void aSegmentOfTheSameRangeAsTheNewOneIsNotDeleted() {
+        MockProducer<byte[], byte[]> producer = producer(true);
+        SnapshotManifest older = SnapshotManifest.newBuilder().setSnapshotId(50).setNextSequence(50)
+                .setChunkCount(1).setChunkSlot(1).setFormatVersion(SnapshotStore.FORMAT_SEGMENTS)
+                .addIdSegments(segment(0, 40, 30, 1, 0)).addIdSegments(segment(40, 50, 0, 1, 3)).build();
+        SnapshotStore.SegmentPlan plan = SnapshotStore.planSegments(older, true, 50, 30, 256);
+        assertThat(plan.from()).as("nothing decided since: the empty segment is absorbed").isEqualTo(40);
+
+        new SnapshotWriter(TOPIC, facts(50), encoded(pages(1, 4)), older, plan, 4).sendNext(producer);
+
+        assertThat(keys(producer.history())).containsExactly("chunk-2-000000", "ids-40-50-000000",
+                "chunk-1-000000", "manifest");
+    }
+
+    @Test
+    void segmentsOfEqualSizeStayApartSmallOnesAreAbsorbedAndAFullChainIsWrittenAnew() {
+        SnapshotManifest.Builder m = SnapshotManifest.newBuilder().setFormatVersion(SnapshotStore.FORMAT_SEGMENTS);
+        assertThat(SnapshotStore.planSegments(null, true, 10, 10, 4))
+                .isEqualTo(new SnapshotStore.SegmentPlan(List.of(), List.of(), 0, 10));
+
+        IdSegment s1 = segment(0, 100, 100, 1, 0);
+        IdSegment s2 = segment(100, 200, 100, 1, 0);
+        SnapshotManifest two = m.clone().setNextSequence(200).addIdSegments(s1).addIdSegments(s2).build();
+        SnapshotStore.SegmentPlan equal = SnapshotStore.planSegments(two, true, 300, 300, 4);
+        assertThat(equal.kept()).containsExactly(s1, s2);
+        assertThat(equal.absorbed()).isEmpty();
+        assertThat(equal.from()).isEqualTo(200);
+        assertThat(equal.to()).isEqualTo(300);
+
+        // 40 new ids: s2 (100) is more than twice as large, so it stays; 300 new ids absorb both.
+        assertThat(SnapshotStore.planSegments(two, true, 240, 240, 4).from()).isEqualTo(200);
+        SnapshotStore.SegmentPlan big = SnapshotStore.planSegments(two, true, 500, 500, 4);
+        assertThat(big.kept()).isEmpty();
+        assertThat(big.absorbed()).containsExactly(s1, s2);
+        assertThat(big.from()).isZero();
+
+        SnapshotManifest full = m.clone().setNextSequence(400).addIdSegments(s1).addIdSegments(s2)
+                .addIdSegments(segment(200, 300, 100, 1, 0)).addIdSegments(segment(300, 400, 100, 1, 0)).build();
+        SnapshotStore.SegmentPlan anew = SnapshotStore.planSegments(full, true, 410, 410, 4);
+        assertThat(anew.kept()).as("a fifth segment would exceed the cap of 4").isEmpty();
+        assertThat(anew.absorbed()).hasSize(4);
+        assertThat(anew.from()).isZero();
+    }
+
+    @Test
+    void withoutAUsableChainTheNewSegmentHoldsEveryId() {
+        IdSegment s1 = segment(0, 100, 100, 1, 0);
+        SnapshotManifest ok = SnapshotManifest.newBuilder().setFormatVersion(SnapshotStore.FORMAT_SEGMENTS)
+                .setNextSequence(100).addIdSegments(s1).build();
+        assertThat(SnapshotStore.planSegments(ok, true, 200, 200, 8).from()).isEqualTo(100);
+
+        assertThat(SnapshotStore.planSegments(ok, false, 200, 200, 8))
+                .as("this core could not read it").isEqualTo(new SnapshotStore.SegmentPlan(List.of(), List.of(s1),
+                        0, 200));
+        SnapshotManifest gap = ok.toBuilder().setNextSequence(120).build();
+        assertThat(SnapshotStore.planSegments(gap, true, 200, 200, 8).from()).as("segments end before it").isZero();
+        SnapshotManifest legacy = SnapshotManifest.newBuilder().setFormatVersion(SnapshotStore.FORMAT_WHOLE)
+                .setNextSequence(100).setChunkCount(3).build();
+        assertThat(SnapshotStore.planSegments(legacy, true, 200, 200, 8))
+                .isEqualTo(new SnapshotStore.SegmentPlan(List.of(), List.of(), 0, 200));
+    }
+
+    private static IdSegment segment(long from, long to, long ids, int chunks, long firstOffset) {
+        return IdSegment.newBuilder().setFromSequence(from).setToSequence(to).setIds(ids).setChunkCount(chunks)
+                .setFirstChunkOffset(firstOffset).setBytes(ids * 34).build();
+    }
+
+    private static void assertSamePages(List<byte[]> actual, List<byte[]> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(actual.get(i)).as("page %d", i).isEqualTo(expected.get(i));
+        }
+    }
+
+    private static java.io.InputStream joined(List<byte[]> pages) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        pages.forEach(out::writeBytes);
+        return new java.io.ByteArrayInputStream(out.toByteArray());
     }
 
     /** 50 accounts, 50 UUID ids and one text id. */
@@ -240,7 +407,21 @@ class SnapshotWriterTest {
     }
 
     private static SnapshotManifest.Builder facts(long id) {
-        return SnapshotManifest.newBuilder().setSnapshotId(id).setNextSequence(id).setFormatVersion(1);
+        return SnapshotManifest.newBuilder().setSnapshotId(id).setNextSequence(id)
+                .setFormatVersion(SnapshotStore.FORMAT_SEGMENTS);
+    }
+
+    /** A snapshot at {@code id} whose new segment holds every id. */
+    private static SnapshotStore.SegmentPlan full(long id) {
+        return new SnapshotStore.SegmentPlan(List.of(), List.of(), 0, id);
+    }
+
+    private static final int SEGMENT_BYTES = 7;
+    private static final long SEGMENT_IDS = 3;
+
+    /** {@code state} and a one-page id segment of {@link #SEGMENT_BYTES} bytes holding {@link #SEGMENT_IDS} ids. */
+    private static SnapshotStore.Encoded encoded(List<byte[]> state) {
+        return new SnapshotStore.Encoded(state, List.of(new byte[SEGMENT_BYTES]), SEGMENT_IDS);
     }
 
     /** {@code count} pages of {@code bytes}, page i filled with the byte i. */
