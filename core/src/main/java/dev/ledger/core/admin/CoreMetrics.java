@@ -50,7 +50,7 @@ public final class CoreMetrics {
     private final Gauge keptIds = Gauge.builder().name("ledger_core_kept_ids").help("Event ids kept in memory")
             .register(registry);
     private final Gauge snapshotBytes = Gauge.builder().name("ledger_core_last_snapshot_bytes")
-            .help("Encoded size of the last snapshot written").register(registry);
+            .help("Bytes the last snapshot wrote: its state (accounts) and its new id segment").register(registry);
     private final Gauge snapshotPause = Gauge.builder().name("ledger_core_last_snapshot_pause_seconds")
             .help("How long the core loop stopped deciding to encode the last snapshot written (its chunks are"
                     + " written with the transactions that follow)").register(registry);

@@ -112,6 +112,7 @@ public final class CoreLoop implements Runnable, LedgerView {
     private JournalFolder folder;
     private long decidedSinceSnapshot;
     private final int snapshotChunkBytes;
+    private final long snapshotBytesPerSecond;
     /** The snapshot being written, or null. */
     private SnapshotWriter snapshotWriter;
     private java.util.concurrent.ExecutorService snapshotEncoder;
@@ -126,6 +127,10 @@ public final class CoreLoop implements Runnable, LedgerView {
     private boolean newestChainUsable;
     /** The newest snapshot the last rebuild could not read (-1: none): its id segments are not kept. */
     private long unusableSnapshotId = -1;
+    /** The id segment the last rebuild could not read (null: none): a snapshot never keeps it. */
+    private IdSegment brokenSegment;
+    /** Chunks a snapshot write cut short left and no manifest names (null: none): the next snapshot deletes them. */
+    private IdSegment leftoverSegment;
     private volatile long writingSnapshotId = -1;
     private boolean inTransaction;
     private long transactionStartNanos;
@@ -146,11 +151,16 @@ public final class CoreLoop implements Runnable, LedgerView {
     private final Set<TopicPartition> pausedJournal = new java.util.HashSet<>();
 
     public CoreLoop(CoreConfig config, CoreMetrics metrics) {
-        this(config, metrics, SnapshotStore.CHUNK_BYTES);
+        this(config, metrics, SnapshotStore.CHUNK_BYTES, SNAPSHOT_BYTES_PER_SECOND);
     }
 
     /** With snapshot chunks of {@code snapshotChunkBytes} (at most {@link SnapshotStore#CHUNK_BYTES}); for tests. */
     CoreLoop(CoreConfig config, CoreMetrics metrics, int snapshotChunkBytes) {
+        this(config, metrics, snapshotChunkBytes, SNAPSHOT_BYTES_PER_SECOND);
+    }
+
+    /** As above, with snapshot chunks paced to {@code snapshotBytesPerSecond} instead of 32 MiB/s; for tests. */
+    CoreLoop(CoreConfig config, CoreMetrics metrics, int snapshotChunkBytes, long snapshotBytesPerSecond) {
         if (snapshotChunkBytes < 1 || snapshotChunkBytes > SnapshotStore.CHUNK_BYTES) {
             throw new IllegalArgumentException("snapshotChunkBytes must be in 1.." + SnapshotStore.CHUNK_BYTES + ": "
                     + snapshotChunkBytes);
@@ -158,6 +168,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         this.config = config;
         this.metrics = metrics;
         this.snapshotChunkBytes = snapshotChunkBytes;
+        this.snapshotBytesPerSecond = snapshotBytesPerSecond;
         this.commitRule = new CommitRule(KafkaClients.MAX_POLL_RECORDS, config.transactionMaxRecords(),
                 config.transactionMaxMs() * 1_000_000L,
                 Math.min(config.transactionGapMs(), config.transactionMaxMs()) * 1_000_000L);
@@ -274,8 +285,15 @@ public final class CoreLoop implements Runnable, LedgerView {
         role = Role.STANDBY;
         folder = null;
         mutations.assign(List.of());
-        SnapshotStore.Loaded loaded = SnapshotStore.loadLatest(config, KAFKA_WAIT, this::tick,
-                m -> unusableSnapshotId = m.getSnapshotId());
+        unusableSnapshotId = -1;
+        brokenSegment = null;
+        SnapshotStore.Loaded loaded = SnapshotStore.loadLatest(config, KAFKA_WAIT, this::tick, (m, segment) -> {
+            if (segment == null) {
+                unusableSnapshotId = m.getSnapshotId();
+            } else {
+                brokenSegment = segment;
+            }
+        });
         loadedSnapshotId = loaded == null ? -1 : loaded.manifest().getSnapshotId();
         Ledger ledger = loaded == null ? new Ledger() : loaded.ledger();
         folder = new JournalFolder(ledger, new InputPositions(loaded == null ? Map.of() : loaded.mutationPositions()));
@@ -367,8 +385,11 @@ public final class CoreLoop implements Runnable, LedgerView {
         producer = KafkaClients.transactionalProducer(config);
         producer.initTransactions(); // fences the previous active and aborts its open transaction
         // After the fence nobody else writes snapshots: the newest one now stays the newest until this core's next.
-        newestSnapshot = SnapshotStore.newestManifest(config, KAFKA_WAIT, this::tick);
-        // A snapshot this core could not read names segments that may be broken: the next one writes every id anew.
+        SnapshotStore.Newest newest = SnapshotStore.newest(config, KAFKA_WAIT, this::tick);
+        newestSnapshot = newest.manifest();
+        leftoverSegment = newest.leftover();
+        // A snapshot this core could not read may name broken segments: the next one writes every id anew (or, when
+        // one segment failed, rewrites that segment and the ones after it, which may still be named by newer ones).
         newestChainUsable = newestSnapshot == null || newestSnapshot.getSnapshotId() != unusableSnapshotId;
         // Fold every committed decision, including the last ones of the previous active.
         assignJournal(Map.of());
@@ -582,7 +603,9 @@ public final class CoreLoop implements Runnable, LedgerView {
             } catch (RuntimeException e) {
                 log.warn("snapshot {} could not be encoded at the stop ({})", snapshotWriter.snapshotId(),
                         e.toString());
-                dropSnapshot();
+                // Only this writer is dropped: the newest complete snapshot stays the one the next supersedes.
+                snapshotWriter = null;
+                writingSnapshotId = -1;
                 continue; // the one a Snapshot event asked for may still be taken
             }
             if (!encoded) {
@@ -674,7 +697,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         Map<Integer, Long> journalPositions = new HashMap<>();
         journal.endOffsets(journal.assignment(), KAFKA_WAIT).forEach((tp, o) -> journalPositions.put(tp.partition(), o));
         // The ids go into a new segment from where the newest complete snapshot's segments end (planSegments).
-        SnapshotStore.SegmentPlan plan = SnapshotStore.planSegments(newestSnapshot, newestChainUsable,
+        SnapshotStore.SegmentPlan plan = SnapshotStore.planSegments(newestSnapshot, newestChainUsable, brokenSegment,
                 ledger.nextSequence(), ledger.ids().size(), SnapshotStore.MAX_SEGMENTS);
         SnapshotStore.Encoding encoding;
         try {
@@ -698,8 +721,8 @@ public final class CoreLoop implements Runnable, LedgerView {
                 .setFormatVersion(SnapshotStore.FORMAT_SEGMENTS);
         journalPositions.forEach((p, o) -> m.addJournalPositions(PartitionOffset.newBuilder().setPartition(p).setOffset(o)));
         mutationPositions.forEach((p, o) -> m.addMutationPositions(PartitionOffset.newBuilder().setPartition(p).setOffset(o)));
-        snapshotWriter = new SnapshotWriter(config.snapshotsTopic(), m, pages, newestSnapshot, plan,
-                SnapshotWriter.CHUNKS_PER_TRANSACTION).pace(SNAPSHOT_BYTES_PER_SECOND);
+        snapshotWriter = new SnapshotWriter(config.snapshotsTopic(), m, pages, newestSnapshot, plan, leftoverSegment,
+                SnapshotStore.newWriteId(), SnapshotWriter.CHUNKS_PER_TRANSACTION).pace(snapshotBytesPerSecond);
         writingSnapshotId = id;
         decidedSinceSnapshot = 0;
         snapshotRequested = false;
@@ -719,6 +742,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         writingSnapshotId = -1;
         newestSnapshot = manifest;
         newestChainUsable = true;
+        leftoverSegment = null;
         metrics.snapshot(bytes, snapshotPauseNanos);
         IdSegment last = manifest.getIdSegments(manifest.getIdSegmentsCount() - 1);
         log.info("snapshot {} written: {} accounts, {} ids ({} in its new id segment [{}, {}), {} segments), {} bytes"

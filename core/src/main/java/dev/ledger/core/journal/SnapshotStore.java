@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Encodes state snapshots for the compacted snapshots topic and finds the newest complete one. A snapshot is the
  * {@link SnapshotCodec} encoding of the header and accounts cut into chunks (partition 0, keys
- * {@code chunk-<slot>-<index>}), the kept ids in id segments (partition 0, keys {@code ids-<from>-<to>-<index>}: each
- * segment written once and shared by later snapshots, so a snapshot writes the ids decided since the previous one,
- * not the whole history), and a {@link SnapshotManifest} (partition 1, key {@code manifest}) that names both;
+ * {@code chunk-<slot>-<index>}), the kept ids in id segments (partition 0, keys
+ * {@code ids-<from>-<to>-<write>-<index>}: each segment written once and shared by later snapshots, so a snapshot
+ * writes the ids decided since the previous one, not the whole history), and a {@link SnapshotManifest} (partition
+ * 1, key {@code manifest}) that names both;
  * {@link SnapshotWriter} writes them over several transactions. A read_committed reader sees a manifest only once
  * every chunk it names is committed, and the loader takes exactly the chunks the newest manifest names (by snapshot
  * id or segment range, from each part's first chunk's offset). Manifests of format 1 (the ids inside the state's
@@ -44,6 +45,8 @@ final class SnapshotStore {
     static final int CHUNK_PARTITION = 0;
     static final int MANIFEST_PARTITION = 1;
     static final byte[] MANIFEST_KEY = "manifest".getBytes(StandardCharsets.UTF_8);
+    /** Partition 1: the id segment being written (an {@link IdSegment}), deleted with the manifest that names it. */
+    static final byte[] PENDING_KEY = "pending".getBytes(StandardCharsets.UTF_8);
     /** Manifest format: the state's chunks hold the ids too (cores before id segments; still read). */
     static final int FORMAT_WHOLE = 1;
     /** Manifest format: the state's chunks hold no ids; the manifest's id segments do. */
@@ -89,9 +92,33 @@ final class SnapshotStore {
         return newest != null && newest.getChunkSlot() == 1 ? 2 : 1;
     }
 
-    /** The key of an id segment's chunk: {@code ids-<from>-<to>-<index>}. */
-    static byte[] segmentKey(long from, long to, int index) {
-        return String.format("ids-%d-%d-%06d", from, to, index).getBytes(StandardCharsets.UTF_8);
+    /** The key of an id segment's chunk: {@code ids-<from>-<to>-<write id, 16 hex digits>-<index>}. */
+    static byte[] segmentKey(IdSegment segment, int index) {
+        return String.format("ids-%d-%d-%016x-%06d", segment.getFromSequence(), segment.getToSequence(),
+                segment.getWriteId(), index).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A write id for a new segment: random, so that two writes of one range never share a chunk's key. */
+    static long newWriteId() {
+        return java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+    }
+
+    /** Whether {@code manifest} names {@code segment} (the same range written by the same write). */
+    static boolean names(SnapshotManifest manifest, IdSegment segment) {
+        if (manifest == null || segment == null) {
+            return false;
+        }
+        for (IdSegment s : manifest.getIdSegmentsList()) {
+            if (sameWrite(s, segment)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean sameWrite(IdSegment a, IdSegment b) {
+        return a.getFromSequence() == b.getFromSequence() && a.getToSequence() == b.getToSequence()
+                && a.getWriteId() == b.getWriteId();
     }
 
     /**
@@ -113,10 +140,12 @@ final class SnapshotStore {
      * (so segments of quiet spells and Snapshot events do not pile up, while segments of equal size stay apart); when
      * the chain is full ({@code maxSegments}), it absorbs the whole chain: one whole write every
      * {@code maxSegments} snapshots. It absorbs everything too when {@code newest} has no usable chain: none, one of
-     * format 1 (ids inside its state), a chain with a gap, or {@code chainUsable} false (this core could not load it).
+     * format 1 (ids inside its state), a chain with a gap, or {@code chainUsable} false (this core could not load it
+     * for another reason than a segment); and it absorbs {@code broken} (a segment this core could not read) and
+     * every segment after it.
      */
-    static SegmentPlan planSegments(SnapshotManifest newest, boolean chainUsable, long nextSequence, long keptIds,
-            int maxSegments) {
+    static SegmentPlan planSegments(SnapshotManifest newest, boolean chainUsable, IdSegment broken, long nextSequence,
+            long keptIds, int maxSegments) {
         List<IdSegment> chain = newest == null || newest.getFormatVersion() != FORMAT_SEGMENTS ? List.of()
                 : newest.getIdSegmentsList();
         if (chain.isEmpty() || !chainUsable || !contiguous(chain, newest.getNextSequence())
@@ -135,6 +164,11 @@ final class SnapshotStore {
             while (keep > 0 && chain.get(keep - 1).getIds() * 2 <= merged) {
                 keep--;
                 merged += chain.get(keep).getIds();
+            }
+        }
+        for (int i = 0; broken != null && i < keep; i++) {
+            if (sameWrite(chain.get(i), broken)) {
+                keep = i;
             }
         }
         long from = keep == chain.size() ? newest.getNextSequence() : chain.get(keep).getFromSequence();
@@ -203,30 +237,47 @@ final class SnapshotStore {
     }
 
     /**
-     * The newest manifest in the topic, or null when there is none: the snapshot a new one must not overwrite and
-     * will supersede. Reads the small manifest partition to its end.
+     * What the manifest partition holds: the newest manifest (null: none), and the id segment a write cut short left
+     * pending (null: none, or the newest manifest names it).
      */
-    static SnapshotManifest newestManifest(CoreConfig config, Duration timeout, Runnable progress) {
+    record Newest(SnapshotManifest manifest, IdSegment leftover) {
+    }
+
+    /**
+     * The newest manifest in the topic and a leftover pending segment: the snapshot a new one must not overwrite and
+     * will supersede, and chunks nobody names. Reads the small manifest partition to its end.
+     */
+    static Newest newest(CoreConfig config, Duration timeout, Runnable progress) {
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(config, "snapshot-manifests")) {
-            return newestManifest(consumer, config.snapshotsTopic(), timeout, progress);
+            return newest(consumer, config.snapshotsTopic(), timeout, progress);
         }
     }
 
-    private static SnapshotManifest newestManifest(KafkaConsumer<byte[], byte[]> consumer, String topic,
-            Duration timeout, Runnable progress) {
+    private static Newest newest(KafkaConsumer<byte[], byte[]> consumer, String topic, Duration timeout,
+            Runnable progress) {
         SnapshotManifest manifest = null;
+        IdSegment pending = null;
         TopicPartition manifests = new TopicPartition(topic, MANIFEST_PARTITION);
         for (ConsumerRecord<byte[], byte[]> r : readToEnd(consumer, manifests, -1, timeout, progress, null)) {
+            boolean isPending = Arrays.equals(r.key(), PENDING_KEY);
             if (r.value() == null) {
-                continue; // no core writes a tombstone here; one must still not stop a recovery
+                if (isPending) {
+                    pending = null; // the write it named completed
+                }
+                continue; // no core deletes a manifest; a tombstone there must still not stop a recovery
             }
             try {
-                manifest = SnapshotManifest.parseFrom(r.value());
+                if (isPending) {
+                    pending = IdSegment.parseFrom(r.value());
+                } else {
+                    manifest = SnapshotManifest.parseFrom(r.value());
+                }
             } catch (InvalidProtocolBufferException e) {
-                log.warn("skipping an unreadable snapshot manifest at offset {}: {}", r.offset(), e.getMessage());
+                log.warn("skipping an unreadable record at offset {} of {}: {}", r.offset(), manifests,
+                        e.getMessage());
             }
         }
-        return manifest;
+        return new Newest(manifest, names(manifest, pending) ? null : pending);
     }
 
     /**
@@ -238,25 +289,45 @@ final class SnapshotStore {
      * @param unusable told of the newest manifest when its snapshot cannot be read
      * @throws org.apache.kafka.common.KafkaException when Kafka does not answer in time (the caller retries)
      */
-    static Loaded loadLatest(CoreConfig config, Duration timeout, Runnable progress,
-            java.util.function.Consumer<SnapshotManifest> unusable) {
+    static Loaded loadLatest(CoreConfig config, Duration timeout, Runnable progress, Unusable unusable) {
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(config, "snapshot-loader")) {
-            SnapshotManifest manifest = newestManifest(consumer, config.snapshotsTopic(), timeout, progress);
-            if (manifest == null) {
-                return null;
+            for (int attempt = 1;; attempt++) {
+                SnapshotManifest manifest = newest(consumer, config.snapshotsTopic(), timeout, progress).manifest();
+                if (manifest == null) {
+                    return null;
+                }
+                IdSegment[] broken = new IdSegment[1];
+                Ledger ledger = load(consumer, config, manifest, timeout, progress, broken);
+                if (ledger != null) {
+                    return new Loaded(ledger, manifest);
+                }
+                if (attempt == 2) {
+                    unusable.report(manifest, broken[0]);
+                    return null;
+                }
+                // Once more, a moment later: a reader can see a manifest's commit before the commit of chunks that
+                // shared its transaction on the other partition.
+                try {
+                    Thread.sleep(LOAD_RETRY_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
             }
-            Ledger ledger = load(consumer, config, manifest, timeout, progress);
-            if (ledger == null) {
-                unusable.accept(manifest);
-                return null;
-            }
-            return new Loaded(ledger, manifest);
         }
     }
 
+    /** Told of the newest manifest when its snapshot cannot be read, and of the id segment that could not be. */
+    interface Unusable {
+        /** @param segment the segment that failed, or null when the state or the manifest itself did */
+        void report(SnapshotManifest manifest, IdSegment segment);
+    }
+
+    private static final long LOAD_RETRY_MILLIS = 1_000;
+
     /** The state of {@code manifest}'s snapshot, or null when it cannot be read (logged). */
     private static Ledger load(KafkaConsumer<byte[], byte[]> consumer, CoreConfig config, SnapshotManifest manifest,
-            Duration timeout, Runnable progress) {
+            Duration timeout, Runnable progress, IdSegment[] broken) {
         try {
             int format = manifest.getFormatVersion();
             if (format != FORMAT_WHOLE && format != FORMAT_SEGMENTS) {
@@ -285,23 +356,33 @@ final class SnapshotStore {
                 return null;
             }
             for (IdSegment seg : m.getIdSegmentsList()) {
+                broken[0] = seg; // until it is read
                 List<byte[]> segParts = readChunks(consumer, chunks, seg.getFirstChunkOffset(), seg.getChunkCount(),
                         timeout, progress, c -> c.getIdSegment() && c.getSnapshotId() == seg.getToSequence()
-                                && c.getSegmentFrom() == seg.getFromSequence());
+                                && c.getSegmentFrom() == seg.getFromSequence()
+                                && c.getSegmentWriteId() == seg.getWriteId());
                 if (segParts == null) {
                     log.warn("snapshot {}: id segment [{}, {}) misses some of its {} chunks; replaying the journal"
                             + " instead", m.getSnapshotId(), seg.getFromSequence(), seg.getToSequence(),
                             seg.getChunkCount());
                     return null;
                 }
-                long ids = SnapshotCodec.decodeSegment(concat(segParts), ledger.ids(), seg.getFromSequence(),
-                        seg.getToSequence());
+                long ids;
+                try {
+                    ids = SnapshotCodec.decodeSegment(concat(segParts), ledger.ids(), seg.getFromSequence(),
+                            seg.getToSequence());
+                } catch (IOException e) {
+                    log.warn("snapshot {}: id segment [{}, {}) cannot be decoded ({}); replaying the journal instead",
+                            m.getSnapshotId(), seg.getFromSequence(), seg.getToSequence(), e.getMessage());
+                    return null;
+                }
                 if (ids != seg.getIds()) {
                     log.warn("snapshot {}: id segment [{}, {}) holds {} ids, its manifest says {}; replaying the"
                             + " journal instead", m.getSnapshotId(), seg.getFromSequence(), seg.getToSequence(), ids,
                             seg.getIds());
                     return null;
                 }
+                broken[0] = null;
             }
             if (format == FORMAT_SEGMENTS && ledger.ids().size() != m.getKeptIds()) {
                 log.warn("snapshot {} holds {} ids, its manifest says {}; replaying the journal instead",

@@ -27,8 +27,9 @@ import org.apache.kafka.common.KafkaException;
  * <p>Each transaction the loop opens takes {@link #sendNext} first: up to {@code chunksPerTransaction} chunks, and,
  * once every chunk has been sent and the first one's offset is known (its send completed: the transaction that holds
  * it committed, or its batch was acknowledged), the manifest, after tombstones for the chunks of the snapshot it
- * supersedes. The snapshot is complete when the transaction with the manifest commits. A transaction that aborts
- * ends the write: the loop drops the writer with the rest of its state and a later snapshot starts over.
+ * supersedes (the new id segment's first chunk, which follows the state's chunks, must be known as well). The
+ * snapshot is complete when the transaction with the manifest commits. A transaction that aborts ends the write: the
+ * loop drops the writer with the rest of its state and a later snapshot starts over.
  *
  * <p><b>One producer, not two.</b> The chunks go through the core's one transactional producer: whatever it commits
  * is fenced by the same epoch as the decisions, so a deposed core can never complete a snapshot, and no second
@@ -47,11 +48,13 @@ import org.apache.kafka.common.KafkaException;
  *
  * <p><b>Id segments, not the whole history each time.</b> The kept ids, most of a large state and growing with every
  * decision, are not in the state's chunks: each snapshot writes one id segment of the ids decided since the newest
- * complete snapshot (keys {@code ids-<from>-<to>-<index>}, after the state's chunks) and names the older segments
- * it keeps in its manifest, so its size follows what changed (a million decisions: about 33 MB) instead of the
- * history (300 MB at 9 M ids). A segment's keys are unique to its range, so writing one never replaces a chunk that
- * a complete snapshot names; segments the new one absorbs ({@link SnapshotStore#planSegments}) are deleted by
- * tombstones with the manifest. A write cut short leaves its segment's chunks in the topic (no manifest names them).
+ * complete snapshot (keys {@code ids-<from>-<to>-<write id>-<index>}, after the state's chunks) and names the older
+ * segments it keeps in its manifest, so its size follows what changed (a million UUID ids: about 34 MB) instead of
+ * the history (300 MB at 9 M ids). The write id is drawn at random for each write, so a segment's keys are its own
+ * and writing one never replaces a chunk that a complete snapshot names; segments the new one absorbs
+ * ({@link SnapshotStore#planSegments}) are deleted by tombstones with the manifest. The segment's first chunk
+ * travels with a {@code pending} record naming the segment (partition 1), deleted with the manifest: a write cut
+ * short leaves it, and the next active deletes the chunks it names with its own first manifest.
  *
  * <p>Not thread-safe: the core loop's thread only.
  */
@@ -66,6 +69,8 @@ final class SnapshotWriter {
     private final int slot;
     private final SnapshotManifest superseded;
     private final SnapshotStore.SegmentPlan plan;
+    private final IdSegment leftover;
+    private final long writeId;
     private final int chunksPerTransaction;
     private List<byte[]> pages; // the state's pages, then the new segment's; null until the encoding is done
     private int stateChunks;
@@ -89,10 +94,14 @@ final class SnapshotWriter {
      * @param superseded the newest complete snapshot's manifest (null: none), whose chunks are deleted at the end
      * @param plan the id segments kept from {@code superseded}, those the new one absorbs (deleted at the end) and
      *     the new one's range, which {@code encoded}'s segment holds
+     * @param leftover a segment a write cut short left and no manifest names (null: none), deleted at the end
+     * @param writeId the new segment's write id ({@link SnapshotStore#newWriteId})
      */
     SnapshotWriter(String topic, SnapshotManifest.Builder manifest, SnapshotStore.Encoded encoded,
-            SnapshotManifest superseded, SnapshotStore.SegmentPlan plan, int chunksPerTransaction) {
-        this(topic, manifest, CompletableFuture.completedFuture(encoded), superseded, plan, chunksPerTransaction);
+            SnapshotManifest superseded, SnapshotStore.SegmentPlan plan, IdSegment leftover, long writeId,
+            int chunksPerTransaction) {
+        this(topic, manifest, CompletableFuture.completedFuture(encoded), superseded, plan, leftover, writeId,
+                chunksPerTransaction);
         adopt();
     }
 
@@ -101,7 +110,8 @@ final class SnapshotWriter {
      * then as above. An encoding that failed fails the next {@link #sendNext}.
      */
     SnapshotWriter(String topic, SnapshotManifest.Builder manifest, CompletableFuture<SnapshotStore.Encoded> encoding,
-            SnapshotManifest superseded, SnapshotStore.SegmentPlan plan, int chunksPerTransaction) {
+            SnapshotManifest superseded, SnapshotStore.SegmentPlan plan, IdSegment leftover, long writeId,
+            int chunksPerTransaction) {
         if (chunksPerTransaction < 1) {
             throw new IllegalArgumentException("chunksPerTransaction must be positive: " + chunksPerTransaction);
         }
@@ -110,6 +120,8 @@ final class SnapshotWriter {
         this.encoding = encoding;
         this.superseded = superseded;
         this.plan = plan;
+        this.leftover = leftover;
+        this.writeId = writeId;
         this.chunksPerTransaction = chunksPerTransaction;
         this.slot = SnapshotStore.nextSlot(superseded);
     }
@@ -258,6 +270,11 @@ final class SnapshotWriter {
                 firstChunk = f;
             } else if (sent == stateChunks) {
                 firstSegmentChunk = f;
+                // Committed with the segment's first chunk: if the write is cut short, the next active finds the
+                // chunks no manifest names and deletes them.
+                producer.send(new ProducerRecord<>(topic, SnapshotStore.MANIFEST_PARTITION, SnapshotStore.PENDING_KEY,
+                        segment().setChunkCount(pages.size() - stateChunks).setFirstChunkOffset(-1).build()
+                                .toByteArray()));
             }
         }
         boolean any = sent > before;
@@ -278,8 +295,9 @@ final class SnapshotWriter {
             key = SnapshotStore.chunkKey(slot, i);
         } else {
             int index = i - stateChunks;
-            c.setSnapshotId(plan.to()).setIndex(index).setIdSegment(true).setSegmentFrom(plan.from());
-            key = SnapshotStore.segmentKey(plan.from(), plan.to(), index);
+            c.setSnapshotId(plan.to()).setIndex(index).setIdSegment(true).setSegmentFrom(plan.from())
+                    .setSegmentWriteId(writeId);
+            key = SnapshotStore.segmentKey(segment().build(), index);
         }
         return new ProducerRecord<>(topic, SnapshotStore.CHUNK_PARTITION, key, c.build().toByteArray());
     }
@@ -292,21 +310,27 @@ final class SnapshotWriter {
                 tombstone(producer, SnapshotStore.chunkKey(superseded.getChunkSlot(), i));
             }
         }
-        for (IdSegment s : plan.absorbed()) {
-            if (s.getFromSequence() == plan.from() && s.getToSequence() == plan.to()) {
-                continue; // the same keys as the new segment (nothing decided between the two): not deleted
-            }
+        List<IdSegment> deleted = new ArrayList<>(plan.absorbed());
+        if (leftover != null) {
+            deleted.add(leftover);
+        }
+        for (IdSegment s : deleted) {
             for (int i = 0; i < s.getChunkCount(); i++) {
-                tombstone(producer, SnapshotStore.segmentKey(s.getFromSequence(), s.getToSequence(), i));
+                tombstone(producer, SnapshotStore.segmentKey(s, i));
             }
         }
-        IdSegment segment = IdSegment.newBuilder().setFromSequence(plan.from()).setToSequence(plan.to())
-                .setChunkCount(pages.size() - stateChunks).setFirstChunkOffset(firstSegmentOffset).setIds(segmentIds)
-                .setBytes(segmentBytes).build();
+        producer.send(new ProducerRecord<>(topic, SnapshotStore.MANIFEST_PARTITION, SnapshotStore.PENDING_KEY, null));
+        IdSegment segment = segment().setChunkCount(pages.size() - stateChunks).setFirstChunkOffset(firstSegmentOffset)
+                .setIds(segmentIds).setBytes(segmentBytes).build();
         written = manifest.setChunkCount(stateChunks).setFirstChunkOffset(firstOffset).setStateBytes(stateBytes)
                 .setChunkSlot(slot).clearIdSegments().addAllIdSegments(plan.kept()).addIdSegments(segment).build();
         producer.send(new ProducerRecord<>(topic, SnapshotStore.MANIFEST_PARTITION, SnapshotStore.MANIFEST_KEY,
                 written.toByteArray()));
+    }
+
+    /** The new segment's range and write id. */
+    private IdSegment.Builder segment() {
+        return IdSegment.newBuilder().setFromSequence(plan.from()).setToSequence(plan.to()).setWriteId(writeId);
     }
 
     private void tombstone(Producer<byte[], byte[]> producer, byte[] key) {

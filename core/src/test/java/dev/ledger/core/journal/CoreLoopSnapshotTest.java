@@ -149,7 +149,8 @@ class CoreLoopSnapshotTest {
         int n = all.size();
         CoreConfig config = f.config().snapshotEvery(n).build();
         f.write(all);
-        try (Running core = Running.start(config)) {
+        // Slow chunks (about 40 a second): the write is still under way a while after its segment's first chunk.
+        try (Running core = Running.start(config, 10_000)) {
             await("snapshot " + n + " complete", () -> manifests(f).stream().anyMatch(m -> m.getSnapshotId() == n));
             List<byte[]> second = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -158,7 +159,8 @@ class CoreLoopSnapshotTest {
             all.addAll(second);
             f.write(second);
             await("snapshot " + 2 * n + " being written", () -> core.loop.writingSnapshotId() == 2 * n);
-            await("a chunk of snapshot " + 2 * n + " committed", () -> chunkIds(f).contains((long) 2 * n));
+            await("a chunk of snapshot " + 2 * n + "'s id segment committed", () -> segmentChunkIds(f)
+                    .contains((long) 2 * n));
             core.loop.halt(); // as a crash: a graceful stop would finish the snapshot
         } // stopped halfway through the second snapshot
         List<SnapshotManifest> manifests = manifests(f);
@@ -167,6 +169,10 @@ class CoreLoopSnapshotTest {
         // other slot.
         assertThat(liveChunks(f)).containsAllEntriesOf(expectedChunks(manifests.get(0)))
                 .containsValue((long) 2 * n);
+        IdSegment leftover = SnapshotStore.newest(config, WAIT, () -> { }).leftover();
+        assertThat(leftover).as("the cut-short write's segment, which no manifest names").isNotNull();
+        assertThat(leftover.getFromSequence()).isEqualTo(n);
+        assertThat(leftover.getToSequence()).isEqualTo(2 * n);
 
         List<byte[]> third = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -189,6 +195,66 @@ class CoreLoopSnapshotTest {
             assertThat(actual).isEqualTo(expected);
             assertThat(core.loop.read(l -> l.ids().size()).get(10, TimeUnit.SECONDS))
                     .isEqualTo(reference.ids().size());
+
+            // The next snapshot deletes what the cut-short write left: only the newest snapshot's chunks stay live.
+            List<byte[]> fourth = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                fourth.add(CoreFixture.topUp("a" + (i % 199), "bank", 1));
+            }
+            all.addAll(fourth);
+            f.write(fourth);
+            f.awaitJournal(all.size(), WAIT);
+            await("a snapshot after the restart", () -> manifests(f).size() == 2
+                    && core.loop.writingSnapshotId() == -1);
+        }
+        SnapshotManifest newest = manifests(f).get(1);
+        assertThat(liveChunks(f)).as("the leftover chunks are deleted").isEqualTo(expectedChunks(newest));
+        assertThat(SnapshotStore.newest(config, WAIT, () -> { }).leftover()).isNull();
+    }
+
+    @Test
+    void aSmallSegmentIsAbsorbedByTheNextAndTheStateStillLoads() throws Exception {
+        CoreFixture f = new CoreFixture(kafka, "snap-absorb");
+        f.createMutationsTopic(1);
+        List<byte[]> all = new ArrayList<>(accounts(30));
+        f.write(all);
+        CoreConfig config = f.config().snapshotEvery(30).build();
+        try (Running core = Running.start(config)) {
+            await("snapshot 30", () -> manifests(f).size() == 1 && core.loop.writingSnapshotId() == -1);
+            // Five top-ups and a Snapshot event: a snapshot of a few ids.
+            List<byte[]> few = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                few.add(CoreFixture.topUp("a" + i, "bank", 2));
+            }
+            few.add(dev.ledger.proto.MutationEvent.newBuilder().setEventId(CoreFixture.id())
+                    .setSnapshot(dev.ledger.proto.Snapshot.newBuilder().setLabel("noon")).build().toByteArray());
+            all.addAll(few);
+            f.write(few);
+            await("the small snapshot", () -> manifests(f).size() == 2 && core.loop.writingSnapshotId() == -1);
+            List<byte[]> more = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                more.add(CoreFixture.topUp("a" + (i % 29), "bank", 3));
+            }
+            all.addAll(more);
+            f.write(more);
+            f.awaitJournal(all.size(), WAIT);
+            await("the next snapshot", () -> manifests(f).size() == 3 && core.loop.writingSnapshotId() == -1);
+        }
+        List<SnapshotManifest> manifests = manifests(f);
+        SnapshotManifest small = manifests.get(1);
+        assertThat(small.getIdSegmentsList()).hasSize(2);
+        assertThat(small.getIdSegments(1).getIds()).as("the ids decided since snapshot 30").isEqualTo(36 - 30);
+        SnapshotManifest newest = manifests.get(2);
+        assertThat(newest.getIdSegmentsList()).as("the small segment absorbed").hasSize(2);
+        assertThat(newest.getIdSegments(0)).isEqualTo(small.getIdSegments(0));
+        IdSegment merged = newest.getIdSegments(1);
+        assertThat(merged.getFromSequence()).isEqualTo(30);
+        assertThat(merged.getToSequence()).isEqualTo(newest.getNextSequence());
+        assertThat(merged.getIds()).isEqualTo(newest.getNextSequence() - 30);
+        assertThat(liveChunks(f)).as("the absorbed segment's chunks are deleted").isEqualTo(expectedChunks(newest));
+        try (Running core = Running.start(config)) {
+            await("loaded", () -> core.loop.loadedSnapshotId() == newest.getSnapshotId());
+            assertStateIs(core, all);
         }
     }
 
@@ -280,6 +346,62 @@ class CoreLoopSnapshotTest {
         }
     }
 
+    @Test
+    void aSnapshotWithAnIdSegmentMissingIsNotUsedAndTheNextOneWritesEveryIdAnew() throws Exception {
+        CoreFixture f = new CoreFixture(kafka, "snap-broken");
+        f.createMutationsTopic(1);
+        List<byte[]> all = new ArrayList<>(accounts(30));
+        f.write(all);
+        CoreConfig config = f.config().snapshotEvery(30).build();
+        try (Running core = Running.start(config)) {
+            await("snapshot 30", () -> manifests(f).size() == 1 && core.loop.writingSnapshotId() == -1);
+        }
+        // A newer manifest of the same state that names one more chunk of its segment than there is.
+        SnapshotManifest real = manifests(f).get(0);
+        IdSegment cut = real.getIdSegments(0).toBuilder().setChunkCount(real.getIdSegments(0).getChunkCount() + 1)
+                .build();
+        writeManifest(f, real.toBuilder().setIdSegments(0, cut).build());
+        List<byte[]> more = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            more.add(CoreFixture.topUp("a" + i % 29, "bank", 4));
+        }
+        all.addAll(more);
+        f.write(more);
+        try (Running core = Running.start(config)) {
+            f.awaitJournal(all.size(), WAIT);
+            await("snapshot 60", () -> manifests(f).stream().anyMatch(m -> m.getSnapshotId() == 60)
+                    && core.loop.writingSnapshotId() == -1);
+            assertThat(core.loop.loadedSnapshotId()).as("the journal folded from the start instead").isEqualTo(-1);
+            assertStateIs(core, all);
+        }
+        SnapshotManifest newest = manifests(f).get(manifests(f).size() - 1);
+        assertThat(newest.getIdSegmentsList()).as("every id in one new segment").hasSize(1);
+        assertThat(newest.getIdSegments(0).getFromSequence()).isZero();
+        assertThat(newest.getIdSegments(0).getIds()).isEqualTo(60);
+        assertThat(liveChunks(f)).isEqualTo(expectedChunks(newest));
+        try (Running core = Running.start(config)) {
+            await("loaded", () -> core.loop.loadedSnapshotId() == 60);
+            assertStateIs(core, all);
+        }
+    }
+
+    private static void writeManifest(CoreFixture f, SnapshotManifest m) throws Exception {
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = producer()) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(f.prefix + ".snapshots",
+                    SnapshotStore.MANIFEST_PARTITION, SnapshotStore.MANIFEST_KEY, m.toByteArray())).get();
+        }
+    }
+
+    private static org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer() {
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        return new org.apache.kafka.clients.producer.KafkaProducer<>(p);
+    }
+
     /** The core's state equals a reference ledger's that decided {@code events} in order: balances and ids. */
     private static void assertStateIs(Running core, List<byte[]> events) throws Exception {
         Ledger reference = new Ledger();
@@ -341,15 +463,8 @@ class CoreLoopSnapshotTest {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         SnapshotCodec.encode(state, out);
         byte[] bytes = out.toByteArray();
-        Properties p = new Properties();
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
         String topic = f.prefix + ".snapshots";
-        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
-                new org.apache.kafka.clients.producer.KafkaProducer<>(p)) {
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = producer()) {
             int chunks = (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES;
             long firstOffset = -1;
             for (int i = 0; i < chunks; i++) {
@@ -368,8 +483,8 @@ class CoreLoopSnapshotTest {
                     .setChunkSlot(1).setKeptIds(state.ids().size()).setFormatVersion(SnapshotStore.FORMAT_WHOLE)
                     .addMutationPositions(PartitionOffset.newBuilder().setPartition(0).setOffset(state.nextSequence()))
                     .build();
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic,
-                    SnapshotStore.MANIFEST_PARTITION, SnapshotStore.MANIFEST_KEY, m.toByteArray())).get();
+            producer.flush();
+            writeManifest(f, m);
         }
     }
 
@@ -378,8 +493,13 @@ class CoreLoopSnapshotTest {
     /** A running core loop with small snapshot chunks (CoreNode without the admin port). */
     private record Running(CoreLoop loop, Thread thread) implements AutoCloseable {
         static Running start(CoreConfig config) {
+            return start(config, 32L << 20);
+        }
+
+        /** With the snapshot chunks paced to {@code bytesPerSecond}. */
+        static Running start(CoreConfig config, long bytesPerSecond) {
             CoreTopics.ensure(config, Duration.ofSeconds(30));
-            CoreLoop loop = new CoreLoop(config, new CoreMetrics(), CHUNK_BYTES);
+            CoreLoop loop = new CoreLoop(config, new CoreMetrics(), CHUNK_BYTES, bytesPerSecond);
             Thread t = new Thread(loop, "snapshot-test-core");
             t.start();
             return new Running(loop, t);
@@ -422,6 +542,9 @@ class CoreLoopSnapshotTest {
     private static List<SnapshotManifest> manifests(CoreFixture f) {
         List<SnapshotManifest> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : read(f, SnapshotStore.MANIFEST_PARTITION)) {
+            if (!java.util.Arrays.equals(r.key(), SnapshotStore.MANIFEST_KEY)) {
+                continue; // a pending segment, or its tombstone
+            }
             try {
                 out.add(SnapshotManifest.parseFrom(r.value()));
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
@@ -431,13 +554,16 @@ class CoreLoopSnapshotTest {
         return out;
     }
 
-    /** The snapshot ids of the committed chunks. */
-    private static Set<Long> chunkIds(CoreFixture f) {
+    /** The snapshot ids (their ranges' ends) of the committed id segment chunks. */
+    private static Set<Long> segmentChunkIds(CoreFixture f) {
         Set<Long> ids = new TreeSet<>();
         for (ConsumerRecord<byte[], byte[]> r : read(f, SnapshotStore.CHUNK_PARTITION)) {
             if (r.value() != null) {
                 try {
-                    ids.add(SnapshotChunk.parseFrom(r.value()).getSnapshotId());
+                    SnapshotChunk c = SnapshotChunk.parseFrom(r.value());
+                    if (c.getIdSegment()) {
+                        ids.add(c.getSnapshotId());
+                    }
                 } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                     throw new AssertionError(e);
                 }
@@ -470,8 +596,7 @@ class CoreLoopSnapshotTest {
         }
         for (IdSegment s : m.getIdSegmentsList()) {
             for (int i = 0; i < s.getChunkCount(); i++) {
-                keys.put(new String(SnapshotStore.segmentKey(s.getFromSequence(), s.getToSequence(), i),
-                        StandardCharsets.UTF_8), s.getToSequence());
+                keys.put(new String(SnapshotStore.segmentKey(s, i), StandardCharsets.UTF_8), s.getToSequence());
             }
         }
         return new TreeMap<>(keys);

@@ -25,7 +25,8 @@ class SnapshotWriterTest {
     @Test
     void spreadsTheChunksOverTransactionsAndSendsTheManifestWithTheLast() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(true);
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(42), encoded(pages(5, 10)), null, full(42), 2);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(42), encoded(pages(5, 10)), null,
+                full(42), null, WRITE_ID, 2);
 
         w.sendNext(producer);
         assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "chunk-1-000001");
@@ -34,11 +35,17 @@ class SnapshotWriterTest {
         assertThat(w.manifestSent()).isFalse();
         w.sendNext(producer);
         assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "chunk-1-000001", "chunk-1-000002",
-                "chunk-1-000003", "chunk-1-000004", "ids-0-42-000000", "manifest");
+                "chunk-1-000003", "chunk-1-000004", ids(0, 42), "pending", "pending", "manifest");
         assertThat(w.manifestSent()).isTrue();
         assertThat(w.transactions()).isEqualTo(3);
 
-        SnapshotManifest m = SnapshotManifest.parseFrom(producer.history().get(6).value());
+        IdSegment pending = IdSegment.parseFrom(producer.history().get(6).value());
+        assertThat(pending).as("the segment being written, with its first chunk").isEqualTo(IdSegment.newBuilder()
+                .setFromSequence(0).setToSequence(42).setWriteId(WRITE_ID).setChunkCount(1).setFirstChunkOffset(-1)
+                .build());
+        assertThat(producer.history().get(7).value()).as("deleted with the manifest").isNull();
+        assertThat(producer.history().get(7).partition()).isEqualTo(SnapshotStore.MANIFEST_PARTITION);
+        SnapshotManifest m = SnapshotManifest.parseFrom(producer.history().get(8).value());
         assertThat(m).isEqualTo(w.manifest());
         assertThat(m.getSnapshotId()).isEqualTo(42);
         assertThat(m.getChunkCount()).isEqualTo(5);
@@ -48,13 +55,15 @@ class SnapshotWriterTest {
         assertThat(w.chunkCount()).isEqualTo(6);
         assertThat(m.getFirstChunkOffset()).isZero();
         assertThat(m.getIdSegmentsList()).containsExactly(IdSegment.newBuilder().setFromSequence(0).setToSequence(42)
-                .setChunkCount(1).setFirstChunkOffset(5).setIds(SEGMENT_IDS).setBytes(SEGMENT_BYTES).build());
-        assertThat(producer.history().get(6).partition()).isEqualTo(SnapshotStore.MANIFEST_PARTITION);
+                .setChunkCount(1).setFirstChunkOffset(5).setIds(SEGMENT_IDS).setBytes(SEGMENT_BYTES)
+                .setWriteId(WRITE_ID).build());
+        assertThat(producer.history().get(8).partition()).isEqualTo(SnapshotStore.MANIFEST_PARTITION);
         SnapshotChunk segmentChunk = SnapshotChunk.parseFrom(producer.history().get(5).value());
         assertThat(segmentChunk.getIdSegment()).isTrue();
         assertThat(segmentChunk.getSnapshotId()).as("a segment's chunk names its range's end").isEqualTo(42);
         assertThat(segmentChunk.getSegmentFrom()).isZero();
         assertThat(segmentChunk.getIndex()).isZero();
+        assertThat(segmentChunk.getSegmentWriteId()).isEqualTo(WRITE_ID);
         assertThat(producer.history().get(5).partition()).isEqualTo(SnapshotStore.CHUNK_PARTITION);
         for (int i = 0; i < 5; i++) {
             ProducerRecord<byte[], byte[]> r = producer.history().get(i);
@@ -66,20 +75,20 @@ class SnapshotWriterTest {
         }
 
         w.sendNext(producer); // complete: a later transaction carries nothing of it
-        assertThat(producer.history()).hasSize(7);
+        assertThat(producer.history()).hasSize(9);
         assertThat(w.transactions()).isEqualTo(3);
     }
 
     @Test
     void theManifestWaitsUntilTheFirstChunksOffsetIsKnown() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(false);
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(7), encoded(pages(1, 3)), null, full(7), 2);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(7), encoded(pages(1, 3)), null, full(7), null, WRITE_ID, 2);
 
         w.sendNext(producer);
-        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "ids-0-7-000000");
+        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", ids(0, 7), "pending");
         assertThat(w.manifestSent()).as("chunk 0 not acknowledged yet").isFalse();
         w.sendNext(producer);
-        assertThat(producer.history()).hasSize(2);
+        assertThat(producer.history()).hasSize(3);
 
         assertThat(producer.completeNext()).isTrue();
         w.sendNext(producer);
@@ -88,7 +97,8 @@ class SnapshotWriterTest {
         assertThat(producer.completeNext()).isTrue();
         assertThat(w.hasWork()).isTrue();
         w.sendNext(producer);
-        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "ids-0-7-000000", "manifest");
+        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", ids(0, 7), "pending",
+                "pending", "manifest");
         assertThat(w.manifest().getFirstChunkOffset()).isZero();
         assertThat(w.manifest().getIdSegments(0).getFirstChunkOffset()).isEqualTo(1);
     }
@@ -97,14 +107,14 @@ class SnapshotWriterTest {
     void deletesTheSupersededSnapshotsChunksBeforeItsManifestAndAvoidsTheirSlot() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(true);
         SnapshotManifest older = SnapshotManifest.newBuilder().setSnapshotId(3).setChunkCount(3).setChunkSlot(1).build();
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoded(pages(1, 4)), older, full(9), 2);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoded(pages(1, 4)), older, full(9), null, WRITE_ID, 2);
 
         w.sendNext(producer);
 
         assertThat(w.slot()).isEqualTo(2);
-        assertThat(keys(producer.history())).containsExactly("chunk-2-000000", "ids-0-9-000000", "chunk-1-000000",
-                "chunk-1-000001", "chunk-1-000002", "manifest");
-        assertThat(producer.history().subList(2, 5)).allSatisfy(r -> {
+        assertThat(keys(producer.history())).containsExactly("chunk-2-000000", ids(0, 9), "pending",
+                "chunk-1-000000", "chunk-1-000001", "chunk-1-000002", "pending", "manifest");
+        assertThat(producer.history().subList(3, 6)).allSatisfy(r -> {
             assertThat(r.value()).as("tombstone").isNull();
             assertThat(r.partition()).isEqualTo(SnapshotStore.CHUNK_PARTITION);
         });
@@ -115,12 +125,13 @@ class SnapshotWriterTest {
     void aSnapshotFromACoreBeforeSlotsIsDeletedByItsOldKeys() {
         MockProducer<byte[], byte[]> producer = producer(true);
         SnapshotManifest legacy = SnapshotManifest.newBuilder().setSnapshotId(3).setChunkCount(2).build();
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoded(pages(1, 4)), legacy, full(9), 2);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoded(pages(1, 4)), legacy,
+                full(9), null, WRITE_ID, 2);
 
         w.sendNext(producer);
 
-        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "ids-0-9-000000", "chunk-000000",
-                "chunk-000001", "manifest");
+        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", ids(0, 9), "pending",
+                "chunk-000000", "chunk-000001", "pending", "manifest");
     }
 
     @Test
@@ -134,12 +145,13 @@ class SnapshotWriterTest {
     @Test
     void refusesAnEmptyStateOrNoRoomPerTransaction() {
         assertThatThrownBy(() -> new SnapshotWriter(TOPIC, facts(1),
-                new SnapshotStore.Encoded(new ArrayList<>(), pages(1, 1), 0), null, full(1), 2))
+                new SnapshotStore.Encoded(new ArrayList<>(), pages(1, 1), 0), null, full(1), null, WRITE_ID, 2))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SnapshotWriter(TOPIC, facts(1),
-                new SnapshotStore.Encoded(pages(1, 1), new ArrayList<>(), 0), null, full(1), 2))
+                new SnapshotStore.Encoded(pages(1, 1), new ArrayList<>(), 0), null, full(1), null, WRITE_ID, 2))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SnapshotWriter(TOPIC, facts(1), encoded(pages(1, 1)), null, full(1), 0))
+        assertThatThrownBy(() -> new SnapshotWriter(TOPIC, facts(1), encoded(pages(1, 1)), null,
+                full(1), null, WRITE_ID, 0))
                 .hasMessageContaining("chunksPerTransaction must be positive: 0");
     }
 
@@ -148,7 +160,7 @@ class SnapshotWriterTest {
         MockProducer<byte[], byte[]> producer = producer(true);
         java.util.concurrent.CompletableFuture<SnapshotStore.Encoded> encoding =
                 new java.util.concurrent.CompletableFuture<>();
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, full(9), 2);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, full(9), null, WRITE_ID, 2);
 
         w.sendNext(producer);
         assertThat(producer.history()).isEmpty();
@@ -159,7 +171,7 @@ class SnapshotWriterTest {
         w.sendNext(producer);
         w.sendNext(producer);
         assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "chunk-1-000001", "chunk-1-000002",
-                "ids-0-9-000000", "manifest");
+                ids(0, 9), "pending", "pending", "manifest");
         assertThat(w.manifest().getStateBytes()).isEqualTo(12);
         assertThat(w.transactions()).isEqualTo(2);
     }
@@ -167,7 +179,8 @@ class SnapshotWriterTest {
     @Test
     void pacedChunksWaitForTheirShareOfTimeAndTheStopCanLiftThePace() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(true);
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(5), encoded(pages(4, 1_000)), null, full(5), 2)
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(5), encoded(pages(4, 1_000)), null,
+                full(5), null, WRITE_ID, 2)
                 .pace(1); // 1,000 s a chunk
 
         w.sendNext(producer);
@@ -184,14 +197,14 @@ class SnapshotWriterTest {
         w.sendNext(producer);
         w.sendNext(producer);
         assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "chunk-1-000001", "chunk-1-000002",
-                "chunk-1-000003", "ids-0-5-000000", "manifest");
+                "chunk-1-000003", ids(0, 5), "pending", "pending", "manifest");
     }
 
     @Test
     void anEncodingThatFailedFailsTheTransactionThatWouldCarryIt() {
         java.util.concurrent.CompletableFuture<SnapshotStore.Encoded> encoding =
                 new java.util.concurrent.CompletableFuture<>();
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, full(9), 2);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, full(9), null, WRITE_ID, 2);
         encoding.completeExceptionally(new IllegalStateException("out of pages"));
 
         assertThatThrownBy(() -> w.sendNext(producer(true))).isInstanceOf(org.apache.kafka.common.KafkaException.class)
@@ -284,21 +297,21 @@ class SnapshotWriterTest {
         MockProducer<byte[], byte[]> producer = producer(true);
         IdSegment a = segment(0, 100, 40, 3, 1);
         IdSegment b = segment(100, 200, 40, 3, 9);
-        IdSegment tiny = segment(200, 210, 2, 1, 17);
+        IdSegment tiny = segment(200, 210, 2, 1, 17).toBuilder().setWriteId(0x11).build();
         SnapshotManifest older = SnapshotManifest.newBuilder().setSnapshotId(210).setNextSequence(210)
                 .setChunkCount(1).setChunkSlot(2).setFormatVersion(SnapshotStore.FORMAT_SEGMENTS)
                 .addAllIdSegments(List.of(a, b, tiny)).build();
-        SnapshotStore.SegmentPlan plan = SnapshotStore.planSegments(older, true, 300, 120, 256);
+        SnapshotStore.SegmentPlan plan = SnapshotStore.planSegments(older, true, null, 300, 120, 256);
         assertThat(plan.kept()).containsExactly(a, b);
         assertThat(plan.absorbed()).containsExactly(tiny);
         assertThat(plan.from()).isEqualTo(200);
 
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(300), encoded(pages(1, 4)), older, plan, 4);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(300), encoded(pages(1, 4)), older, plan, null, WRITE_ID, 4);
         w.sendNext(producer);
 
-        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "ids-200-300-000000",
-                "chunk-2-000000", "ids-200-210-000000", "manifest");
-        assertThat(producer.history().get(3).value()).as("tombstone").isNull();
+        assertThat(keys(producer.history())).containsExactly("chunk-1-000000", ids(200, 300), "pending",
+                "chunk-2-000000", "ids-200-210-0000000000000011-000000", "pending", "manifest");
+        assertThat(producer.history().get(4).value()).as("tombstone").isNull();
         assertThat(w.manifest().getIdSegmentsList()).hasSize(3);
         assertThat(w.manifest().getIdSegmentsList().subList(0, 2)).containsExactly(a, b);
         IdSegment fresh = w.manifest().getIdSegments(2);
@@ -309,45 +322,45 @@ class SnapshotWriterTest {
     }
 
     @Test
-    void aSegmentOfTheSameRangeAsTheNewOneIsNotDeleted() {
+    void aSegmentOfTheSameRangeAsTheNewOneIsDeletedByItsOwnKeys() {
         MockProducer<byte[], byte[]> producer = producer(true);
         SnapshotManifest older = SnapshotManifest.newBuilder().setSnapshotId(50).setNextSequence(50)
                 .setChunkCount(1).setChunkSlot(1).setFormatVersion(SnapshotStore.FORMAT_SEGMENTS)
                 .addIdSegments(segment(0, 40, 30, 1, 0)).addIdSegments(segment(40, 50, 0, 1, 3)).build();
-        SnapshotStore.SegmentPlan plan = SnapshotStore.planSegments(older, true, 50, 30, 256);
+        SnapshotStore.SegmentPlan plan = SnapshotStore.planSegments(older, true, null, 50, 30, 256);
         assertThat(plan.from()).as("nothing decided since: the empty segment is absorbed").isEqualTo(40);
 
-        new SnapshotWriter(TOPIC, facts(50), encoded(pages(1, 4)), older, plan, 4).sendNext(producer);
+        new SnapshotWriter(TOPIC, facts(50), encoded(pages(1, 4)), older, plan, null, WRITE_ID, 4).sendNext(producer);
 
-        assertThat(keys(producer.history())).containsExactly("chunk-2-000000", "ids-40-50-000000",
-                "chunk-1-000000", "manifest");
+        assertThat(keys(producer.history())).containsExactly("chunk-2-000000", ids(40, 50), "pending",
+                "chunk-1-000000", "ids-40-50-0000000000000000-000000", "pending", "manifest");
     }
 
     @Test
     void segmentsOfEqualSizeStayApartSmallOnesAreAbsorbedAndAFullChainIsWrittenAnew() {
         SnapshotManifest.Builder m = SnapshotManifest.newBuilder().setFormatVersion(SnapshotStore.FORMAT_SEGMENTS);
-        assertThat(SnapshotStore.planSegments(null, true, 10, 10, 4))
+        assertThat(SnapshotStore.planSegments(null, true, null, 10, 10, 4))
                 .isEqualTo(new SnapshotStore.SegmentPlan(List.of(), List.of(), 0, 10));
 
         IdSegment s1 = segment(0, 100, 100, 1, 0);
         IdSegment s2 = segment(100, 200, 100, 1, 0);
         SnapshotManifest two = m.clone().setNextSequence(200).addIdSegments(s1).addIdSegments(s2).build();
-        SnapshotStore.SegmentPlan equal = SnapshotStore.planSegments(two, true, 300, 300, 4);
+        SnapshotStore.SegmentPlan equal = SnapshotStore.planSegments(two, true, null, 300, 300, 4);
         assertThat(equal.kept()).containsExactly(s1, s2);
         assertThat(equal.absorbed()).isEmpty();
         assertThat(equal.from()).isEqualTo(200);
         assertThat(equal.to()).isEqualTo(300);
 
         // 40 new ids: s2 (100) is more than twice as large, so it stays; 300 new ids absorb both.
-        assertThat(SnapshotStore.planSegments(two, true, 240, 240, 4).from()).isEqualTo(200);
-        SnapshotStore.SegmentPlan big = SnapshotStore.planSegments(two, true, 500, 500, 4);
+        assertThat(SnapshotStore.planSegments(two, true, null, 240, 240, 4).from()).isEqualTo(200);
+        SnapshotStore.SegmentPlan big = SnapshotStore.planSegments(two, true, null, 500, 500, 4);
         assertThat(big.kept()).isEmpty();
         assertThat(big.absorbed()).containsExactly(s1, s2);
         assertThat(big.from()).isZero();
 
         SnapshotManifest full = m.clone().setNextSequence(400).addIdSegments(s1).addIdSegments(s2)
                 .addIdSegments(segment(200, 300, 100, 1, 0)).addIdSegments(segment(300, 400, 100, 1, 0)).build();
-        SnapshotStore.SegmentPlan anew = SnapshotStore.planSegments(full, true, 410, 410, 4);
+        SnapshotStore.SegmentPlan anew = SnapshotStore.planSegments(full, true, null, 410, 410, 4);
         assertThat(anew.kept()).as("a fifth segment would exceed the cap of 4").isEmpty();
         assertThat(anew.absorbed()).hasSize(4);
         assertThat(anew.from()).isZero();
@@ -358,16 +371,17 @@ class SnapshotWriterTest {
         IdSegment s1 = segment(0, 100, 100, 1, 0);
         SnapshotManifest ok = SnapshotManifest.newBuilder().setFormatVersion(SnapshotStore.FORMAT_SEGMENTS)
                 .setNextSequence(100).addIdSegments(s1).build();
-        assertThat(SnapshotStore.planSegments(ok, true, 200, 200, 8).from()).isEqualTo(100);
+        assertThat(SnapshotStore.planSegments(ok, true, null, 200, 200, 8).from()).isEqualTo(100);
 
-        assertThat(SnapshotStore.planSegments(ok, false, 200, 200, 8))
+        assertThat(SnapshotStore.planSegments(ok, false, null, 200, 200, 8))
                 .as("this core could not read it").isEqualTo(new SnapshotStore.SegmentPlan(List.of(), List.of(s1),
                         0, 200));
         SnapshotManifest gap = ok.toBuilder().setNextSequence(120).build();
-        assertThat(SnapshotStore.planSegments(gap, true, 200, 200, 8).from()).as("segments end before it").isZero();
+        assertThat(SnapshotStore.planSegments(gap, true, null, 200, 200, 8).from()).as("segments end before it")
+                .isZero();
         SnapshotManifest legacy = SnapshotManifest.newBuilder().setFormatVersion(SnapshotStore.FORMAT_WHOLE)
                 .setNextSequence(100).setChunkCount(3).build();
-        assertThat(SnapshotStore.planSegments(legacy, true, 200, 200, 8))
+        assertThat(SnapshotStore.planSegments(legacy, true, null, 200, 200, 8))
                 .isEqualTo(new SnapshotStore.SegmentPlan(List.of(), List.of(), 0, 200));
     }
 
@@ -416,6 +430,12 @@ class SnapshotWriterTest {
         return new SnapshotStore.SegmentPlan(List.of(), List.of(), 0, id);
     }
 
+    private static final long WRITE_ID = 0xabc;
+
+    /** The key of chunk 0 of the segment [from, to) of {@link #WRITE_ID}. */
+    private static String ids(long from, long to) {
+        return "ids-" + from + "-" + to + "-0000000000000abc-000000";
+    }
     private static final int SEGMENT_BYTES = 7;
     private static final long SEGMENT_IDS = 3;
 
