@@ -129,8 +129,6 @@ public final class CoreLoop implements Runnable, LedgerView {
     private long unusableSnapshotId = -1;
     /** The id segment the last rebuild could not read (null: none): a snapshot never keeps it. */
     private IdSegment brokenSegment;
-    /** Chunks a snapshot write cut short left and no manifest names (null: none): the next snapshot deletes them. */
-    private IdSegment leftoverSegment;
     private volatile long writingSnapshotId = -1;
     private boolean inTransaction;
     private long transactionStartNanos;
@@ -154,16 +152,18 @@ public final class CoreLoop implements Runnable, LedgerView {
         this(config, metrics, SnapshotStore.CHUNK_BYTES, SNAPSHOT_BYTES_PER_SECOND);
     }
 
-    /** With snapshot chunks of {@code snapshotChunkBytes} (at most {@link SnapshotStore#CHUNK_BYTES}); for tests. */
-    CoreLoop(CoreConfig config, CoreMetrics metrics, int snapshotChunkBytes) {
-        this(config, metrics, snapshotChunkBytes, SNAPSHOT_BYTES_PER_SECOND);
-    }
-
-    /** As above, with snapshot chunks paced to {@code snapshotBytesPerSecond} instead of 32 MiB/s; for tests. */
+    /**
+     * With snapshot chunks of {@code snapshotChunkBytes} (at most {@link SnapshotStore#CHUNK_BYTES}) paced to
+     * {@code snapshotBytesPerSecond} (0: unpaced) instead of 512 KiB at 32 MiB/s; for tests.
+     */
     CoreLoop(CoreConfig config, CoreMetrics metrics, int snapshotChunkBytes, long snapshotBytesPerSecond) {
         if (snapshotChunkBytes < 1 || snapshotChunkBytes > SnapshotStore.CHUNK_BYTES) {
             throw new IllegalArgumentException("snapshotChunkBytes must be in 1.." + SnapshotStore.CHUNK_BYTES + ": "
                     + snapshotChunkBytes);
+        }
+        if (snapshotBytesPerSecond < 0) {
+            throw new IllegalArgumentException("snapshotBytesPerSecond must not be negative: "
+                    + snapshotBytesPerSecond);
         }
         this.config = config;
         this.metrics = metrics;
@@ -387,7 +387,9 @@ public final class CoreLoop implements Runnable, LedgerView {
         // After the fence nobody else writes snapshots: the newest one now stays the newest until this core's next.
         SnapshotStore.Newest newest = SnapshotStore.newest(config, KAFKA_WAIT, this::tick);
         newestSnapshot = newest.manifest();
-        leftoverSegment = newest.leftover();
+        if (newest.leftover() != null) {
+            deleteLeftover(newest.leftover());
+        }
         // A snapshot this core could not read may name broken segments: the next one writes every id anew (or, when
         // one segment failed, rewrites that segment and the ones after it, which may still be named by newer ones).
         newestChainUsable = newestSnapshot == null || newestSnapshot.getSnapshotId() != unusableSnapshotId;
@@ -497,6 +499,25 @@ public final class CoreLoop implements Runnable, LedgerView {
             idleTransaction(false);
             checkCaughtUp(mutations, true);
         }
+    }
+
+    /**
+     * Deletes the id segment chunks a snapshot write cut short left (its {@code pending} record names them and no
+     * manifest does), and the record: the write's core is fenced, so nothing can complete it any more.
+     */
+    private void deleteLeftover(IdSegment leftover) {
+        producer.beginTransaction();
+        inTransaction = true;
+        for (int i = 0; i < leftover.getChunkCount(); i++) {
+            producer.send(new ProducerRecord<>(config.snapshotsTopic(), SnapshotStore.CHUNK_PARTITION,
+                    SnapshotStore.segmentKey(leftover, i), null));
+        }
+        producer.send(new ProducerRecord<>(config.snapshotsTopic(), SnapshotStore.MANIFEST_PARTITION,
+                SnapshotStore.PENDING_KEY, null));
+        producer.commitTransaction();
+        inTransaction = false;
+        log.info("deleted the {} chunks of id segment [{}, {}) that a snapshot write cut short left",
+                leftover.getChunkCount(), leftover.getFromSequence(), leftover.getToSequence());
     }
 
     /** Opens a transaction; a snapshot being written sends its next part first, so it travels with the decisions. */
@@ -721,7 +742,7 @@ public final class CoreLoop implements Runnable, LedgerView {
                 .setFormatVersion(SnapshotStore.FORMAT_SEGMENTS);
         journalPositions.forEach((p, o) -> m.addJournalPositions(PartitionOffset.newBuilder().setPartition(p).setOffset(o)));
         mutationPositions.forEach((p, o) -> m.addMutationPositions(PartitionOffset.newBuilder().setPartition(p).setOffset(o)));
-        snapshotWriter = new SnapshotWriter(config.snapshotsTopic(), m, pages, newestSnapshot, plan, leftoverSegment,
+        snapshotWriter = new SnapshotWriter(config.snapshotsTopic(), m, pages, newestSnapshot, plan,
                 SnapshotStore.newWriteId(), SnapshotWriter.CHUNKS_PER_TRANSACTION).pace(snapshotBytesPerSecond);
         writingSnapshotId = id;
         decidedSinceSnapshot = 0;
@@ -742,7 +763,6 @@ public final class CoreLoop implements Runnable, LedgerView {
         writingSnapshotId = -1;
         newestSnapshot = manifest;
         newestChainUsable = true;
-        leftoverSegment = null;
         metrics.snapshot(bytes, snapshotPauseNanos);
         IdSegment last = manifest.getIdSegments(manifest.getIdSegmentsCount() - 1);
         log.info("snapshot {} written: {} accounts, {} ids ({} in its new id segment [{}, {}), {} segments), {} bytes"
@@ -754,8 +774,10 @@ public final class CoreLoop implements Runnable, LedgerView {
     }
 
     /**
-     * Forgets a snapshot being written (its transaction aborted, or the producer is gone): the chunks it committed
-     * stay in the free slot, where the next snapshot overwrites them; the newest complete snapshot is untouched.
+     * Forgets a snapshot being written (its transaction aborted, or the producer is gone): the state chunks it
+     * committed stay in the free slot, where the next snapshot overwrites them, and its id segment's chunks are
+     * deleted by the next core to become active (its {@code pending} record names them); the newest complete snapshot
+     * is untouched.
      */
     private void dropSnapshot() {
         if (snapshotWriter != null) {
@@ -782,7 +804,7 @@ public final class CoreLoop implements Runnable, LedgerView {
     /** Any failure while active or promoting: abort, rebuild from the journal, retry after a pause. */
     private void recover(RuntimeException e) {
         log.warn("core {} failed ({}); rebuilding from the journal", role.name().toLowerCase(), e.toString());
-        dropSnapshot(); // the chunks it committed are orphans in the free slot; the next snapshot overwrites them
+        dropSnapshot(); // what it committed is deleted or overwritten later (dropSnapshot)
         if (producer != null) {
             try {
                 inTransaction = false;

@@ -15,8 +15,9 @@ import java.io.OutputStream;
  * ({@link Rest#encodeSegment}: a header with the segment's sequence range, then the ids of that range). Big-endian,
  * as {@link java.io.DataOutputStream} writes it (through {@link BigEndianOut}, which writes the same bytes faster);
  * strings in modified UTF-8 (ids are at most 128 bytes). The state is versioned by {@link #FORMAT_VERSION}, a
- * segment by {@code SEGMENT_VERSION}; an unknown version is refused rather than misread. Thread-safe (stateless); the ledger must not change during {@link #begin} (the
- * part read on its owner's thread); {@link Rest#finish} may run elsewhere while the ledger goes on.
+ * segment by {@code SEGMENT_VERSION}; an unknown version is refused rather than misread. Thread-safe (stateless);
+ * the ledger must not change during {@link #begin} (the part read on its owner's thread); the {@link Rest} may be
+ * finished elsewhere while the ledger goes on.
  */
 final class SnapshotCodec {
 

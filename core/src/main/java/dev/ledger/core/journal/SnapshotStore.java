@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@link SnapshotWriter} writes them over several transactions. A read_committed reader sees a manifest only once
  * every chunk it names is committed, and the loader takes exactly the chunks the newest manifest names (by snapshot
  * id or segment range, from each part's first chunk's offset). Manifests of format 1 (the ids inside the state's
- * chunks) are still read. Blocking; used by the core loop's thread only.
+ * chunks) are still read. Partition 1 also holds a record {@code pending} while an id segment is being written (its
+ * {@code pending_segment}), so that the chunks of a write cut short can be found and deleted. Blocking; used by the
+ * core loop's thread only.
  */
 final class SnapshotStore {
 
@@ -260,17 +262,21 @@ final class SnapshotStore {
         TopicPartition manifests = new TopicPartition(topic, MANIFEST_PARTITION);
         for (ConsumerRecord<byte[], byte[]> r : readToEnd(consumer, manifests, -1, timeout, progress, null)) {
             boolean isPending = Arrays.equals(r.key(), PENDING_KEY);
+            if (!isPending && !Arrays.equals(r.key(), MANIFEST_KEY)) {
+                continue; // no such record is written; a future kind is not misread as a manifest
+            }
             if (r.value() == null) {
                 if (isPending) {
-                    pending = null; // the write it named completed
+                    pending = null; // the write it named completed, or its leftover was deleted
                 }
                 continue; // no core deletes a manifest; a tombstone there must still not stop a recovery
             }
             try {
+                SnapshotManifest m = SnapshotManifest.parseFrom(r.value());
                 if (isPending) {
-                    pending = IdSegment.parseFrom(r.value());
+                    pending = m.hasPendingSegment() ? m.getPendingSegment() : null;
                 } else {
-                    manifest = SnapshotManifest.parseFrom(r.value());
+                    manifest = m;
                 }
             } catch (InvalidProtocolBufferException e) {
                 log.warn("skipping an unreadable record at offset {} of {}: {}", r.offset(), manifests,
@@ -297,20 +303,22 @@ final class SnapshotStore {
                     return null;
                 }
                 IdSegment[] broken = new IdSegment[1];
-                Ledger ledger = load(consumer, config, manifest, timeout, progress, broken);
+                boolean[] missing = new boolean[1];
+                Ledger ledger = load(consumer, config, manifest, timeout, progress, broken, missing);
                 if (ledger != null) {
                     return new Loaded(ledger, manifest);
                 }
-                if (attempt == 2) {
+                if (attempt == 2 || !missing[0]) {
                     unusable.report(manifest, broken[0]);
                     return null;
                 }
-                // Once more, a moment later: a reader can see a manifest's commit before the commit of chunks that
-                // shared its transaction on the other partition.
+                // Chunks missing: once more, a moment later, since a reader can see a manifest's commit before the
+                // commit of chunks that shared its transaction on the other partition.
                 try {
                     Thread.sleep(LOAD_RETRY_MILLIS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    unusable.report(manifest, broken[0]);
                     return null;
                 }
             }
@@ -327,7 +335,7 @@ final class SnapshotStore {
 
     /** The state of {@code manifest}'s snapshot, or null when it cannot be read (logged). */
     private static Ledger load(KafkaConsumer<byte[], byte[]> consumer, CoreConfig config, SnapshotManifest manifest,
-            Duration timeout, Runnable progress, IdSegment[] broken) {
+            Duration timeout, Runnable progress, IdSegment[] broken, boolean[] missing) {
         try {
             int format = manifest.getFormatVersion();
             if (format != FORMAT_WHOLE && format != FORMAT_SEGMENTS) {
@@ -347,6 +355,7 @@ final class SnapshotStore {
             if (parts == null) {
                 log.warn("snapshot {} misses some of its {} chunks; replaying the journal instead", m.getSnapshotId(),
                         m.getChunkCount());
+                missing[0] = true;
                 return null;
             }
             Ledger ledger = SnapshotCodec.decode(concat(parts), m.getKeptIds());
@@ -362,6 +371,7 @@ final class SnapshotStore {
                                 && c.getSegmentFrom() == seg.getFromSequence()
                                 && c.getSegmentWriteId() == seg.getWriteId());
                 if (segParts == null) {
+                    missing[0] = true;
                     log.warn("snapshot {}: id segment [{}, {}) misses some of its {} chunks; replaying the journal"
                             + " instead", m.getSnapshotId(), seg.getFromSequence(), seg.getToSequence(),
                             seg.getChunkCount());

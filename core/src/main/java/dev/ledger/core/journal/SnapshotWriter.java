@@ -54,7 +54,7 @@ import org.apache.kafka.common.KafkaException;
  * and writing one never replaces a chunk that a complete snapshot names; segments the new one absorbs
  * ({@link SnapshotStore#planSegments}) are deleted by tombstones with the manifest. The segment's first chunk
  * travels with a {@code pending} record naming the segment (partition 1), deleted with the manifest: a write cut
- * short leaves it, and the next active deletes the chunks it names with its own first manifest.
+ * short leaves it, and the next core to become active deletes the chunks it names (CoreLoop, at promotion).
  *
  * <p>Not thread-safe: the core loop's thread only.
  */
@@ -69,7 +69,6 @@ final class SnapshotWriter {
     private final int slot;
     private final SnapshotManifest superseded;
     private final SnapshotStore.SegmentPlan plan;
-    private final IdSegment leftover;
     private final long writeId;
     private final int chunksPerTransaction;
     private List<byte[]> pages; // the state's pages, then the new segment's; null until the encoding is done
@@ -94,13 +93,11 @@ final class SnapshotWriter {
      * @param superseded the newest complete snapshot's manifest (null: none), whose chunks are deleted at the end
      * @param plan the id segments kept from {@code superseded}, those the new one absorbs (deleted at the end) and
      *     the new one's range, which {@code encoded}'s segment holds
-     * @param leftover a segment a write cut short left and no manifest names (null: none), deleted at the end
      * @param writeId the new segment's write id ({@link SnapshotStore#newWriteId})
      */
     SnapshotWriter(String topic, SnapshotManifest.Builder manifest, SnapshotStore.Encoded encoded,
-            SnapshotManifest superseded, SnapshotStore.SegmentPlan plan, IdSegment leftover, long writeId,
-            int chunksPerTransaction) {
-        this(topic, manifest, CompletableFuture.completedFuture(encoded), superseded, plan, leftover, writeId,
+            SnapshotManifest superseded, SnapshotStore.SegmentPlan plan, long writeId, int chunksPerTransaction) {
+        this(topic, manifest, CompletableFuture.completedFuture(encoded), superseded, plan, writeId,
                 chunksPerTransaction);
         adopt();
     }
@@ -110,8 +107,7 @@ final class SnapshotWriter {
      * then as above. An encoding that failed fails the next {@link #sendNext}.
      */
     SnapshotWriter(String topic, SnapshotManifest.Builder manifest, CompletableFuture<SnapshotStore.Encoded> encoding,
-            SnapshotManifest superseded, SnapshotStore.SegmentPlan plan, IdSegment leftover, long writeId,
-            int chunksPerTransaction) {
+            SnapshotManifest superseded, SnapshotStore.SegmentPlan plan, long writeId, int chunksPerTransaction) {
         if (chunksPerTransaction < 1) {
             throw new IllegalArgumentException("chunksPerTransaction must be positive: " + chunksPerTransaction);
         }
@@ -120,7 +116,6 @@ final class SnapshotWriter {
         this.encoding = encoding;
         this.superseded = superseded;
         this.plan = plan;
-        this.leftover = leftover;
         this.writeId = writeId;
         this.chunksPerTransaction = chunksPerTransaction;
         this.slot = SnapshotStore.nextSlot(superseded);
@@ -271,10 +266,13 @@ final class SnapshotWriter {
             } else if (sent == stateChunks) {
                 firstSegmentChunk = f;
                 // Committed with the segment's first chunk: if the write is cut short, the next active finds the
-                // chunks no manifest names and deletes them.
+                // chunks no manifest names and deletes them. A copy of the newest manifest besides, for readers that
+                // take every record here for a manifest (cores before id segments).
+                SnapshotManifest.Builder pending = superseded == null ? SnapshotManifest.newBuilder()
+                        : superseded.toBuilder();
+                pending.setPendingSegment(segment().setChunkCount(pages.size() - stateChunks).setFirstChunkOffset(-1));
                 producer.send(new ProducerRecord<>(topic, SnapshotStore.MANIFEST_PARTITION, SnapshotStore.PENDING_KEY,
-                        segment().setChunkCount(pages.size() - stateChunks).setFirstChunkOffset(-1).build()
-                                .toByteArray()));
+                        pending.build().toByteArray()));
             }
         }
         boolean any = sent > before;
@@ -310,11 +308,7 @@ final class SnapshotWriter {
                 tombstone(producer, SnapshotStore.chunkKey(superseded.getChunkSlot(), i));
             }
         }
-        List<IdSegment> deleted = new ArrayList<>(plan.absorbed());
-        if (leftover != null) {
-            deleted.add(leftover);
-        }
-        for (IdSegment s : deleted) {
+        for (IdSegment s : plan.absorbed()) {
             for (int i = 0; i < s.getChunkCount(); i++) {
                 tombstone(producer, SnapshotStore.segmentKey(s, i));
             }

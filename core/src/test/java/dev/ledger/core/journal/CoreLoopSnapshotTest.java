@@ -149,8 +149,8 @@ class CoreLoopSnapshotTest {
         int n = all.size();
         CoreConfig config = f.config().snapshotEvery(n).build();
         f.write(all);
-        // Slow chunks (about 40 a second): the write is still under way a while after its segment's first chunk.
-        try (Running core = Running.start(config, 10_000)) {
+        // Slow chunks (about 16 a second): the write is still under way for seconds after its segment's first chunk.
+        try (Running core = Running.start(config, 4_000)) {
             await("snapshot " + n + " complete", () -> manifests(f).stream().anyMatch(m -> m.getSnapshotId() == n));
             List<byte[]> second = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -196,7 +196,12 @@ class CoreLoopSnapshotTest {
             assertThat(core.loop.read(l -> l.ids().size()).get(10, TimeUnit.SECONDS))
                     .isEqualTo(reference.ids().size());
 
-            // The next snapshot deletes what the cut-short write left: only the newest snapshot's chunks stay live.
+            // Deleted at the promotion: what the cut-short write left. Only the newest snapshot's chunks stay live.
+            assertThat(SnapshotStore.newest(config, WAIT, () -> { }).leftover()).isNull();
+            assertThat(liveChunks(f).keySet().stream().filter(k -> k.startsWith("ids-")))
+                    .as("segment chunks (its state chunks stay in the free slot until the next snapshot there)")
+                    .containsExactlyInAnyOrderElementsOf(expectedChunks(manifests.get(0)).keySet().stream()
+                            .filter(k -> k.startsWith("ids-")).toList());
             List<byte[]> fourth = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 fourth.add(CoreFixture.topUp("a" + (i % 199), "bank", 1));

@@ -26,7 +26,7 @@ class SnapshotWriterTest {
     void spreadsTheChunksOverTransactionsAndSendsTheManifestWithTheLast() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(true);
         SnapshotWriter w = new SnapshotWriter(TOPIC, facts(42), encoded(pages(5, 10)), null,
-                full(42), null, WRITE_ID, 2);
+                full(42), WRITE_ID, 2);
 
         w.sendNext(producer);
         assertThat(keys(producer.history())).containsExactly("chunk-1-000000", "chunk-1-000001");
@@ -39,10 +39,12 @@ class SnapshotWriterTest {
         assertThat(w.manifestSent()).isTrue();
         assertThat(w.transactions()).isEqualTo(3);
 
-        IdSegment pending = IdSegment.parseFrom(producer.history().get(6).value());
-        assertThat(pending).as("the segment being written, with its first chunk").isEqualTo(IdSegment.newBuilder()
-                .setFromSequence(0).setToSequence(42).setWriteId(WRITE_ID).setChunkCount(1).setFirstChunkOffset(-1)
-                .build());
+        SnapshotManifest pending = SnapshotManifest.parseFrom(producer.history().get(6).value());
+        assertThat(pending.getPendingSegment()).as("the segment being written, with its first chunk")
+                .isEqualTo(IdSegment.newBuilder().setFromSequence(0).setToSequence(42).setWriteId(WRITE_ID)
+                        .setChunkCount(1).setFirstChunkOffset(-1).build());
+        assertThat(pending.toBuilder().clearPendingSegment().build()).as("no newest manifest to copy")
+                .isEqualTo(SnapshotManifest.getDefaultInstance());
         assertThat(producer.history().get(7).value()).as("deleted with the manifest").isNull();
         assertThat(producer.history().get(7).partition()).isEqualTo(SnapshotStore.MANIFEST_PARTITION);
         SnapshotManifest m = SnapshotManifest.parseFrom(producer.history().get(8).value());
@@ -82,7 +84,7 @@ class SnapshotWriterTest {
     @Test
     void theManifestWaitsUntilTheFirstChunksOffsetIsKnown() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(false);
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(7), encoded(pages(1, 3)), null, full(7), null, WRITE_ID, 2);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(7), encoded(pages(1, 3)), null, full(7), WRITE_ID, 2);
 
         w.sendNext(producer);
         assertThat(keys(producer.history())).containsExactly("chunk-1-000000", ids(0, 7), "pending");
@@ -106,12 +108,16 @@ class SnapshotWriterTest {
     @Test
     void deletesTheSupersededSnapshotsChunksBeforeItsManifestAndAvoidsTheirSlot() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(true);
-        SnapshotManifest older = SnapshotManifest.newBuilder().setSnapshotId(3).setChunkCount(3).setChunkSlot(1).build();
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoded(pages(1, 4)), older, full(9), null, WRITE_ID, 2);
+        SnapshotManifest older = SnapshotManifest.newBuilder().setSnapshotId(3).setChunkCount(3).setChunkSlot(1)
+                .build();
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoded(pages(1, 4)), older, full(9), WRITE_ID, 2);
 
         w.sendNext(producer);
 
         assertThat(w.slot()).isEqualTo(2);
+        SnapshotManifest pending = SnapshotManifest.parseFrom(producer.history().get(2).value());
+        assertThat(pending.toBuilder().clearPendingSegment().build())
+                .as("a copy of the newest manifest, for readers that take every record for one").isEqualTo(older);
         assertThat(keys(producer.history())).containsExactly("chunk-2-000000", ids(0, 9), "pending",
                 "chunk-1-000000", "chunk-1-000001", "chunk-1-000002", "pending", "manifest");
         assertThat(producer.history().subList(3, 6)).allSatisfy(r -> {
@@ -126,7 +132,7 @@ class SnapshotWriterTest {
         MockProducer<byte[], byte[]> producer = producer(true);
         SnapshotManifest legacy = SnapshotManifest.newBuilder().setSnapshotId(3).setChunkCount(2).build();
         SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoded(pages(1, 4)), legacy,
-                full(9), null, WRITE_ID, 2);
+                full(9), WRITE_ID, 2);
 
         w.sendNext(producer);
 
@@ -145,13 +151,13 @@ class SnapshotWriterTest {
     @Test
     void refusesAnEmptyStateOrNoRoomPerTransaction() {
         assertThatThrownBy(() -> new SnapshotWriter(TOPIC, facts(1),
-                new SnapshotStore.Encoded(new ArrayList<>(), pages(1, 1), 0), null, full(1), null, WRITE_ID, 2))
+                new SnapshotStore.Encoded(new ArrayList<>(), pages(1, 1), 0), null, full(1), WRITE_ID, 2))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SnapshotWriter(TOPIC, facts(1),
-                new SnapshotStore.Encoded(pages(1, 1), new ArrayList<>(), 0), null, full(1), null, WRITE_ID, 2))
+                new SnapshotStore.Encoded(pages(1, 1), new ArrayList<>(), 0), null, full(1), WRITE_ID, 2))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SnapshotWriter(TOPIC, facts(1), encoded(pages(1, 1)), null,
-                full(1), null, WRITE_ID, 0))
+                full(1), WRITE_ID, 0))
                 .hasMessageContaining("chunksPerTransaction must be positive: 0");
     }
 
@@ -160,7 +166,7 @@ class SnapshotWriterTest {
         MockProducer<byte[], byte[]> producer = producer(true);
         java.util.concurrent.CompletableFuture<SnapshotStore.Encoded> encoding =
                 new java.util.concurrent.CompletableFuture<>();
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, full(9), null, WRITE_ID, 2);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, full(9), WRITE_ID, 2);
 
         w.sendNext(producer);
         assertThat(producer.history()).isEmpty();
@@ -180,7 +186,7 @@ class SnapshotWriterTest {
     void pacedChunksWaitForTheirShareOfTimeAndTheStopCanLiftThePace() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(true);
         SnapshotWriter w = new SnapshotWriter(TOPIC, facts(5), encoded(pages(4, 1_000)), null,
-                full(5), null, WRITE_ID, 2)
+                full(5), WRITE_ID, 2)
                 .pace(1); // 1,000 s a chunk
 
         w.sendNext(producer);
@@ -204,7 +210,7 @@ class SnapshotWriterTest {
     void anEncodingThatFailedFailsTheTransactionThatWouldCarryIt() {
         java.util.concurrent.CompletableFuture<SnapshotStore.Encoded> encoding =
                 new java.util.concurrent.CompletableFuture<>();
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, full(9), null, WRITE_ID, 2);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, full(9), WRITE_ID, 2);
         encoding.completeExceptionally(new IllegalStateException("out of pages"));
 
         assertThatThrownBy(() -> w.sendNext(producer(true))).isInstanceOf(org.apache.kafka.common.KafkaException.class)
@@ -306,7 +312,7 @@ class SnapshotWriterTest {
         assertThat(plan.absorbed()).containsExactly(tiny);
         assertThat(plan.from()).isEqualTo(200);
 
-        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(300), encoded(pages(1, 4)), older, plan, null, WRITE_ID, 4);
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(300), encoded(pages(1, 4)), older, plan, WRITE_ID, 4);
         w.sendNext(producer);
 
         assertThat(keys(producer.history())).containsExactly("chunk-1-000000", ids(200, 300), "pending",
@@ -330,7 +336,7 @@ class SnapshotWriterTest {
         SnapshotStore.SegmentPlan plan = SnapshotStore.planSegments(older, true, null, 50, 30, 256);
         assertThat(plan.from()).as("nothing decided since: the empty segment is absorbed").isEqualTo(40);
 
-        new SnapshotWriter(TOPIC, facts(50), encoded(pages(1, 4)), older, plan, null, WRITE_ID, 4).sendNext(producer);
+        new SnapshotWriter(TOPIC, facts(50), encoded(pages(1, 4)), older, plan, WRITE_ID, 4).sendNext(producer);
 
         assertThat(keys(producer.history())).containsExactly("chunk-2-000000", ids(40, 50), "pending",
                 "chunk-1-000000", "ids-40-50-0000000000000000-000000", "pending", "manifest");
@@ -364,6 +370,27 @@ class SnapshotWriterTest {
         assertThat(anew.kept()).as("a fifth segment would exceed the cap of 4").isEmpty();
         assertThat(anew.absorbed()).hasSize(4);
         assertThat(anew.from()).isZero();
+    }
+
+    @Test
+    void aSegmentThatCouldNotBeReadIsRewrittenWithTheOnesAfterIt() {
+        IdSegment s1 = segment(0, 100, 100, 1, 0);
+        IdSegment s2 = segment(100, 200, 100, 1, 0).toBuilder().setWriteId(7).build();
+        IdSegment s3 = segment(200, 300, 100, 1, 0);
+        SnapshotManifest chain = SnapshotManifest.newBuilder().setFormatVersion(SnapshotStore.FORMAT_SEGMENTS)
+                .setNextSequence(300).addIdSegments(s1).addIdSegments(s2).addIdSegments(s3).build();
+
+        SnapshotStore.SegmentPlan plan = SnapshotStore.planSegments(chain, true, s2, 400, 400, 8);
+        assertThat(plan.kept()).containsExactly(s1);
+        assertThat(plan.absorbed()).containsExactly(s2, s3);
+        assertThat(plan.from()).isEqualTo(100);
+
+        IdSegment otherWrite = s2.toBuilder().setWriteId(8).build();
+        assertThat(SnapshotStore.planSegments(chain, true, otherWrite, 400, 400, 8).kept())
+                .as("another write of the same range is not the broken one").containsExactly(s1, s2, s3);
+        assertThat(SnapshotStore.planSegments(chain, true, s1, 400, 400, 8).from()).isZero();
+        assertThat(SnapshotStore.planSegments(chain, true, s2, 400, 400, 3).from()).as("the cap absorbs all")
+                .isZero();
     }
 
     @Test
