@@ -113,6 +113,7 @@ public final class CoreLoop implements Runnable, LedgerView {
     private long decidedSinceSnapshot;
     private final int snapshotChunkBytes;
     private final long snapshotBytesPerSecond;
+    private final int snapshotChunksPerTransaction;
     /** The snapshot being written, or null. */
     private SnapshotWriter snapshotWriter;
     private java.util.concurrent.ExecutorService snapshotEncoder;
@@ -149,17 +150,24 @@ public final class CoreLoop implements Runnable, LedgerView {
     private final Set<TopicPartition> pausedJournal = new java.util.HashSet<>();
 
     public CoreLoop(CoreConfig config, CoreMetrics metrics) {
-        this(config, metrics, SnapshotStore.CHUNK_BYTES, SNAPSHOT_BYTES_PER_SECOND);
+        this(config, metrics, SnapshotStore.CHUNK_BYTES, SNAPSHOT_BYTES_PER_SECOND,
+                SnapshotWriter.CHUNKS_PER_TRANSACTION);
     }
 
     /**
      * With snapshot chunks of {@code snapshotChunkBytes} (at most {@link SnapshotStore#CHUNK_BYTES}) paced to
-     * {@code snapshotBytesPerSecond} (0: unpaced) instead of 512 KiB at 32 MiB/s; for tests.
+     * {@code snapshotBytesPerSecond} (0: unpaced), at most {@code snapshotChunksPerTransaction} a transaction, instead
+     * of 512 KiB at 32 MiB/s, 16 a transaction; for tests.
      */
-    CoreLoop(CoreConfig config, CoreMetrics metrics, int snapshotChunkBytes, long snapshotBytesPerSecond) {
+    CoreLoop(CoreConfig config, CoreMetrics metrics, int snapshotChunkBytes, long snapshotBytesPerSecond,
+            int snapshotChunksPerTransaction) {
         if (snapshotChunkBytes < 1 || snapshotChunkBytes > SnapshotStore.CHUNK_BYTES) {
             throw new IllegalArgumentException("snapshotChunkBytes must be in 1.." + SnapshotStore.CHUNK_BYTES + ": "
                     + snapshotChunkBytes);
+        }
+        if (snapshotChunksPerTransaction < 1) {
+            throw new IllegalArgumentException("snapshotChunksPerTransaction must be positive: "
+                    + snapshotChunksPerTransaction);
         }
         if (snapshotBytesPerSecond < 0) {
             throw new IllegalArgumentException("snapshotBytesPerSecond must not be negative: "
@@ -169,6 +177,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         this.metrics = metrics;
         this.snapshotChunkBytes = snapshotChunkBytes;
         this.snapshotBytesPerSecond = snapshotBytesPerSecond;
+        this.snapshotChunksPerTransaction = snapshotChunksPerTransaction;
         this.commitRule = new CommitRule(KafkaClients.MAX_POLL_RECORDS, config.transactionMaxRecords(),
                 config.transactionMaxMs() * 1_000_000L,
                 Math.min(config.transactionGapMs(), config.transactionMaxMs()) * 1_000_000L);
@@ -743,7 +752,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         journalPositions.forEach((p, o) -> m.addJournalPositions(PartitionOffset.newBuilder().setPartition(p).setOffset(o)));
         mutationPositions.forEach((p, o) -> m.addMutationPositions(PartitionOffset.newBuilder().setPartition(p).setOffset(o)));
         snapshotWriter = new SnapshotWriter(config.snapshotsTopic(), m, pages, newestSnapshot, plan,
-                SnapshotStore.newWriteId(), SnapshotWriter.CHUNKS_PER_TRANSACTION).pace(snapshotBytesPerSecond);
+                SnapshotStore.newWriteId(), snapshotChunksPerTransaction).pace(snapshotBytesPerSecond);
         writingSnapshotId = id;
         decidedSinceSnapshot = 0;
         snapshotRequested = false;
