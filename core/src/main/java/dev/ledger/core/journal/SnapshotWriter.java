@@ -193,6 +193,9 @@ final class SnapshotWriter {
         List<byte[]> all = new ArrayList<>(encoded.state());
         all.addAll(encoded.segment());
         pages = all;
+        // The pace starts now: the time the encoding took is no credit (it let the first transaction carry 16 chunks,
+        // 8 MiB, and stalled the decisions committed with them for 0.3-0.5 s at 50,000 events/s).
+        nextChunkNanos = System.nanoTime();
     }
 
     private static long bytes(List<byte[]> pages) {

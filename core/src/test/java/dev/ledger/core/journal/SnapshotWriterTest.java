@@ -207,6 +207,22 @@ class SnapshotWriterTest {
     }
 
     @Test
+    void theTimeTheEncodingTakesIsNoCreditForABurst() throws Exception {
+        MockProducer<byte[], byte[]> producer = producer(true);
+        java.util.concurrent.CompletableFuture<SnapshotStore.Encoded> encoding =
+                new java.util.concurrent.CompletableFuture<>();
+        // 10 ms a 1,000-byte chunk, up to 16 a transaction.
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoding, null, full(9), WRITE_ID, 16).pace(100_000);
+        Thread.sleep(300); // the encoding takes a while
+
+        encoding.complete(encoded(pages(12, 1_000)));
+        w.sendNext(producer);
+
+        assertThat(producer.history().size()).as("a chunk or two, not the 16 that 300 ms would have paid for")
+                .isBetween(1, 2);
+    }
+
+    @Test
     void anEncodingThatFailedFailsTheTransactionThatWouldCarryIt() {
         java.util.concurrent.CompletableFuture<SnapshotStore.Encoded> encoding =
                 new java.util.concurrent.CompletableFuture<>();
