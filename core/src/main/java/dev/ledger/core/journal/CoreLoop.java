@@ -133,6 +133,8 @@ public final class CoreLoop implements Runnable, LedgerView {
     private volatile long writingSnapshotId = -1;
     private boolean inTransaction;
     private long transactionStartNanos;
+    /** When the open transaction began (any transaction: with decisions or idle). */
+    private long transactionBeganNanos;
     /** When the last commit of decisions ended; set long enough ago at start that the first commits at once. */
     private long committedNanos;
     private long transactionRecords;
@@ -529,17 +531,22 @@ public final class CoreLoop implements Runnable, LedgerView {
                 leftover.getChunkCount(), leftover.getFromSequence(), leftover.getToSequence());
     }
 
-    /** Opens a transaction; a snapshot being written sends its next part first, so it travels with the decisions. */
+    /** Opens a transaction. */
     private void beginTransaction() {
         producer.beginTransaction();
         inTransaction = true;
-        if (snapshotWriter != null) {
-            snapshotWriter.sendNext(producer);
-        }
+        transactionBeganNanos = System.nanoTime();
     }
 
-    /** Commits the open transaction; when it holds a snapshot's manifest, that snapshot is complete. */
+    /**
+     * Commits the open transaction; a snapshot being written sends its next part into it first, so it travels with the
+     * decisions. When the transaction holds a snapshot's manifest, that snapshot is complete.
+     */
     private void commitTransaction() {
+        if (snapshotWriter != null) {
+            // Last, when the transaction's length is known: a long one (a backlog) may carry more chunks.
+            snapshotWriter.sendNext(producer, System.nanoTime() - transactionBeganNanos);
+        }
         boolean completes = snapshotWriter != null && snapshotWriter.manifestSent();
         long start = System.nanoTime();
         producer.commitTransaction();

@@ -24,7 +24,8 @@ import org.apache.kafka.common.KafkaException;
  * that moment however many decisions commit meanwhile; the manifest, built then too, names the journal and mutation
  * positions of that moment. Nothing is sent until the encoding is done.
  *
- * <p>Each transaction the loop opens takes {@link #sendNext} first: up to {@code chunksPerTransaction} chunks, and,
+ * <p>Each transaction the loop commits takes {@link #sendNext} last: the chunks whose turn has come (at most 2, or
+ * {@code chunksPerTransaction} in a transaction of 100 ms or more), and,
  * once every chunk has been sent and the first one's offset is known (its send completed: the transaction that holds
  * it committed, or its batch was acknowledged), the manifest, after tombstones for the chunks of the snapshot it
  * supersedes (the new id segment's first chunk, which follows the state's chunks, must be known as well). The
@@ -61,13 +62,21 @@ import org.apache.kafka.common.KafkaException;
 final class SnapshotWriter {
 
     /**
-     * Chunks one transaction carries at most (8 MiB at full chunks); within it, as many as the pace allows since the
-     * previous chunk. At a steady flow the transactions are a few milliseconds apart and carry one chunk now and then
-     * (32 MiB/s is a 512 KiB chunk every 16 ms); under a backlog they span up to 250 ms and carry up to 16, so the
-     * snapshot is still written at the pace. At 2 a transaction, a 38 MB snapshot took 8 s at 340,000 decisions/s
-     * (37 transactions), and a restart then folded the millions of decisions since an older one.
+     * Chunks a long transaction (a backlog's, {@link #LONG_TRANSACTION_NANOS} or more) carries at most: 8 MiB at full
+     * chunks, as many as the pace allows since the previous chunk, so a snapshot is written at the pace while the
+     * loop works through a backlog in transactions of up to 250 ms. At 2 a transaction, a 38 MB snapshot took 8 s at
+     * 340,000 decisions/s (37 transactions), and a restart then folded the millions of decisions since an older one.
      */
     static final int CHUNKS_PER_TRANSACTION = 16;
+    /**
+     * Chunks a short transaction carries at most: 1 MiB, a few milliseconds on its commit. At a steady flow the
+     * transactions are a few milliseconds apart and carry a chunk now and then (32 MiB/s is a 512 KiB chunk every 16
+     * ms). Letting them carry 16 fed on itself: a transaction slowed by its chunks earned the next one more, and the
+     * decisions committed with them waited 0.3-0.5 s at 50,000 events/s.
+     */
+    static final int CHUNKS_PER_SHORT_TRANSACTION = 2;
+    /** A transaction at least this long may carry {@link #CHUNKS_PER_TRANSACTION} chunks. */
+    static final long LONG_TRANSACTION_NANOS = 100_000_000L;
 
     private final String topic;
     private final SnapshotManifest.Builder manifest;
@@ -251,10 +260,20 @@ final class SnapshotWriter {
      * asked only of completed sends.
      */
     void sendNext(Producer<byte[], byte[]> producer) {
+        sendNext(producer, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #sendNext(Producer)}, into a transaction open for {@code transactionNanos}: a paced snapshot gives one
+     * shorter than {@link #LONG_TRANSACTION_NANOS} at most {@link #CHUNKS_PER_SHORT_TRANSACTION} chunks.
+     */
+    void sendNext(Producer<byte[], byte[]> producer, long transactionNanos) {
         if (written != null || !encoded()) {
             return;
         }
-        int end = Math.min(pages.size(), sent + chunksPerTransaction);
+        int limit = bytesPerSecond == 0 || transactionNanos >= LONG_TRANSACTION_NANOS ? chunksPerTransaction
+                : Math.min(chunksPerTransaction, CHUNKS_PER_SHORT_TRANSACTION);
+        int end = Math.min(pages.size(), sent + limit);
         int before = sent;
         for (; sent < end; sent++) {
             if (bytesPerSecond > 0) {
@@ -265,7 +284,7 @@ final class SnapshotWriter {
                 long share = pages.get(sent).length * 1_000_000_000L / bytesPerSecond;
                 // Time unused since the last chunk counts up to one transaction's worth of chunks: transactions
                 // further apart than a chunk's share still carry the pace, not one chunk each.
-                long earliest = now - chunksPerTransaction * share;
+                long earliest = now - limit * share;
                 nextChunkNanos = (nextChunkNanos - earliest < 0 ? earliest : nextChunkNanos) + share;
             }
             Future<RecordMetadata> f = producer.send(chunkRecord(sent));

@@ -223,6 +223,25 @@ class SnapshotWriterTest {
     }
 
     @Test
+    void aShortTransactionCarriesTwoPacedChunksAtMostAndALongOneUpTo16() throws Exception {
+        MockProducer<byte[], byte[]> producer = producer(true);
+        // 1 ms a 1,000-byte chunk.
+        SnapshotWriter w = new SnapshotWriter(TOPIC, facts(9), encoded(pages(40, 1_000)), null, full(9), WRITE_ID, 16)
+                .pace(1_000_000);
+        Thread.sleep(100); // credit for 16 chunks
+
+        w.sendNext(producer, 5_000_000);
+        assertThat(producer.history()).as("a 5 ms transaction").hasSize(2);
+        Thread.sleep(100);
+        w.sendNext(producer, SnapshotWriter.LONG_TRANSACTION_NANOS);
+        assertThat(producer.history()).as("a 100 ms transaction").hasSize(2 + 16);
+
+        w.pace(0);
+        w.sendNext(producer, 0);
+        assertThat(producer.history()).as("unpaced (a stop): 16 whatever the length").hasSize(2 + 16 + 16);
+    }
+
+    @Test
     void anEncodingThatFailedFailsTheTransactionThatWouldCarryIt() {
         java.util.concurrent.CompletableFuture<SnapshotStore.Encoded> encoding =
                 new java.util.concurrent.CompletableFuture<>();
