@@ -159,7 +159,7 @@ public final class CoreLoop implements Runnable, LedgerView {
     /**
      * With snapshot chunks of {@code snapshotChunkBytes} (at most {@link SnapshotStore#CHUNK_BYTES}) paced to
      * {@code snapshotBytesPerSecond} (0: unpaced), at most {@code snapshotChunksPerTransaction} a transaction, instead
-     * of 512 KiB at 32 MiB/s, 16 a transaction; for tests.
+     * of 256 KiB at 32 MiB/s, 32 a transaction; for tests.
      */
     CoreLoop(CoreConfig config, CoreMetrics metrics, int snapshotChunkBytes, long snapshotBytesPerSecond,
             int snapshotChunksPerTransaction) {

@@ -46,7 +46,7 @@ public final class CoreTopics {
                     .configs(journal));
             Map<String, String> compacted = new java.util.HashMap<>(durable);
             compacted.put("cleanup.policy", "compact");
-            compacted.put("max.message.bytes", String.valueOf(SnapshotStore.CHUNK_BYTES + 64 * 1024));
+            compacted.put("max.message.bytes", String.valueOf(SnapshotStore.MAX_CHUNK_BYTES + 64 * 1024));
             add(missing, existing, new NewTopic(config.snapshotsTopic(), 2, (short) rf).configs(compacted));
             add(missing, existing, new NewTopic(config.leaseTopic(), 1, (short) rf).configs(durable));
             if (!missing.isEmpty()) {

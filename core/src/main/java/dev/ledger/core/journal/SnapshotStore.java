@@ -42,8 +42,17 @@ import org.slf4j.LoggerFactory;
  */
 final class SnapshotStore {
 
-    /** The largest chunk: the topic's {@code max.message.bytes} and the producer's request size allow for it. */
-    static final int CHUNK_BYTES = 512 * 1024;
+    /**
+     * The chunks a snapshot is cut into: 256 KiB, below half of a G1 region of 1 MiB (a 2 GB heap), so that no chunk's
+     * array is a humongous object. With 512 KiB chunks every snapshot allocated about 70 humongous arrays (and as
+     * many in the producer's batches), and at 50,000 events/s the p99 of submit to decision was 47 ms against 25 ms.
+     */
+    static final int CHUNK_BYTES = 256 * 1024;
+    /**
+     * The largest chunk the topic's {@code max.message.bytes} and the producer's request size allow for: older cores
+     * wrote 512 KiB chunks.
+     */
+    static final int MAX_CHUNK_BYTES = 512 * 1024;
     static final int CHUNK_PARTITION = 0;
     static final int MANIFEST_PARTITION = 1;
     static final byte[] MANIFEST_KEY = "manifest".getBytes(StandardCharsets.UTF_8);
