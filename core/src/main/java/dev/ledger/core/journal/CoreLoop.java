@@ -531,6 +531,28 @@ public final class CoreLoop implements Runnable, LedgerView {
                 leftover.getChunkCount(), leftover.getFromSequence(), leftover.getToSequence());
     }
 
+    /**
+     * Sends the next part of the snapshot being written into the open transaction, just before its commit: as many
+     * chunks as the pace allows, at most 2 into a short transaction of decisions, the full cap into one without
+     * decisions (idle, or the stop's) or a backlog's (one that reached 100 ms or the commit rule's age or record
+     * bound). A failed encoding drops the writer only: the decisions commit, the newest snapshot stays the newest.
+     */
+    private void sendSnapshotPart(boolean withDecisions) {
+        try {
+            snapshotWriter.encoded();
+        } catch (KafkaException e) {
+            log.warn("snapshot {} could not be encoded ({}); the previous complete snapshot stays in use",
+                    snapshotWriter.snapshotId(), e.getMessage());
+            snapshotWriter = null;
+            writingSnapshotId = -1;
+            return;
+        }
+        long open = System.nanoTime() - transactionBeganNanos;
+        boolean backlog = open >= Math.min(SnapshotWriter.LONG_TRANSACTION_NANOS, commitRule.maxAgeNanos())
+                || transactionRecords >= commitRule.maxRecords();
+        snapshotWriter.sendNext(producer, !withDecisions || backlog ? Long.MAX_VALUE : open);
+    }
+
     /** Opens a transaction. */
     private void beginTransaction() {
         producer.beginTransaction();
@@ -542,10 +564,9 @@ public final class CoreLoop implements Runnable, LedgerView {
      * Commits the open transaction; a snapshot being written sends its next part into it first, so it travels with the
      * decisions. When the transaction holds a snapshot's manifest, that snapshot is complete.
      */
-    private void commitTransaction() {
+    private void commitTransaction(boolean withDecisions) {
         if (snapshotWriter != null) {
-            // Last, when the transaction's length is known: a long one (a backlog) may carry more chunks.
-            snapshotWriter.sendNext(producer, System.nanoTime() - transactionBeganNanos);
+            sendSnapshotPart(withDecisions);
         }
         boolean completes = snapshotWriter != null && snapshotWriter.manifestSent();
         long start = System.nanoTime();
@@ -593,7 +614,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         if (groupOffsetsDue(!running)) {
             sendGroupOffsets();
         }
-        commitTransaction();
+        commitTransaction(true);
         committedNanos = System.nanoTime(); // decisions only: an idle commit does not delay the next decision
         metrics.transaction(true);
         decidedSinceSnapshot += transactionRecords;
@@ -619,8 +640,8 @@ public final class CoreLoop implements Runnable, LedgerView {
     /**
      * A graceful stop: the snapshot being written is finished, and one a Snapshot event asked for is taken, in
      * transactions of their own, so that neither is lost with the process (and a restart starts from it). Each
-     * transaction sends the next chunks; the manifest follows the last one, so this ends after about chunks / 2 + 2
-     * transactions; the bound only guards against a writer that stopped making progress.
+     * transaction sends the next chunks (up to the cap: unpaced); the manifest follows the last one, so this ends
+     * after about chunks / 32 + 2 transactions; the bound only guards against a writer that stopped making progress.
      */
     private void finishSnapshotOnStop() {
         if (folder.ledger().takeSnapshotRequest()) {
@@ -657,7 +678,7 @@ public final class CoreLoop implements Runnable, LedgerView {
                     return;
                 }
                 beginTransaction();
-                commitTransaction();
+                commitTransaction(false);
             }
         }
     }
@@ -693,7 +714,7 @@ public final class CoreLoop implements Runnable, LedgerView {
         if (offsets) {
             sendGroupOffsets();
         }
-        commitTransaction();
+        commitTransaction(false);
         startSnapshotIfDue(); // a trigger that waited for the snapshot this transaction completed
     }
 

@@ -24,9 +24,9 @@ import org.apache.kafka.common.KafkaException;
  * that moment however many decisions commit meanwhile; the manifest, built then too, names the journal and mutation
  * positions of that moment. Nothing is sent until the encoding is done.
  *
- * <p>Each transaction the loop commits takes {@link #sendNext} last: the chunks whose turn has come (at most 2, or
- * {@code chunksPerTransaction} in a transaction of 100 ms or more), and,
- * once every chunk has been sent and the first one's offset is known (its send completed: the transaction that holds
+ * <p>Each transaction the loop commits takes {@link #sendNext} last: the chunks whose turn has come (at most 2 in a
+ * short transaction of decisions, else {@code chunksPerTransaction}; all due at once when unpaced), and, once every
+ * chunk has been sent and the first one's offset is known (its send completed: the transaction that holds
  * it committed, or its batch was acknowledged), the manifest, after tombstones for the chunks of the snapshot it
  * supersedes (the new id segment's first chunk, which follows the state's chunks, must be known as well). The
  * snapshot is complete when the transaction with the manifest commits. A transaction that aborts ends the write: the
@@ -202,7 +202,7 @@ final class SnapshotWriter {
         List<byte[]> all = new ArrayList<>(encoded.state());
         all.addAll(encoded.segment());
         pages = all;
-        // The pace starts now: the time the encoding took is no credit (it let the first transaction carry 16 chunks,
+        // The pace starts now: the time the encoding took is no credit (it let the first transaction carry 16 chunks of 512 KiB,
         // 8 MiB, and stalled the decisions committed with them for 0.3-0.5 s at 50,000 events/s).
         nextChunkNanos = System.nanoTime();
     }

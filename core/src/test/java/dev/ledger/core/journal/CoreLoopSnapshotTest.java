@@ -504,7 +504,7 @@ class CoreLoopSnapshotTest {
         /** With the snapshot chunks paced to {@code bytesPerSecond}. */
         static Running start(CoreConfig config, long bytesPerSecond) {
             CoreTopics.ensure(config, Duration.ofSeconds(30));
-            // Two chunks a transaction (not 16): a snapshot takes many transactions, as it does with full chunks.
+            // Two chunks a transaction (not 32): a snapshot takes many transactions, as it does with full chunks.
             CoreLoop loop = new CoreLoop(config, new CoreMetrics(), CHUNK_BYTES, bytesPerSecond, 2);
             Thread t = new Thread(loop, "snapshot-test-core");
             t.start();
