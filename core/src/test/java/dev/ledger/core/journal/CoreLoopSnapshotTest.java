@@ -202,10 +202,7 @@ class CoreLoopSnapshotTest {
                     .as("segment chunks (its state chunks stay in the free slot until the next snapshot there)")
                     .containsExactlyInAnyOrderElementsOf(expectedChunks(manifests.get(0)).keySet().stream()
                             .filter(k -> k.startsWith("ids-")).toList());
-            List<byte[]> fourth = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                fourth.add(CoreFixture.topUp("a" + (i % 199), "bank", 1));
-            }
+            List<byte[]> fourth = topUps(n, 199, 1);
             all.addAll(fourth);
             f.write(fourth);
             f.awaitJournal(all.size(), WAIT);
@@ -227,19 +224,13 @@ class CoreLoopSnapshotTest {
         try (Running core = Running.start(config)) {
             await("snapshot 30", () -> manifests(f).size() == 1 && core.loop.writingSnapshotId() == -1);
             // Five top-ups and a Snapshot event: a snapshot of a few ids.
-            List<byte[]> few = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                few.add(CoreFixture.topUp("a" + i, "bank", 2));
-            }
+            List<byte[]> few = topUps(5, 5, 2);
             few.add(dev.ledger.proto.MutationEvent.newBuilder().setEventId(CoreFixture.id())
                     .setSnapshot(dev.ledger.proto.Snapshot.newBuilder().setLabel("noon")).build().toByteArray());
             all.addAll(few);
             f.write(few);
             await("the small snapshot", () -> manifests(f).size() == 2 && core.loop.writingSnapshotId() == -1);
-            List<byte[]> more = new ArrayList<>();
-            for (int i = 0; i < 30; i++) {
-                more.add(CoreFixture.topUp("a" + (i % 29), "bank", 3));
-            }
+            List<byte[]> more = topUps(30, 29, 3);
             all.addAll(more);
             f.write(more);
             f.awaitJournal(all.size(), WAIT);
@@ -276,10 +267,7 @@ class CoreLoopSnapshotTest {
                 int expectedSnapshots = round;
                 await("snapshot " + round, () -> manifests(f).size() == expectedSnapshots
                         && core.loop.writingSnapshotId() == -1);
-                List<byte[]> more = new ArrayList<>();
-                for (int i = 0; i < 30; i++) {
-                    more.add(CoreFixture.topUp("a" + (i % 29), "bank", round));
-                }
+                List<byte[]> more = topUps(30, 29, round);
                 f.write(more);
                 all.addAll(more);
                 f.awaitJournal(all.size(), WAIT);
@@ -328,10 +316,7 @@ class CoreLoopSnapshotTest {
             writeFormat1Snapshot(f, state);
         }
         CoreConfig config = f.config().snapshotEvery(20).build();
-        List<byte[]> more = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            more.add(CoreFixture.topUp("a" + i, "bank", 3));
-        }
+        List<byte[]> more = topUps(20, 39, 3);
         all.addAll(more);
         f.write(more);
         try (Running core = Running.start(config)) {
@@ -340,15 +325,7 @@ class CoreLoopSnapshotTest {
             assertThat(core.loop.loadedSnapshotId()).as("the format-1 snapshot").isEqualTo(40);
             assertStateIs(core, all);
         }
-        SnapshotManifest newest = manifests(f).get(manifests(f).size() - 1);
-        assertThat(newest.getIdSegmentsList()).hasSize(1);
-        assertThat(newest.getIdSegments(0).getFromSequence()).isZero();
-        assertThat(newest.getIdSegments(0).getIds()).isEqualTo(60);
-        assertThat(liveChunks(f)).as("the format-1 chunks are tombstoned").isEqualTo(expectedChunks(newest));
-        try (Running core = Running.start(config)) {
-            await("loaded", () -> core.loop.loadedSnapshotId() == 60);
-            assertStateIs(core, all);
-        }
+        assertEveryIdRewrittenAndLoaded(f, config, all); // and the format-1 chunks tombstoned
     }
 
     @Test
@@ -366,10 +343,7 @@ class CoreLoopSnapshotTest {
         IdSegment cut = real.getIdSegments(0).toBuilder().setChunkCount(real.getIdSegments(0).getChunkCount() + 1)
                 .build();
         writeManifest(f, real.toBuilder().setIdSegments(0, cut).build());
-        List<byte[]> more = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            more.add(CoreFixture.topUp("a" + i % 29, "bank", 4));
-        }
+        List<byte[]> more = topUps(30, 29, 4);
         all.addAll(more);
         f.write(more);
         try (Running core = Running.start(config)) {
@@ -379,15 +353,33 @@ class CoreLoopSnapshotTest {
             assertThat(core.loop.loadedSnapshotId()).as("the journal folded from the start instead").isEqualTo(-1);
             assertStateIs(core, all);
         }
+        assertEveryIdRewrittenAndLoaded(f, config, all);
+    }
+
+    /**
+     * The newest snapshot holds every id in one segment written anew, only its chunks are live, and a new core loads
+     * it into the state a reference ledger reaches with {@code events}.
+     */
+    private static void assertEveryIdRewrittenAndLoaded(CoreFixture f, CoreConfig config, List<byte[]> events)
+            throws Exception {
         SnapshotManifest newest = manifests(f).get(manifests(f).size() - 1);
         assertThat(newest.getIdSegmentsList()).as("every id in one new segment").hasSize(1);
         assertThat(newest.getIdSegments(0).getFromSequence()).isZero();
-        assertThat(newest.getIdSegments(0).getIds()).isEqualTo(60);
+        assertThat(newest.getIdSegments(0).getIds()).isEqualTo(events.size());
         assertThat(liveChunks(f)).isEqualTo(expectedChunks(newest));
         try (Running core = Running.start(config)) {
-            await("loaded", () -> core.loop.loadedSnapshotId() == 60);
-            assertStateIs(core, all);
+            await("loaded", () -> core.loop.loadedSnapshotId() == newest.getSnapshotId());
+            assertStateIs(core, events);
         }
+    }
+
+    /** {@code count} top-ups from the settlement account {@code bank} to a0..a(modulo-1) in turn. */
+    private static List<byte[]> topUps(int count, int modulo, long amount) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(CoreFixture.topUp("a" + (i % modulo), "bank", amount));
+        }
+        return out;
     }
 
     private static void writeManifest(CoreFixture f, SnapshotManifest m) throws Exception {
