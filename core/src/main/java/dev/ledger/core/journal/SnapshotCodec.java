@@ -187,37 +187,46 @@ final class SnapshotCodec {
             throw new IOException("id segment holds sequences [" + f + ", " + t + "), its manifest names [" + from
                     + ", " + to + ")");
         }
+        return readIds(in, ids, from, to, "id segment [" + from + ", " + to + ")");
+    }
+
+    /**
+     * Reads id entries up to the end mark into {@code ids}, each id's sequence checked to lie in [{@code from},
+     * {@code to}); {@code what} names the encoding in errors. The entries of a state and of a segment are alike.
+     *
+     * @return how many ids it read
+     */
+    private static long readIds(DataInputStream in, IdTable ids, long from, long to, String what)
+            throws IOException {
         long count = 0;
         while (true) {
             int kind = in.readByte();
             if (kind == END) {
                 return count;
             }
-            long sequence;
             if (kind == UUID_ID) {
                 long msb = in.readLong();
                 long lsb = in.readLong();
                 long bodyHash = in.readLong();
-                sequence = in.readLong();
-                checkIn(sequence, from, to);
+                long sequence = checkIn(in.readLong(), from, to, what);
                 ids.putUuid(msb, lsb, bodyHash, sequence, in.readByte() & 0xff);
             } else if (kind == TEXT_ID) {
                 String id = in.readUTF();
                 long bodyHash = in.readLong();
-                sequence = in.readLong();
-                checkIn(sequence, from, to);
+                long sequence = checkIn(in.readLong(), from, to, what);
                 ids.put(id, bodyHash, sequence, in.readByte() & 0xff);
             } else {
-                throw new IOException("id segment has an unknown entry kind " + kind);
+                throw new IOException(what + " has an unknown entry kind " + kind);
             }
             count++;
         }
     }
 
-    private static void checkIn(long sequence, long from, long to) throws IOException {
+    private static long checkIn(long sequence, long from, long to, String what) throws IOException {
         if (sequence < from || sequence >= to) {
-            throw new IOException("id segment [" + from + ", " + to + ") holds an id of sequence " + sequence);
+            throw new IOException(what + " holds an id of sequence " + sequence);
         }
+        return sequence;
     }
 
     /** Decodes a state into a new ledger. @throws IOException on a truncated or foreign encoding */
@@ -251,19 +260,8 @@ final class SnapshotCodec {
             String displayName = in.readUTF();
             ledger.restoreAccount(id, currency, group, displayName, in.readLong(), in.readLong(), in.readUTF());
         }
-        IdTable ids = ledger.ids();
-        ids.reserve(keptIds);
-        while (true) {
-            int kind = in.readByte();
-            if (kind == END) {
-                return ledger;
-            } else if (kind == UUID_ID) {
-                ids.putUuid(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readByte() & 0xff);
-            } else if (kind == TEXT_ID) {
-                ids.put(in.readUTF(), in.readLong(), in.readLong(), in.readByte() & 0xff);
-            } else {
-                throw new IOException("snapshot has an unknown entry kind " + kind);
-            }
-        }
+        ledger.ids().reserve(keptIds);
+        readIds(in, ledger.ids(), 0, ledger.nextSequence(), "snapshot");
+        return ledger;
     }
 }

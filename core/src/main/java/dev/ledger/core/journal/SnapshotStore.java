@@ -56,7 +56,10 @@ final class SnapshotStore {
     static final int CHUNK_PARTITION = 0;
     static final int MANIFEST_PARTITION = 1;
     static final byte[] MANIFEST_KEY = "manifest".getBytes(StandardCharsets.UTF_8);
-    /** Partition 1: the id segment being written (an {@link IdSegment}), deleted with the manifest that names it. */
+    /**
+     * Partition 1: the id segment being written (a copy of the newest manifest with its {@code pending_segment}),
+     * deleted with the manifest that names it.
+     */
     static final byte[] PENDING_KEY = "pending".getBytes(StandardCharsets.UTF_8);
     /** Manifest format: the state's chunks hold the ids too (cores before id segments; still read). */
     static final int FORMAT_WHOLE = 1;
